@@ -1,0 +1,65 @@
+package io.annals.hub.server.store;
+
+import io.annals.hub.server.event.StoredEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The storage port. Events are immutable: nothing here updates or deletes a stored event.
+ *
+ * <p>Every method may throw {@link StoreUnavailableException} when the store does not answer;
+ * adapters translate their driver's exceptions into it at their edge.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /**
+   * Stores the events durably in one transaction (group commit) and returns one result per
+   * event, in order. Each event is stamped already; an id that is already stored (or appears
+   * earlier in the same list) yields DUPLICATE when the content other than {@code received_at}
+   * is identical, CONFLICT otherwise, and the stored event is left unchanged. Returns only once
+   * the created events are durable (fsync / majority + journal).
+   */
+  List<AppendResult> append(List<StoredEvent> events);
+
+  /** The stored event with this id, if any. */
+  Optional<StoredEvent> find(String id);
+
+  /** Events matching the filter in {@code (received_at, id)} order, strictly after {@code after} (null = from the start), at most {@code limit}. */
+  List<StoredEvent> query(EventFilter filter, Position after, int limit);
+
+  /**
+   * One aggregate's events with {@code created_at <= asOf} (null = no bound), in
+   * {@code (created_at, received_at, id)} order, strictly after {@code after} (null = from the start).
+   */
+  List<StoredEvent> aggregateHistory(String aggregateId, Instant asOf, AggregatePosition after, int limit);
+
+  /**
+   * The feed: events whose type is in {@code types} (empty = all types), in
+   * {@code (received_at, id)} order, strictly after {@code after} (null = from the start) and with
+   * {@code received_at} strictly before {@code stableBefore}, at most {@code limit}.
+   */
+  List<StoredEvent> feed(Set<String> types, Position after, Instant stableBefore, int limit);
+
+  /** Publishes (upserts) this instance's watermark so that other instances' feeds can respect it. */
+  void publishWatermark(InstanceWatermark watermark);
+
+  /** All published instance watermarks. */
+  List<InstanceWatermark> watermarks();
+
+  /** Removes an instance's watermark (graceful shutdown: it will write nothing more). */
+  void retireInstance(String instanceId);
+
+  /**
+   * The store's own clock, so that every hub instance stamps {@code received_at} from one clock
+   * where the store offers one (MongoDB's server time); the embedded store returns the local clock.
+   */
+  Instant clock();
+
+  /** Throws {@link StoreUnavailableException} unless the store answers now. */
+  void ping();
+
+  @Override
+  void close();
+}
