@@ -12,6 +12,9 @@ public final class Main {
   static Map<String, Command> commands() {
     Map<String, Command> commands = new TreeMap<>();
     // Each command registers itself here, one line each.
+    commands.put("loadgen", new io.annals.ops.loadgen.LoadgenCommand());
+    commands.put("keygen", new io.annals.ops.keygen.KeygenCommand());
+    commands.put("send", new io.annals.ops.send.SendCommand());
     return commands;
   }
 

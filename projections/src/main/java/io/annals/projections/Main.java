@@ -1,8 +1,18 @@
 package io.annals.projections;
 
-/** The projections worker CLI. */
+import io.annals.hub.client.FeedReader;
+import io.annals.projections.cli.Cli;
+import io.annals.projections.reports.Reports;
+import io.annals.projections.runtime.FeedSource;
+
+/** The projections worker CLI: wires the built-in reports to the hub's feed. */
 public final class Main {
+
+  private Main() {}
+
   public static void main(String[] args) {
-    throw new UnsupportedOperationException("not wired yet");
+    Cli cli = new Cli(Reports.builtIn(),
+        options -> FeedSource.of(FeedReader.of(options.hub(), options.apiKey())));
+    System.exit(cli.run(args, System.out, System.err));
   }
 }

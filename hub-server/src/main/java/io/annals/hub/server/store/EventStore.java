@@ -9,17 +9,27 @@ import java.util.Set;
 /**
  * The storage port. Events are immutable: nothing here updates or deletes a stored event.
  *
- * <p>Every method may throw {@link StoreUnavailableException} when the store does not answer;
- * adapters translate their driver's exceptions into it at their edge.
+ * <p>Every method may throw {@link StoreUnavailableException} when the store does not answer
+ * within the adapter's bounded timeouts (retryable: 503); adapters translate their driver's
+ * exceptions at their edge, and anything not retryable (a bug, a corrupt file, a misconfiguration)
+ * becomes an {@link IllegalStateException} with context. Implementations are thread-safe.
+ *
+ * <p>Times are stored at microsecond precision: digits below a microsecond are dropped (see
+ * {@link EpochMicros}). A {@code limit} must be {@code >= 0}; 0 answers an empty list.
  */
 public interface EventStore extends AutoCloseable {
 
   /**
-   * Stores the events durably in one transaction (group commit) and returns one result per
-   * event, in order. Each event is stamped already; an id that is already stored (or appears
-   * earlier in the same list) yields DUPLICATE when the content other than {@code received_at}
-   * is identical, CONFLICT otherwise, and the stored event is left unchanged. Returns only once
-   * the created events are durable (fsync / majority + journal).
+   * Stores the events durably in one write (group commit: one SQLite transaction, one MongoDB
+   * {@code insertMany}) and returns one result per event, in order. Each event is stamped already;
+   * an id that is already stored (or appears earlier in the same list) yields DUPLICATE when the
+   * content other than {@code received_at} is identical ({@link
+   * io.annals.hub.server.event.EventContent#sameContent}), CONFLICT otherwise, with the stored
+   * event (and its original {@code received_at}) in the result; the stored event is left
+   * unchanged. Returns only once the created events are durable (fsync / majority + journal).
+   *
+   * <p>When it throws, some events may have been stored nonetheless (MongoDB); a retry of the same
+   * list is safe and answers DUPLICATE for those.
    */
   List<AppendResult> append(List<StoredEvent> events);
 
@@ -38,7 +48,7 @@ public interface EventStore extends AutoCloseable {
   /**
    * The feed: events whose type is in {@code types} (empty = all types), in
    * {@code (received_at, id)} order, strictly after {@code after} (null = from the start) and with
-   * {@code received_at} strictly before {@code stableBefore}, at most {@code limit}.
+   * {@code received_at} strictly before {@code stableBefore} (required), at most {@code limit}.
    */
   List<StoredEvent> feed(Set<String> types, Position after, Instant stableBefore, int limit);
 
@@ -53,7 +63,8 @@ public interface EventStore extends AutoCloseable {
 
   /**
    * The store's own clock, so that every hub instance stamps {@code received_at} from one clock
-   * where the store offers one (MongoDB's server time); the embedded store returns the local clock.
+   * where the store offers one (MongoDB's server time, estimated without a round trip per call);
+   * the embedded store returns the local clock. Microsecond precision, never decreasing, cheap.
    */
   Instant clock();
 

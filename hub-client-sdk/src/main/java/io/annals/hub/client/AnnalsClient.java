@@ -1,0 +1,176 @@
+package io.annals.hub.client;
+
+import io.annals.hub.client.internal.delivery.Answer;
+import io.annals.hub.client.internal.delivery.BackoffPolicy;
+import io.annals.hub.client.internal.delivery.DeadLetterFile;
+import io.annals.hub.client.internal.delivery.DeliveryMetrics;
+import io.annals.hub.client.internal.delivery.HubTransport;
+import io.annals.hub.client.internal.delivery.Sender;
+import io.annals.hub.client.internal.spool.Spool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A producer's connection to the hub. {@link #publish} puts an event in a durable local spool and
+ * returns at once, whatever the state of the hub; a background thread delivers spooled events in
+ * batches, retrying until the hub answers or the event reaches its maximum age. Delivery is
+ * at-least-once and unordered; the event id makes it idempotent at the hub.
+ *
+ * <p>Events whose delivery fails for good (conflict, invalid, forbidden, expired) are appended to
+ * {@code dead-letters.jsonl} in the spool directory and the {@link DeliveryListener} is told. One
+ * client per spool directory (a lock file enforces it). Thread-safe.
+ *
+ * <pre>{@code
+ * AnnalsClient client = AnnalsClient.builder()
+ *     .hubUrl("http://hub:8080").service("billing").spoolDirectory(Path.of("/var/spool/annals"))
+ *     .build();
+ * String id = client.publish(Events.of("payment-completed", "payment/23").payload(Map.of("amount", "3.00/EUR")));
+ * }</pre>
+ */
+public final class AnnalsClient implements AutoCloseable {
+
+  private final String service;
+  private final Clock clock;
+  private final Duration sendTimeout;
+  private final UuidV7 ids;
+  private final Spool spool;
+  private final HubTransport hub;
+  private final BackoffPolicy backoff;
+  private final DeliveryMetrics metrics;
+  private final DeadLetterFile deadLetters;
+  private final Sender sender;
+
+  AnnalsClient(AnnalsClientBuilder config, Spool spool, DeliveryMetrics metrics) {
+    this.service = config.service;
+    this.clock = config.clock;
+    this.sendTimeout = config.sendTimeout;
+    this.ids = new UuidV7(clock);
+    this.spool = spool;
+    this.hub = new HubTransport(config.hubUri, config.apiKey, config.requestTimeout, clock);
+    this.backoff = config.backoffRandom == null
+        ? BackoffPolicy.of(config.backoffBase, config.backoffMax)
+        : BackoffPolicy.of(config.backoffBase, config.backoffMax, config.backoffRandom);
+    this.metrics = metrics;
+    this.deadLetters = new DeadLetterFile(config.spoolDirectory);
+    this.sender = new Sender(spool, hub, backoff, deadLetters, config.listener, metrics, clock,
+        new Sender.Settings(config.batchEvents, config.batchBytes, config.maxAge));
+    sender.start();
+  }
+
+  /** A builder; hub URL, service and spool directory are required. */
+  public static AnnalsClientBuilder builder() {
+    return new AnnalsClientBuilder();
+  }
+
+  /**
+   * Spools {@code event} and returns its id once it is synced to the local disk, so it survives a
+   * crash of this process; never waits for the hub.
+   *
+   * @throws SpoolFullException at once when the spool is at its bounds (the event is not spooled)
+   * @throws UncheckedIOException when the spool cannot be written (the event is not spooled)
+   */
+  public String publish(EventBuilder event) {
+    EventBuilder.Envelope envelope = event.toEnvelope(service, ids, clock.instant());
+    try {
+      spool.append(envelope.json());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write event " + envelope.id() + " to the spool " + spool.directory(), e);
+    }
+    return envelope.id();
+  }
+
+  /** Spools an event of {@code type} about {@code aggregateId}; see {@link #publish(EventBuilder)}. */
+  public String publish(String type, String aggregateId, Object payload) {
+    return publish(Events.of(type, aggregateId).payload(payload));
+  }
+
+  /**
+   * Delivers {@code event} now, bypassing the spool, and returns the hub's verdict, retrying
+   * failures that are not about the event (network, 429, 5xx) with the client's backoff for up to
+   * the send timeout. A permanent failure is returned, not dead-lettered.
+   *
+   * @throws HubException (retryable) when the hub did not answer within the send timeout
+   */
+  public SendResult send(EventBuilder event) {
+    EventBuilder.Envelope envelope = event.toEnvelope(service, ids, clock.instant());
+    long deadline = clock.millis() + sendTimeout.toMillis();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        long started = clock.millis();
+        Answer answer = hub.post(List.of(envelope.json()));
+        if (answer instanceof Answer.Results results) {
+          Answer.EventResult result = results.results().get(0);
+          if (result.outcome().delivered()) {
+            metrics.delivered(result.outcome(), Duration.ofMillis(clock.millis() - started));
+          }
+          return new SendResult(envelope.id(), result.outcome(), result.receivedAt(), result.errors());
+        }
+        if (answer instanceof Answer.Rejected rejected) {
+          return new SendResult(envelope.id(), rejected.outcome(), null,
+              rejected.errors().isEmpty() ? List.of(rejected.detail()) : rejected.errors());
+        }
+        Answer.Retry retry = (Answer.Retry) answer;
+        Duration wait = backoff.delay(attempt, retry.retryAfter());
+        if (clock.millis() + wait.toMillis() > deadline) {
+          throw new HubException("event " + envelope.id() + " not accepted within " + sendTimeout
+              + " (" + attempt + " attempts): " + retry.reason(), retry.status(), true, null);
+        }
+        metrics.retried();
+        Thread.sleep(wait.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HubException("interrupted while sending event " + envelope.id(), 0, true, e);
+    }
+  }
+
+  /** Sends an event of {@code type} about {@code aggregateId} now; see {@link #send(EventBuilder)}. */
+  public SendResult send(String type, String aggregateId, Object payload) {
+    return send(Events.of(type, aggregateId).payload(payload));
+  }
+
+  /**
+   * Waits until every spooled event's delivery has ended (delivered or dead-lettered); true when
+   * the spool is empty, false when {@code timeout} passed first.
+   */
+  public boolean flush(Duration timeout) {
+    try {
+      return spool.awaitDrained(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Events spooled and not yet delivered or dead-lettered. */
+  public long pendingEvents() {
+    return spool.pendingEvents();
+  }
+
+  /** The file where events whose delivery failed for good are appended, one JSON object per line. */
+  public Path deadLetterFile() {
+    return deadLetters.path();
+  }
+
+  /**
+   * Stops the sender and closes the spool. Undelivered events stay in the spool; a client opened
+   * later on the same directory delivers them. Call {@link #flush} first to wait for delivery.
+   */
+  @Override
+  public void close() {
+    try {
+      sender.stop(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      spool.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the spool " + spool.directory(), e);
+    }
+  }
+}

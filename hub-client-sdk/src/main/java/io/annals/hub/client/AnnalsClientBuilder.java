@@ -1,0 +1,181 @@
+package io.annals.hub.client;
+
+import io.annals.hub.client.internal.delivery.DeliveryMetrics;
+import io.annals.hub.client.internal.delivery.MicrometerDeliveryMetrics;
+import io.annals.hub.client.internal.spool.Spool;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Configures an {@link AnnalsClient}. {@link #build()} checks every value, naming the bad one,
+ * opens (and recovers) the spool and starts the sender.
+ */
+public final class AnnalsClientBuilder {
+
+  URI hubUri;
+  String apiKey;
+  String service;
+  Path spoolDirectory;
+  long maxSpoolBytes = 256L * 1024 * 1024;
+  long maxSpoolEvents = 1_000_000;
+  int batchEvents = 500;
+  long batchBytes = 1024 * 1024;
+  Duration maxAge = Duration.ofDays(365);
+  Duration backoffBase = Duration.ofMillis(200);
+  Duration backoffMax = Duration.ofSeconds(60);
+  Duration requestTimeout = Duration.ofSeconds(30);
+  Duration sendTimeout = Duration.ofSeconds(30);
+  DeliveryListener listener = DeliveryListener.NONE;
+  Clock clock = Clock.systemUTC();
+  LongUnaryOperator backoffRandom; // tests only: null means a real random source
+  private Object meterRegistry; // Object: Micrometer is optional, so its types stay out of fields
+
+  AnnalsClientBuilder() {}
+
+  /** The hub's base URL, e.g. {@code http://hub:8080}. Required. */
+  public AnnalsClientBuilder hubUrl(String hubUrl) {
+    Objects.requireNonNull(hubUrl, "Hub URL required.");
+    URI uri = URI.create(hubUrl.endsWith("/") ? hubUrl.substring(0, hubUrl.length() - 1) : hubUrl);
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException("hub URL must be absolute http(s), like http://hub:8080, was: " + hubUrl);
+    }
+    this.hubUri = uri;
+    return this;
+  }
+
+  /** The API key sent as {@code Authorization: Bearer <key>}; null (the default) sends none. */
+  public AnnalsClientBuilder apiKey(String apiKey) {
+    this.apiKey = apiKey;
+    return this;
+  }
+
+  /** The producer's name, written to {@code meta.service} of events that do not set one. Required. */
+  public AnnalsClientBuilder service(String service) {
+    this.service = service;
+    return this;
+  }
+
+  /** Where the spool, its acknowledgement file and the dead-letter file live. Required. */
+  public AnnalsClientBuilder spoolDirectory(Path spoolDirectory) {
+    this.spoolDirectory = spoolDirectory;
+    return this;
+  }
+
+  /** Bytes of undelivered events the spool holds before {@code publish} fails (default 256 MiB). */
+  public AnnalsClientBuilder maxSpoolBytes(long maxSpoolBytes) {
+    this.maxSpoolBytes = maxSpoolBytes;
+    return this;
+  }
+
+  /** Undelivered events the spool holds before {@code publish} fails (default 1,000,000). */
+  public AnnalsClientBuilder maxSpoolEvents(long maxSpoolEvents) {
+    this.maxSpoolEvents = maxSpoolEvents;
+    return this;
+  }
+
+  /** The most events (default 500) and bytes (default 1 MiB) in one request to the hub. */
+  public AnnalsClientBuilder batchSize(int events, long bytes) {
+    this.batchEvents = events;
+    this.batchBytes = bytes;
+    return this;
+  }
+
+  /** How long after publish an event is still retried before it is dead-lettered as expired (default 365 days). */
+  public AnnalsClientBuilder maxAge(Duration maxAge) {
+    this.maxAge = maxAge;
+    return this;
+  }
+
+  /** The backoff between failed attempts: full jitter up to {@code base * 2^(n-1)}, capped at {@code max} (default 200 ms, 60 s). */
+  public AnnalsClientBuilder backoff(Duration base, Duration max) {
+    this.backoffBase = base;
+    this.backoffMax = max;
+    return this;
+  }
+
+  /** How long one request to the hub may take (default 30 s). */
+  public AnnalsClientBuilder requestTimeout(Duration requestTimeout) {
+    this.requestTimeout = requestTimeout;
+    return this;
+  }
+
+  /** How long {@link AnnalsClient#send} keeps retrying (default 30 s). */
+  public AnnalsClientBuilder sendTimeout(Duration sendTimeout) {
+    this.sendTimeout = sendTimeout;
+    return this;
+  }
+
+  /** Told about dead letters (and deliveries), on the sender thread. */
+  public AnnalsClientBuilder listener(DeliveryListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /** Registers the SDK's metrics ({@code annals.sdk.*}, docs/metrics.md) on {@code registry}; none by default. */
+  public AnnalsClientBuilder meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+
+  /** The clock for ids, {@code created_at}, event ages and metrics (default the system clock, UTC). */
+  public AnnalsClientBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Opens the spool (recovering what a crash left) and starts delivering.
+   *
+   * @throws IllegalArgumentException naming the first missing or out-of-range setting
+   * @throws IllegalStateException when another client holds the spool directory
+   * @throws UncheckedIOException when the spool cannot be opened
+   */
+  public AnnalsClient build() {
+    require(hubUri != null, "Hub URL required.");
+    require(service != null && !service.isBlank(), "Service name required.");
+    require(spoolDirectory != null, "Spool directory required.");
+    require(maxSpoolBytes >= 64 * 1024, "maxSpoolBytes must be at least 65536, was: " + maxSpoolBytes);
+    require(maxSpoolEvents >= 1, "maxSpoolEvents must be at least 1, was: " + maxSpoolEvents);
+    require(batchEvents >= 1, "batch events must be at least 1, was: " + batchEvents);
+    require(batchBytes >= 1, "batch bytes must be at least 1, was: " + batchBytes);
+    require(positive(maxAge), "maxAge must be positive, was: " + maxAge);
+    require(positive(backoffBase) && backoffMax != null && backoffMax.compareTo(backoffBase) >= 0,
+        "backoff base must be positive and at most the max, were: " + backoffBase + ", " + backoffMax);
+    require(positive(requestTimeout), "requestTimeout must be positive, was: " + requestTimeout);
+    require(positive(sendTimeout), "sendTimeout must be positive, was: " + sendTimeout);
+    // Segments small enough that delivered ones are deleted soon, big enough to be few.
+    long segmentBytes = Math.min(16L * 1024 * 1024, Math.max(64 * 1024, maxSpoolBytes / 8));
+    Spool spool;
+    try {
+      spool = Spool.open(spoolDirectory, maxSpoolBytes, maxSpoolEvents, segmentBytes, clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the spool " + spoolDirectory + ": " + e.getMessage(), e);
+    }
+    DeliveryMetrics metrics = meterRegistry == null ? DeliveryMetrics.NONE
+        : MicrometerDeliveryMetrics.bind((MeterRegistry) meterRegistry, service, spool);
+    return new AnnalsClient(this, spool, metrics);
+  }
+
+  /** Tests only: draws the backoff's jitter from {@code random} (bound to a long in {@code [0, bound)}). */
+  AnnalsClientBuilder backoffRandom(LongUnaryOperator random) {
+    this.backoffRandom = random;
+    return this;
+  }
+
+  private static boolean positive(Duration duration) {
+    return duration != null && !duration.isNegative() && !duration.isZero();
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

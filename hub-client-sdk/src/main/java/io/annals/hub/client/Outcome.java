@@ -1,0 +1,43 @@
+package io.annals.hub.client;
+
+import java.util.Locale;
+
+/**
+ * How the delivery of one event ended. {@link #CREATED} and {@link #DUPLICATE} mean the hub holds
+ * the event; the others are permanent failures that retrying cannot change, so the event goes to
+ * the dead-letter file instead.
+ */
+public enum Outcome {
+  /** The hub stored the event. */
+  CREATED,
+  /** The hub already held this id with the same content (an earlier attempt got through). */
+  DUPLICATE,
+  /** The hub holds this id with different content. */
+  CONFLICT,
+  /** The hub found the event invalid (or too large, or unreadable). */
+  INVALID,
+  /** The API key may not write this event. */
+  FORBIDDEN,
+  /** The hub could not be reached before the event's maximum age. */
+  EXPIRED;
+
+  /** True for {@link #CREATED} and {@link #DUPLICATE}: the hub holds the event. */
+  public boolean delivered() {
+    return this == CREATED || this == DUPLICATE;
+  }
+
+  /** The lower-case name the hub and the metrics use, e.g. {@code "created"}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The outcome the hub names {@code wireName}, or null when it names none of them. */
+  public static Outcome fromWireName(String wireName) {
+    for (Outcome outcome : values()) {
+      if (outcome != EXPIRED && outcome.wireName().equals(wireName)) {
+        return outcome;
+      }
+    }
+    return null;
+  }
+}

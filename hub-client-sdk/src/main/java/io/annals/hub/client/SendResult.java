@@ -1,0 +1,16 @@
+package io.annals.hub.client;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the hub answered for one event sent with {@link AnnalsClient#send}. {@code receivedAt} is
+ * set when the hub holds the event; {@code errors} lists what it found wrong (for
+ * {@link Outcome#INVALID}, {@code "<json pointer>: <detail>"} per bad field), else it is empty.
+ */
+public record SendResult(String id, Outcome outcome, Instant receivedAt, List<String> errors) {
+
+  public SendResult {
+    errors = List.copyOf(errors);
+  }
+}

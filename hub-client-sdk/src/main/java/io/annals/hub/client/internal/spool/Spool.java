@@ -1,0 +1,347 @@
+package io.annals.hub.client.internal.spool;
+
+import io.annals.hub.client.SpoolFullException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded FIFO of records on disk whose {@link #append} returns only once the record is synced
+ * to the disk, so an appended record survives a crash (SIGKILL, power loss) of the process.
+ *
+ * <p>The spool is a log of segment files ({@code segment-<first seq>.log}) holding length- and
+ * CRC32-framed records, plus an {@code ack} file naming the first unacknowledged record. A
+ * consumer reads with {@link #peek}, delivers, then {@link #ack acknowledges}; a segment is deleted
+ * once all its records are acknowledged. A crash leaves at worst a torn record at the end: reopening
+ * finds the intact records and cuts the rest. A crash between delivery and acknowledgement re-reads
+ * the batch (at-least-once). Concurrent appenders share syncs ({@link GroupSync}).
+ *
+ * <p>Any number of threads may append; one thread peeks and acknowledges.
+ */
+public final class Spool implements Closeable {
+
+  private final Path dir;
+  private final long maxBytes;
+  private final long maxEvents;
+  private final long segmentBytes;
+  private final Clock clock;
+  private final AckFile ackFile;
+  private final FileChannel lockFile;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final GroupSync groupSync;
+
+  // Guarded by lock.
+  private final ArrayDeque<Segment> segments;
+  private long head;
+  private long headPos;
+  private long next;
+  private long pendingEvents;
+  private long pendingBytes;
+  private long lastSpooledAt;
+  private long headSpooledAt;
+  private boolean closed;
+
+  Spool(Path dir, long maxBytes, long maxEvents, long segmentBytes, Clock clock,
+      SpoolRecovery.State state, FileChannel lockFile) throws IOException {
+    this.dir = dir;
+    this.lockFile = lockFile;
+    this.maxBytes = maxBytes;
+    this.maxEvents = maxEvents;
+    this.segmentBytes = segmentBytes;
+    this.clock = clock;
+    this.segments = state.segments();
+    this.head = state.head();
+    this.headPos = state.headPos();
+    this.next = state.next();
+    this.pendingEvents = state.pendingEvents();
+    this.pendingBytes = state.pendingBytes();
+    this.lastSpooledAt = state.lastSpooledAt();
+    this.headSpooledAt = state.headSpooledAt();
+    this.groupSync = new GroupSync(next);
+    this.ackFile = AckFile.open(dir);
+    ackFile.write(head);
+  }
+
+  /**
+   * Opens the spool in {@code dir} (created when missing), recovering what a crash left. It refuses
+   * appends beyond {@code maxEvents} undelivered records or {@code maxBytes} of them; a new segment
+   * file starts once the current one holds {@code segmentBytes}.
+   */
+  public static Spool open(Path dir, long maxBytes, long maxEvents, long segmentBytes, Clock clock)
+      throws IOException {
+    if (maxBytes < 1 || maxEvents < 1 || segmentBytes < 1) {
+      throw new IllegalArgumentException("spool limits must be positive, were: maxBytes=" + maxBytes
+          + ", maxEvents=" + maxEvents + ", segmentBytes=" + segmentBytes);
+    }
+    FileChannel lockFile = SpoolRecovery.lock(dir);
+    try {
+      return new Spool(dir, maxBytes, maxEvents, segmentBytes, clock, SpoolRecovery.recover(dir), lockFile);
+    } catch (IOException | RuntimeException e) {
+      lockFile.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Appends {@code body} and returns its sequence number once it is synced to the disk.
+   *
+   * @throws SpoolFullException at once, appending nothing, when the spool is at its bounds
+   * @throws IllegalArgumentException when the record alone is larger than the spool may hold
+   */
+  public long append(byte[] body) throws IOException {
+    long frameBytes = Frame.HEADER + (long) body.length;
+    if (body.length == 0 || body.length > Frame.MAX_BODY || frameBytes > maxBytes) {
+      throw new IllegalArgumentException("an event of " + body.length
+          + " bytes cannot be spooled: the limit is " + Math.min(Frame.MAX_BODY, maxBytes - Frame.HEADER));
+    }
+    long seq;
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("spool " + dir + " is closed");
+      }
+      if (pendingEvents + 1 > maxEvents || pendingBytes + frameBytes > maxBytes) {
+        throw new SpoolFullException("spool " + dir + " is full: " + pendingEvents + " events, "
+            + pendingBytes + " bytes undelivered (limits " + maxEvents + " events, " + maxBytes
+            + " bytes); the hub may be unreachable", pendingEvents, pendingBytes);
+      }
+      // Never decreasing along the log, so expired events always form a prefix of it.
+      long spooledAt = Math.max(clock.millis(), lastSpooledAt);
+      Segment tail = segments.peekLast();
+      if (tail.size > 0 && tail.size + frameBytes > segmentBytes) {
+        tail = roll(tail);
+      }
+      tail.append(Frame.encode(spooledAt, body));
+      tail.size += frameBytes;
+      tail.count++;
+      tail.lastSpooledAt = spooledAt;
+      seq = next++;
+      if (pendingEvents == 0) {
+        headSpooledAt = spooledAt;
+      }
+      pendingEvents++;
+      pendingBytes += frameBytes;
+      lastSpooledAt = spooledAt;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    groupSync.await(seq, this::syncTarget);
+    return seq;
+  }
+
+  /** Starts a new tail segment; the old one is synced first so that its records count as durable. */
+  private Segment roll(Segment old) throws IOException {
+    old.sync();
+    groupSync.covered(next);
+    Segment tail = Segment.create(dir, next);
+    SpoolRecovery.syncDirectory(dir);
+    segments.addLast(tail);
+    return tail;
+  }
+
+  private GroupSync.Target syncTarget() {
+    lock.lock();
+    try {
+      return new GroupSync.Target(segments.peekLast(), next);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads, without removing, up to {@code maxEvents} of the oldest unacknowledged records and no
+   * more than {@code maxBytes} of them (though always at least one, however big).
+   */
+  public List<SpooledEvent> peek(int maxEvents, long maxBytes) throws IOException {
+    record Part(Segment segment, long position, long seq, int count) {}
+    List<Part> parts = new ArrayList<>();
+    List<Segment> exhausted;
+    lock.lock();
+    try {
+      exhausted = skipExhausted();
+      int wanted = maxEvents;
+      boolean first = true;
+      for (Segment segment : segments) {
+        long seq = first ? head : segment.base;
+        long position = first ? headPos : 0;
+        first = false;
+        int available = (int) Math.min(segment.count - (seq - segment.base), wanted);
+        if (available > 0) {
+          parts.add(new Part(segment, position, seq, available));
+          wanted -= available;
+        }
+        if (wanted == 0) {
+          break;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    deleteAll(exhausted);
+    List<SpooledEvent> events = new ArrayList<>();
+    long bytes = 0;
+    for (Part part : parts) {
+      List<Frame.Read> frames =
+          part.segment().read(part.position(), part.count(), maxBytes - bytes, events.isEmpty());
+      long seq = part.seq();
+      for (Frame.Read frame : frames) {
+        events.add(new SpooledEvent(seq++, frame.spooledAtMillis(), frame.body(), frame.frameBytes()));
+        bytes += frame.frameBytes();
+      }
+      if (frames.size() < part.count()) {
+        break;
+      }
+    }
+    if (!events.isEmpty()) {
+      lock.lock();
+      try {
+        headSpooledAt = events.get(0).spooledAtMillis();
+      } finally {
+        lock.unlock();
+      }
+    }
+    return events;
+  }
+
+  /**
+   * Acknowledges {@code events}, which must be the oldest unacknowledged records in order: they
+   * will not be read again, and segments holding only acknowledged records are deleted.
+   */
+  public void ack(List<SpooledEvent> events) throws IOException {
+    if (events.isEmpty()) {
+      return;
+    }
+    List<Segment> exhausted;
+    long acked;
+    lock.lock();
+    try {
+      if (events.get(0).seq() != head) {
+        throw new IllegalStateException(
+            "acknowledged events must start at the spool's head " + head + ", started at " + events.get(0).seq());
+      }
+      exhausted = new ArrayList<>();
+      for (SpooledEvent event : events) {
+        exhausted.addAll(skipExhausted()); // the batch may go on in the next segment
+        headPos += event.frameBytes();
+        head = event.seq() + 1;
+        pendingEvents--;
+        pendingBytes -= event.frameBytes();
+      }
+      exhausted.addAll(skipExhausted());
+      acked = head;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    ackFile.write(acked);
+    deleteAll(exhausted);
+  }
+
+  /** Moves the head past fully read segments that are no longer the tail; returns them for deletion. */
+  private List<Segment> skipExhausted() {
+    List<Segment> exhausted = new ArrayList<>();
+    while (segments.size() > 1 && head >= segments.peekFirst().base + segments.peekFirst().count) {
+      exhausted.add(segments.pollFirst());
+      head = Math.max(head, segments.peekFirst().base);
+      headPos = 0;
+    }
+    return exhausted;
+  }
+
+  private static void deleteAll(List<Segment> exhausted) throws IOException {
+    for (Segment segment : exhausted) {
+      segment.delete();
+    }
+  }
+
+  /** Waits until there is at least one unacknowledged record; false when the wait timed out or the spool closed. */
+  public boolean awaitPending(Duration timeout) throws InterruptedException {
+    return await(timeout, true);
+  }
+
+  /** Waits until every record is acknowledged; false when the wait timed out or the spool closed. */
+  public boolean awaitDrained(Duration timeout) throws InterruptedException {
+    return await(timeout, false);
+  }
+
+  private boolean await(Duration timeout, boolean forPending) throws InterruptedException {
+    long nanos = timeout.toNanos();
+    lock.lock();
+    try {
+      while (!closed && (pendingEvents > 0) != forPending) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = changed.awaitNanos(nanos);
+      }
+      return !closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Unacknowledged records. */
+  public long pendingEvents() {
+    lock.lock();
+    try {
+      return pendingEvents;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes on disk of unacknowledged records. */
+  public long pendingBytes() {
+    lock.lock();
+    try {
+      return pendingBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How long ago the oldest unacknowledged record was spooled (zero when there is none). */
+  public Duration oldestAge() {
+    lock.lock();
+    try {
+      return pendingEvents == 0 ? Duration.ZERO
+          : Duration.ofMillis(Math.max(0, clock.millis() - headSpooledAt));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Closes the files; records stay on disk for the next {@link #open}. */
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      changed.signalAll();
+      for (Segment segment : segments) {
+        segment.close();
+      }
+      ackFile.close();
+      lockFile.close();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.annals.hub.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SendTest {
+
+  @TempDir Path spool;
+  FakeHub hub;
+
+  @BeforeEach
+  void start_hub() throws Exception {
+    hub = new FakeHub();
+  }
+
+  @AfterEach
+  void stop_hub() {
+    hub.close();
+  }
+
+  private AnnalsClientBuilder client() {
+    return AnnalsClient.builder().hubUrl(hub.url()).service("billing").spoolDirectory(spool)
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50));
+  }
+
+  @Test
+  void send_returns_the_hubs_verdict_for_the_event() {
+    try (AnnalsClient client = client().build()) {
+      EventBuilder event = Events.of("payment-completed", "payment/1")
+          .id("0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a11").createdAt(Instant.parse("2026-01-01T00:00:00Z"))
+          .payload(Map.of("amount", "3.00/EUR"));
+
+      SendResult created = client.send(event);
+      SendResult duplicate = client.send(event);
+      SendResult conflict = client.send(event.payload(Map.of("amount", "4.00/EUR")));
+      SendResult invalid = client.send("invalid", "payment/2", Map.of());
+
+      assertThat(created.outcome()).isEqualTo(Outcome.CREATED);
+      assertThat(created.receivedAt()).isNotNull();
+      assertThat(duplicate.outcome()).isEqualTo(Outcome.DUPLICATE);
+      assertThat(conflict.outcome()).isEqualTo(Outcome.CONFLICT);
+      assertThat(invalid.outcome()).isEqualTo(Outcome.INVALID);
+      assertThat(invalid.errors()).containsExactly("/payload/amount: must be a decimal with a currency");
+      assertThat(client.pendingEvents()).as("send bypasses the spool").isZero();
+    }
+  }
+
+  @Test
+  void send_retries_through_an_unavailable_hub() {
+    hub.answerNext(2, 503, null);
+    try (AnnalsClient client = client().build()) {
+      SendResult result = client.send("payment-completed", "payment/1", Map.of());
+
+      assertThat(result.outcome()).isEqualTo(Outcome.CREATED);
+      assertThat(hub.timesReceived(result.id())).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void send_gives_up_after_the_send_timeout_with_a_retryable_error() {
+    hub.answerNext(10_000, 503, null);
+    try (AnnalsClient client = client().sendTimeout(Duration.ofMillis(300)).build()) {
+      assertThatThrownBy(() -> client.send("payment-completed", "payment/1", Map.of()))
+          .isInstanceOfSatisfying(HubException.class, e -> {
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("not accepted within PT0.3S");
+          });
+    }
+  }
+
+  @Test
+  void a_request_refused_whole_is_returned_as_the_events_outcome() {
+    hub.answerNext(1, 403, null);
+    try (AnnalsClient client = client().build()) {
+      assertThat(client.send("payment-completed", "payment/1", Map.of()).outcome()).isEqualTo(Outcome.FORBIDDEN);
+      assertThat(client.send("unreadable", "payment/1", Map.of()).outcome()).isEqualTo(Outcome.INVALID);
+    }
+  }
+}

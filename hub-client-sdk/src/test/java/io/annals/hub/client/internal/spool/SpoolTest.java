@@ -1,0 +1,323 @@
+package io.annals.hub.client.internal.spool;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.annals.hub.client.SpoolFullException;
+import io.annals.hub.client.TestClock;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T12:00:00Z"), ZoneOffset.UTC);
+  private static final long MB = 1 << 20;
+
+  @TempDir Path dir;
+
+  private Spool open(long segmentBytes) throws IOException {
+    return Spool.open(dir, 64 * MB, 1_000_000, segmentBytes, CLOCK);
+  }
+
+  private static byte[] event(int i) {
+    return ("{\"n\":" + i + "}").getBytes(UTF_8);
+  }
+
+  private static List<String> bodies(List<SpooledEvent> events) {
+    return events.stream().map(e -> new String(e.body(), UTF_8)).toList();
+  }
+
+  private static List<String> expected(int from, int toExclusive) {
+    List<String> list = new ArrayList<>();
+    for (int i = from; i < toExclusive; i++) {
+      list.add(new String(event(i), UTF_8));
+    }
+    return list;
+  }
+
+  private List<Path> segmentFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> Segment.baseOf(f) >= 0).sorted().toList();
+    }
+  }
+
+  @Nested
+  class Append_and_ack {
+
+    @Test
+    void appended_events_are_read_in_order_and_gone_once_acknowledged() throws IOException {
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(spool.append(event(i))).isEqualTo(i);
+        }
+        List<SpooledEvent> first = spool.peek(3, MB);
+        assertThat(bodies(first)).isEqualTo(expected(0, 3));
+        assertThat(bodies(spool.peek(3, MB))).as("peek does not remove").isEqualTo(expected(0, 3));
+
+        spool.ack(first);
+
+        assertThat(bodies(spool.peek(10, MB))).isEqualTo(expected(3, 5));
+        assertThat(spool.pendingEvents()).isEqualTo(2);
+      }
+    }
+
+    @Test
+    void acknowledging_anything_but_the_oldest_events_is_refused() throws IOException {
+      try (Spool spool = open(MB)) {
+        spool.append(event(0));
+        spool.append(event(1));
+        List<SpooledEvent> both = spool.peek(2, MB);
+
+        assertThatThrownBy(() -> spool.ack(both.subList(1, 2)))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("head 0");
+      }
+    }
+
+    @Test
+    void peek_stops_at_the_byte_limit_but_always_returns_one_event() throws IOException {
+      try (Spool spool = open(MB)) {
+        byte[] big = "x".repeat(1000).getBytes(UTF_8);
+        spool.append(big);
+        spool.append(big);
+
+        assertThat(spool.peek(10, 100)).hasSize(1);
+        assertThat(spool.peek(10, 2 * (1000 + Frame.HEADER))).hasSize(2);
+      }
+    }
+
+    @Test
+    void unacknowledged_events_survive_reopening_and_acknowledged_ones_do_not() throws IOException {
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 10; i++) {
+          spool.append(event(i));
+        }
+        spool.ack(spool.peek(4, MB));
+      }
+      try (Spool spool = open(MB)) {
+        assertThat(spool.pendingEvents()).isEqualTo(6);
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(4, 10));
+        assertThat(spool.append(event(10))).as("numbering goes on").isEqualTo(10);
+      }
+    }
+
+    @Test
+    void events_span_segments_and_fully_acknowledged_segments_are_deleted() throws IOException {
+      try (Spool spool = open(64)) { // about two events per segment
+        for (int i = 0; i < 10; i++) {
+          spool.append(event(i));
+        }
+        assertThat(segmentFiles()).hasSize(5);
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(0, 10));
+
+        spool.ack(spool.peek(5, MB));
+
+        assertThat(segmentFiles()).hasSize(3);
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(5, 10));
+      }
+      try (Spool spool = open(64)) {
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(5, 10));
+      }
+    }
+
+    @Test
+    void concurrent_publishers_each_land_exactly_once() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try (Spool spool = open(4096)) {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          int thread = t;
+          futures.add(pool.submit(() -> {
+            for (int i = 0; i < 100; i++) {
+              spool.append(event(thread * 1000 + i));
+            }
+            return null;
+          }));
+        }
+        for (Future<?> future : futures) {
+          future.get();
+        }
+        List<String> read = bodies(spool.peek(10_000, 64 * MB));
+        List<String> all = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          all.addAll(expected(t * 1000, t * 1000 + 100));
+        }
+        assertThat(read).hasSize(800).containsExactlyInAnyOrderElementsOf(all);
+      } finally {
+        pool.shutdown();
+      }
+    }
+  }
+
+  @Nested
+  class Bounds {
+
+    @Test
+    void a_full_spool_refuses_at_once_by_event_count_and_accepts_again_after_delivery() throws IOException {
+      try (Spool spool = Spool.open(dir, MB, 3, MB, CLOCK)) {
+        for (int i = 0; i < 3; i++) {
+          spool.append(event(i));
+        }
+
+        assertThatThrownBy(() -> spool.append(event(3)))
+            .isInstanceOf(SpoolFullException.class)
+            .hasMessageContaining("is full: 3 events")
+            .hasMessageContaining("limits 3 events");
+        assertThat(spool.pendingEvents()).isEqualTo(3);
+
+        spool.ack(spool.peek(1, MB));
+        assertThat(spool.append(event(3))).isEqualTo(3);
+      }
+    }
+
+    @Test
+    void a_full_spool_refuses_by_bytes() throws IOException {
+      byte[] body = "y".repeat(84).getBytes(UTF_8); // 100 bytes framed
+      try (Spool spool = Spool.open(dir, 250, 1000, MB, CLOCK)) {
+        spool.append(body);
+        spool.append(body);
+
+        SpoolFullException full = org.junit.jupiter.api.Assertions.assertThrows(
+            SpoolFullException.class, () -> spool.append(body));
+        assertThat(full.pendingBytes()).isEqualTo(200);
+        assertThatThrownBy(() -> spool.append(new byte[300]))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("300 bytes");
+      }
+    }
+  }
+
+  @Nested
+  class Crash_recovery {
+
+    @Test
+    void a_torn_last_record_is_cut_and_the_intact_ones_are_kept() throws IOException {
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 3; i++) {
+          spool.append(event(i));
+        }
+      }
+      Path segment = segmentFiles().get(0);
+      long intact = Files.size(segment);
+      byte[] torn = Frame.encode(0, event(99));
+      Files.write(segment, java.util.Arrays.copyOf(torn, torn.length - 3),
+          java.nio.file.StandardOpenOption.APPEND);
+
+      try (Spool spool = open(MB)) {
+        assertThat(Files.size(segment)).isEqualTo(intact);
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(0, 3));
+        spool.append(event(3));
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(0, 4));
+      }
+    }
+
+    @Test
+    void a_record_whose_crc_does_not_match_is_cut_with_everything_after_it() throws IOException {
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 4; i++) {
+          spool.append(event(i));
+        }
+      }
+      Path segment = segmentFiles().get(0);
+      int frame = Frame.encode(0, event(0)).length;
+      flipByte(segment, 2L * frame + Frame.HEADER + 2); // inside the third record's body
+
+      try (Spool spool = open(MB)) {
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(0, 2));
+        assertThat(spool.pendingEvents()).isEqualTo(2);
+      }
+    }
+
+    @Test
+    void corruption_inside_an_older_segment_loses_only_that_segments_tail() throws IOException {
+      try (Spool spool = open(64)) {
+        for (int i = 0; i < 6; i++) {
+          spool.append(event(i)); // segments of two events: 0-1, 2-3, 4-5
+        }
+      }
+      int frame = Frame.encode(0, event(0)).length;
+      flipByte(segmentFiles().get(1), frame + Frame.HEADER); // event 3
+
+      try (Spool spool = open(64)) {
+        assertThat(bodies(spool.peek(100, MB))).containsExactly(
+            "{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":4}", "{\"n\":5}");
+        spool.ack(spool.peek(3, MB));
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(4, 6));
+      }
+    }
+
+    @Test
+    void a_damaged_ack_file_replays_from_the_oldest_segment_instead_of_losing_events() throws IOException {
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 4; i++) {
+          spool.append(event(i));
+        }
+        spool.ack(spool.peek(2, MB));
+      }
+      flipByte(dir.resolve(AckFile.NAME), 3);
+
+      try (Spool spool = open(MB)) {
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(0, 4));
+      }
+    }
+
+    @Test
+    void new_events_are_numbered_after_acknowledged_ones_even_when_those_were_cut() throws IOException {
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 3; i++) {
+          spool.append(event(i));
+        }
+        spool.ack(spool.peek(3, MB));
+      }
+      Path segment = segmentFiles().get(0);
+      int frame = Frame.encode(0, event(0)).length;
+      flipByte(segment, frame + Frame.HEADER); // acknowledged event 1 is now corrupt
+
+      try (Spool spool = open(MB)) {
+        assertThat(spool.pendingEvents()).isZero();
+        assertThat(spool.append(event(3))).isEqualTo(3);
+        assertThat(bodies(spool.peek(100, MB))).containsExactly("{\"n\":3}");
+      }
+    }
+  }
+
+  @Test
+  void the_age_of_the_oldest_event_follows_the_clock_and_is_zero_when_empty() throws IOException {
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    try (Spool spool = Spool.open(dir, MB, 100, MB, clock)) {
+      assertThat(spool.oldestAge()).isZero();
+      spool.append(event(0));
+      clock.advance(Duration.ofSeconds(5));
+      spool.append(event(1));
+      clock.advance(Duration.ofSeconds(5));
+
+      assertThat(spool.oldestAge()).isEqualTo(Duration.ofSeconds(10));
+      spool.ack(spool.peek(1, MB));
+      spool.peek(1, MB);
+      assertThat(spool.oldestAge()).isEqualTo(Duration.ofSeconds(5));
+    }
+  }
+
+  private static void flipByte(Path file, long position) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(position);
+      int b = raf.read();
+      raf.seek(position);
+      raf.write(b ^ 0x5a);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.annals.hub.server.auth;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who may call what: the endpoint-by-role table, and the per-event rule that a producer writes only
+ * for the services bound to its key. Pure functions of their arguments.
+ *
+ * <pre>
+ * operation                                  producer  reader  admin   no key
+ * POST /events                               yes (1)   -       yes     -
+ * GET /events/{id}, GET /events,
+ * GET /aggregates/{aggregate_id}/events,
+ * GET /feed, GET /feed/lag                   -         yes     yes     -
+ * GET /metrics                               -         yes     yes     -
+ * GET /health/live, GET /health/ready        open to everyone, without a key
+ * (1) each event only if its meta.service is bound to the key: {@link #mayPublish}
+ * </pre>
+ *
+ * <p>A producer cannot read, not even its own events: a leaked producer key must not expose the
+ * history. {@code /metrics} needs a reader key (Prometheus scrapes with one): it shows event counts
+ * per service and type, which a reader may see anyway, and nothing an anonymous caller should.
+ */
+public final class Authorizer {
+
+  private static final Set<Role> WRITERS = Set.of(Role.PRODUCER, Role.ADMIN);
+  private static final Set<Role> READERS = Set.of(Role.READER, Role.ADMIN);
+  private static final Set<Role> EVERYONE = Set.of(Role.values());
+
+  private Authorizer() {}
+
+  /**
+   * The roles that may call {@code operation}. Written as an exhaustive switch so that a new
+   * operation cannot compile without a decision here.
+   */
+  public static Set<Role> rolesFor(Operation operation) {
+    return switch (operation) {
+      case INGEST -> WRITERS;
+      case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_LAG -> READERS;
+      case METRICS -> READERS;
+      case HEALTH_LIVE, HEALTH_READY -> EVERYONE;
+    };
+  }
+
+  /** True when {@code operation} needs no key at all (liveness and readiness probes). */
+  public static boolean isOpen(Operation operation) {
+    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY;
+  }
+
+  /** True when {@code principal} may call {@code operation}. */
+  public static boolean allows(Principal principal, Operation operation) {
+    Objects.requireNonNull(principal, "principal");
+    return isOpen(operation) || rolesFor(operation).contains(principal.role());
+  }
+
+  /**
+   * True when {@code principal} may write an event whose {@code meta.service} is {@code service}:
+   * an admin for every service, a producer for its bound services, a reader never. Ingestion asks
+   * this per event, before it looks the id up in the store, and answers outcome {@code forbidden}
+   * otherwise; the same rule decides whether a {@code conflict} answer may show the stored event.
+   */
+  public static boolean mayPublish(Principal principal, String service) {
+    Objects.requireNonNull(principal, "principal");
+    return switch (principal.role()) {
+      case ADMIN -> true;
+      case PRODUCER -> service != null && principal.services().contains(service);
+      case READER -> false;
+    };
+  }
+}

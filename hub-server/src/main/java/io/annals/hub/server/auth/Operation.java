@@ -1,0 +1,44 @@
+package io.annals.hub.server.auth;
+
+import io.javalin.security.RouteRole;
+
+/**
+ * Every HTTP operation of the hub, as the unit of authorisation. The HTTP layer tags each route
+ * with its operation ({@code app.post("/events", handler, Operation.INGEST)}) and a
+ * {@code beforeMatched} handler reads it back from {@code ctx.routeRoles()}; a route without an
+ * operation must be refused. {@link Authorizer#rolesFor} says who may call each one.
+ */
+public enum Operation implements RouteRole {
+  INGEST("POST", "/events"),
+  GET_EVENT("GET", "/events/{id}"),
+  QUERY_EVENTS("GET", "/events"),
+  AGGREGATE_HISTORY("GET", "/aggregates/{aggregate_id}/events"),
+  FEED("GET", "/feed"),
+  FEED_LAG("GET", "/feed/lag"),
+  METRICS("GET", "/metrics"),
+  HEALTH_LIVE("GET", "/health/live"),
+  HEALTH_READY("GET", "/health/ready");
+
+  private final String method;
+  private final String path;
+
+  Operation(String method, String path) {
+    this.method = method;
+    this.path = path;
+  }
+
+  /** The HTTP method, e.g. {@code "POST"}. */
+  public String method() {
+    return method;
+  }
+
+  /** The route template as in DESIGN.md, e.g. {@code "/events/{id}"}. */
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String toString() {
+    return method + " " + path;
+  }
+}

@@ -1,0 +1,135 @@
+package io.annals.hub.server.auth;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Per-caller request budgets: one token bucket per API key, and one per remote address for callers
+ * without a known key. Callers never share a bucket, so one caller over its budget does not slow
+ * another. Memory is bounded: key buckets are made once, for the keys given at construction;
+ * address buckets live in a map of at most {@code maxAddresses} entries that forgets the least
+ * recently seen address first (a forgotten address starts again with a full bucket). Thread-safe.
+ */
+public final class RateLimiter {
+
+  /** Addresses tracked at most by {@link #of}: a few hundred kilobytes. */
+  public static final int DEFAULT_MAX_ADDRESSES = 10_000;
+
+  private final Rate rate;
+  private final LongSupplier nanoTime;
+  private final Map<String, Bucket> byKey;
+  private final Map<String, Bucket> byAddress;
+
+  /**
+   * @param keyNames the names of every API key ({@link Principal#name()}); others are refused
+   * @param maxAddresses how many remote addresses to track at most
+   * @param nanoTime a monotonic clock in nanoseconds, {@code System::nanoTime} outside tests
+   */
+  public RateLimiter(Rate rate, Collection<String> keyNames, int maxAddresses, LongSupplier nanoTime) {
+    this.rate = Objects.requireNonNull(rate, "rate");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    if (maxAddresses < 1) {
+      throw new IllegalArgumentException("maxAddresses must be at least 1, was: " + maxAddresses);
+    }
+    long now = nanoTime.getAsLong();
+    Map<String, Bucket> keys = new LinkedHashMap<>();
+    for (String name : keyNames) {
+      keys.put(name, new Bucket(now));
+    }
+    this.byKey = Map.copyOf(keys);
+    this.byAddress = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+        return size() > maxAddresses;
+      }
+    };
+  }
+
+  /** A limiter on the system clock, tracking at most {@link #DEFAULT_MAX_ADDRESSES} addresses. */
+  public static RateLimiter of(Rate rate, Collection<String> keyNames) {
+    return new RateLimiter(rate, keyNames, DEFAULT_MAX_ADDRESSES, System::nanoTime);
+  }
+
+  /**
+   * Takes one request from the bucket of the key named {@code keyName}.
+   *
+   * @throws IllegalArgumentException when no key of that name was given at construction
+   */
+  public Result acquireForKey(String keyName) {
+    Bucket bucket = byKey.get(keyName);
+    if (bucket == null) {
+      throw new IllegalArgumentException("no rate budget for unknown key \"" + keyName + "\"");
+    }
+    return bucket.acquire(nanoTime.getAsLong());
+  }
+
+  /** Takes one request from the bucket of the caller at {@code remoteAddress} (a caller without a known key). */
+  public Result acquireForAddress(String remoteAddress) {
+    String address = String.valueOf(remoteAddress);
+    long now = nanoTime.getAsLong();
+    Bucket bucket;
+    synchronized (byAddress) {
+      bucket = byAddress.computeIfAbsent(address, a -> new Bucket(now));
+    }
+    return bucket.acquire(now);
+  }
+
+  /** How many remote addresses have a bucket now; never more than {@code maxAddresses}. */
+  public int trackedAddresses() {
+    synchronized (byAddress) {
+      return byAddress.size();
+    }
+  }
+
+  public Rate rate() {
+    return rate;
+  }
+
+  /**
+   * The answer to one request: allowed, or refused until {@code retryAfterSeconds} (at least 1)
+   * have passed, for the {@code Retry-After} header.
+   */
+  public record Result(boolean allowed, long retryAfterSeconds) {
+
+    private static final Result ALLOWED = new Result(true, 0);
+
+    static Result retryAfterNanos(long nanos) {
+      return new Result(false, Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L));
+    }
+  }
+
+  /**
+   * A token bucket kept in its equivalent form, the "theoretical arrival time" of the generic cell
+   * rate algorithm, so that its whole state is one long updated without a lock: each request moves
+   * {@code tat} one interval later; a request is refused when that would put {@code tat} more than
+   * {@code burst} intervals ahead of now (the bucket is empty). A refused request costs nothing.
+   */
+  private final class Bucket {
+    private final AtomicLong tat;
+
+    Bucket(long now) {
+      this.tat = new AtomicLong(now); // a new bucket is full
+    }
+
+    Result acquire(long now) {
+      long interval = rate.intervalNanos();
+      long window = interval * rate.burst();
+      while (true) {
+        long current = tat.get();
+        // Differences, not comparisons, so that nanoTime may wrap around.
+        long next = (current - now > 0 ? current : now) + interval;
+        long ahead = next - now;
+        if (ahead > window) {
+          return Result.retryAfterNanos(ahead - window);
+        }
+        if (tat.compareAndSet(current, next)) {
+          return Result.ALLOWED;
+        }
+      }
+    }
+  }
+}

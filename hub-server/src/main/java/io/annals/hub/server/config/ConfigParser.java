@@ -1,0 +1,238 @@
+package io.annals.hub.server.config;
+
+import com.mongodb.ConnectionString;
+import io.annals.hub.server.ingest.IngestLimits;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns environment variables and {@code --flags} into a {@link HubConfig}, or one clear error. */
+final class ConfigParser {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|kib|mib|gib)?");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
+  private static final long MAX_BODY = 1L << 30; // bodies are buffered whole, so keep them well under 2 GiB
+
+  private final Map<String, String> env;
+  private final String[] args;
+  private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+
+  ConfigParser(Map<String, String> env, String[] args) {
+    this.env = env;
+    this.args = args;
+  }
+
+  HubConfig parse() {
+    for (Setting s : Setting.values()) {
+      String v = env.get(s.env());
+      values.put(s, v != null ? v : s.defaultValue());
+    }
+    readFlags();
+    StoreKind store = store();
+    String mongoUri = value(Setting.MONGODB_URI);
+    if (store == StoreKind.MONGODB || mongoUri != null) {
+      mongoUri = mongoUri(store);
+    }
+    int maxBatch = intIn(Setting.MAX_BATCH_EVENTS, 1, 1_000_000);
+    int queue = intIn(Setting.INGEST_QUEUE_EVENTS, 1, 10_000_000);
+    if (queue < maxBatch) {
+      throw Setting.INGEST_QUEUE_EVENTS.wrong(value(Setting.INGEST_QUEUE_EVENTS),
+          "smaller than HUB_MAX_BATCH_EVENTS (" + maxBatch + ")");
+    }
+    Duration timeout = duration(Setting.INGEST_TIMEOUT);
+    if (timeout.isZero()) {
+      throw Setting.INGEST_TIMEOUT.wrong(value(Setting.INGEST_TIMEOUT), "must be more than zero");
+    }
+    IngestLimits limits = new IngestLimits(size(Setting.MAX_BODY_BYTES), maxBatch,
+        duration(Setting.MAX_CLOCK_SKEW), queue, intIn(Setting.COMMIT_MAX_EVENTS, 1, 1_000_000), timeout);
+    return new HubConfig(
+        intIn(Setting.PORT, 0, 65_535),
+        bind(),
+        store,
+        dataDir(store),
+        mongoUri,
+        mongoDatabase(),
+        duration(Setting.FEED_LAG),
+        optionalPath(Setting.API_KEYS_FILE),
+        limits);
+  }
+
+  private void readFlags() {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String v = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        v = arg.substring(eq + 1);
+      }
+      Setting s = byFlag(name);
+      if (v == null) {
+        if (i + 1 >= args.length) {
+          throw new ConfigException("invalid configuration: " + name + " needs a value; expected " + s.expected());
+        }
+        v = args[++i];
+      }
+      values.put(s, v);
+    }
+  }
+
+  private static Setting byFlag(String flag) {
+    for (Setting s : Setting.values()) {
+      if (s.flag().equals(flag)) {
+        return s;
+      }
+    }
+    throw new ConfigException("invalid configuration: unknown argument \"" + flag
+        + "\"; expected --name value or --name=value with a name from --help");
+  }
+
+  private String value(Setting s) {
+    String v = values.get(s);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private String required(Setting s) {
+    String v = value(s);
+    if (v == null) {
+      throw s.wrong(String.valueOf(values.get(s)), "empty");
+    }
+    return v;
+  }
+
+  private int intIn(Setting s, int min, int max) {
+    String v = required(s);
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+      throw s.wrong(v, "out of range " + min + ".." + max);
+    } catch (NumberFormatException e) {
+      throw s.wrong(v, "not an integer");
+    }
+  }
+
+  private StoreKind store() {
+    String v = required(Setting.STORE);
+    for (StoreKind k : StoreKind.values()) {
+      if (k.wireName().equals(v.toLowerCase(Locale.ROOT))) {
+        return k;
+      }
+    }
+    throw Setting.STORE.wrong(v, "unknown store");
+  }
+
+  private String bind() {
+    String v = required(Setting.BIND);
+    if (!HOST.matcher(v).matches()) {
+      throw Setting.BIND.wrong(v, "not an address or host name");
+    }
+    return v;
+  }
+
+  private Path dataDir(StoreKind store) {
+    String v = required(Setting.DATA_DIR);
+    Path p = path(Setting.DATA_DIR, v);
+    if (store == StoreKind.EMBEDDED && Files.exists(p) && !Files.isDirectory(p)) {
+      throw Setting.DATA_DIR.wrong(v, "exists and is not a directory");
+    }
+    return p;
+  }
+
+  private String mongoUri(StoreKind store) {
+    String v = value(Setting.MONGODB_URI);
+    if (v == null) {
+      throw new ConfigException("invalid configuration: HUB_MONGODB_URI / --mongodb-uri is required when HUB_STORE is "
+          + store.wireName() + "; expected " + Setting.MONGODB_URI.expected());
+    }
+    try {
+      new ConnectionString(v);
+      return v;
+    } catch (IllegalArgumentException e) {
+      // The driver's message may quote credentials from the URI, so say only that it failed.
+      throw Setting.MONGODB_URI.wrong(redact(v), "not a valid connection string");
+    }
+  }
+
+  private String mongoDatabase() {
+    String v = required(Setting.MONGODB_DATABASE);
+    // MongoDB's own rule for database names: no /\. "$ or space, at most 63 bytes.
+    if (v.length() > 63 || v.chars().anyMatch(c -> "/\\. \"$".indexOf(c) >= 0)) {
+      throw Setting.MONGODB_DATABASE.wrong(v, "not a valid database name");
+    }
+    return v;
+  }
+
+  private Duration duration(Setting s) {
+    String v = required(s);
+    Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
+    try {
+      Duration d;
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        d = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      } else {
+        d = Duration.parse(v);
+      }
+      if (d.isNegative()) {
+        throw s.wrong(v, "negative");
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw s.wrong(v, "not a duration");
+    }
+  }
+
+  private long size(Setting s) {
+    String v = required(s);
+    Matcher m = SIZE.matcher(v.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw s.wrong(v, "not a size");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2);
+    int shift = switch (unit) {
+      case "kib" -> 10;
+      case "mib" -> 20;
+      case "gib" -> 30;
+      default -> 0;
+    };
+    if (n < 1 || n > (MAX_BODY >> shift)) {
+      throw s.wrong(v, "out of range 1 byte..1GiB");
+    }
+    return n << shift;
+  }
+
+  private Path optionalPath(Setting s) {
+    String v = value(s);
+    return v == null ? null : path(s, v);
+  }
+
+  private static Path path(Setting s, String v) {
+    try {
+      return Path.of(v);
+    } catch (InvalidPathException e) {
+      throw s.wrong(v, "not a valid path");
+    }
+  }
+
+  private static String redact(String uri) {
+    return uri.replaceAll("//[^@/]*@", "//***@");
+  }
+}

@@ -1,0 +1,62 @@
+package io.annals.hub.server.config;
+
+import java.util.Locale;
+
+/**
+ * Every configuration setting: its environment variable, the equivalent {@code --flag}, its
+ * default (null = none) and the form expected. One table, so that parsing, error messages, the
+ * {@code --help} text and the README cannot disagree.
+ */
+public enum Setting {
+  PORT("HUB_PORT", "8080", "a TCP port 0..65535 (0 = any free port)"),
+  BIND("HUB_BIND", "127.0.0.1", "an IP address or host name to listen on, e.g. 0.0.0.0"),
+  STORE("HUB_STORE", "embedded", "embedded or mongodb"),
+  DATA_DIR("HUB_DATA_DIR", "./data", "a directory path (created if missing)"),
+  MONGODB_URI("HUB_MONGODB_URI", null, "a MongoDB connection string, mongodb://... or mongodb+srv://..."),
+  MONGODB_DATABASE("HUB_MONGODB_DATABASE", "hub", "a MongoDB database name"),
+  FEED_LAG("HUB_FEED_LAG", "5s", "a duration such as 500ms, 5s, 2m or PT5S"),
+  API_KEYS_FILE("HUB_API_KEYS_FILE", null, "a file path"),
+  MAX_BODY_BYTES("HUB_MAX_BODY_BYTES", "10MiB", "a size in bytes such as 10485760, 512KiB or 10MiB"),
+  MAX_BATCH_EVENTS("HUB_MAX_BATCH_EVENTS", "10000", "an integer 1..1000000"),
+  MAX_CLOCK_SKEW("HUB_MAX_CLOCK_SKEW", "5m", "a duration such as 30s or 5m"),
+  INGEST_QUEUE_EVENTS("HUB_INGEST_QUEUE_EVENTS", "50000", "an integer 1..10000000, at least HUB_MAX_BATCH_EVENTS"),
+  COMMIT_MAX_EVENTS("HUB_COMMIT_MAX_EVENTS", "2000", "an integer 1..1000000"),
+  INGEST_TIMEOUT("HUB_INGEST_TIMEOUT", "10s", "a duration such as 10s");
+
+  private final String env;
+  private final String defaultValue;
+  private final String expected;
+
+  Setting(String env, String defaultValue, String expected) {
+    this.env = env;
+    this.defaultValue = defaultValue;
+    this.expected = expected;
+  }
+
+  /** The environment variable, e.g. {@code HUB_DATA_DIR}. */
+  public String env() {
+    return env;
+  }
+
+  /** The flag, e.g. {@code --data-dir}. */
+  public String flag() {
+    return "--" + env.substring("HUB_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The default value as text, or null when there is none. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** The form a value must have, for error messages and help. */
+  public String expected() {
+    return expected;
+  }
+
+  /** The one-line message for a wrong value of this setting. */
+  ConfigException wrong(String value, String why) {
+    return new ConfigException(
+        "invalid configuration: " + env + " / " + flag() + " = \"" + value + "\": " + why
+            + "; expected " + expected);
+  }
+}

@@ -1,0 +1,102 @@
+package io.annals.hub.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.ingest.EventResult;
+import io.annals.hub.server.ingest.FieldError;
+import io.annals.hub.server.ingest.IngestResponse;
+import io.annals.hub.server.ingest.RequestRejectedException;
+import io.annals.hub.server.ingest.Submission;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** {@code POST /events} and {@code GET /events/{id}}. */
+public final class EventRoutes implements Routes {
+
+  private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+  private static final String JSON = "application/json";
+
+  @Override
+  public void register(Javalin app, HubServices services) {
+    app.post("/events", ctx -> post(ctx, services));
+    app.get("/events/{id}", ctx -> get(ctx, services));
+  }
+
+  private static void post(Context ctx, HubServices s) {
+    IngestResponse response;
+    try {
+      response = s.ingest().ingest(ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.req().getInputStream());
+    } catch (IOException e) {
+      throw RequestRejectedException.unreadable("the body could not be read: " + e.getClass().getSimpleName());
+    }
+    EventJson json = s.json();
+    if (response.format() == Submission.Format.SINGLE) {
+      single(ctx, json, response.results().get(0));
+      return;
+    }
+    ObjectNode body = json.object();
+    ArrayNode results = body.putArray("results");
+    for (EventResult r : response.results()) {
+      ObjectNode item = results.addObject();
+      if (r.id() != null) {
+        item.put("id", r.id());
+      } else {
+        item.putNull("id");
+      }
+      if (r.line() > 0) {
+        item.put("line", r.line());
+      }
+      item.put("outcome", r.outcome().wireName());
+      if (r.stored() != null) {
+        item.put("received_at", EventJson.time(r.stored().receivedAt()));
+      }
+      if (!r.errors().isEmpty()) {
+        ArrayNode errors = item.putArray("errors");
+        for (FieldError e : r.errors()) {
+          errors.addObject().put("pointer", e.pointer()).put("detail", e.detail());
+        }
+      }
+    }
+    ctx.status(200).contentType(JSON).result(json.bytes(body));
+  }
+
+  private static void single(Context ctx, EventJson json, EventResult r) {
+    switch (r.outcome()) {
+      case CREATED -> {
+        ctx.header("Location", "/events/" + r.id());
+        ctx.status(201).contentType(JSON).result(json.bytes(json.envelope(r.stored())));
+      }
+      case DUPLICATE -> ctx.status(200).contentType(JSON).result(json.bytes(json.envelope(r.stored())));
+      case CONFLICT -> {
+        ObjectNode p = Problem.of(json, 409, "conflict", "Conflict", "event " + r.id()
+            + " is already stored with different content; stored events never change", List.of());
+        p.set("stored", json.envelope(r.stored()));
+        p.set("submitted", json.envelope(r.submitted(), null));
+        Problem.send(ctx, json, p, 0);
+      }
+      case INVALID -> Problem.send(ctx, json, Problem.of(json, 400, "invalid-event", "Invalid event",
+          r.errors().size() + " field(s) of the event are invalid; see errors", r.errors()), 0);
+      default -> throw new IllegalStateException("unexpected outcome " + r.outcome());
+    }
+  }
+
+  private static void get(Context ctx, HubServices s) {
+    String id = ctx.pathParam("id");
+    if (!UUID.matcher(id).matches()) {
+      throw new NotFoundResponse("no event with id " + abbreviate(id) + "; event ids are UUIDs");
+    }
+    StoredEvent stored = s.store().find(id.toLowerCase(Locale.ROOT))
+        .orElseThrow(() -> new NotFoundResponse("no event with id " + id));
+    ctx.status(200).contentType(JSON).result(s.json().bytes(s.json().envelope(stored)));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
+}

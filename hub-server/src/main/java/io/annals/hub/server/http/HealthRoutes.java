@@ -1,0 +1,26 @@
+package io.annals.hub.server.http;
+
+import io.annals.hub.server.store.StoreUnavailableException;
+import io.javalin.Javalin;
+import java.util.List;
+
+/** {@code /health/live}, {@code /health/ready} (the store answers) and {@code /metrics}. */
+public final class HealthRoutes implements Routes {
+
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  @Override
+  public void register(Javalin app, HubServices s) {
+    app.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "live")));
+    app.get("/health/ready", ctx -> {
+      try {
+        s.store().ping();
+        ctx.json(java.util.Map.of("status", "ready"));
+      } catch (StoreUnavailableException e) {
+        Problem.send(ctx, s.json(), Problem.of(s.json(), 503, "store-unavailable", "Not ready",
+            "the event store does not answer", List.of()), ErrorMapping.STORE_RETRY_AFTER_SECONDS);
+      }
+    });
+    app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(s.metrics().scrape()));
+  }
+}

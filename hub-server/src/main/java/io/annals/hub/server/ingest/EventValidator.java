@@ -1,0 +1,180 @@
+package io.annals.hub.server.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.store.EpochMicros;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one submitted document against the event envelope of DESIGN.md and turns it into an
+ * {@link Event}, or lists every bad field. Strict by design (docs/decisions.md): unknown fields
+ * are errors rather than silently dropped data, and {@code payload} is required.
+ */
+public final class EventValidator {
+
+  /** Longest {@code meta.service} and {@code meta.type}. */
+  public static final int MAX_NAME_LENGTH = 256;
+  /** Longest {@code meta.aggregate_id} and {@code meta.correlation_id}. */
+  public static final int MAX_ID_LENGTH = 1024;
+
+  private static final Pattern UUID = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Set<String> TOP_FIELDS = Set.of("id", "meta", "payload");
+  private static final Set<String> META_FIELDS =
+      Set.of("service", "type", "created_at", "aggregate_id", "correlation_id", "received_at");
+
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final Duration maxSkew;
+
+  /**
+   * @param json writes the payload back as compact text; must keep decimals exact
+   * @param clock the hub's clock, for the future-skew rule on {@code created_at}
+   */
+  public EventValidator(ObjectMapper json, Clock clock, Duration maxSkew) {
+    this.json = json;
+    this.clock = clock;
+    this.maxSkew = maxSkew;
+  }
+
+  /** Validates {@code node}; field pointers start with {@code prefix} ({@code ""} or {@code "/3"}). */
+  public Validation validate(JsonNode node, String prefix) {
+    List<FieldError> errors = new ArrayList<>();
+    if (!node.isObject()) {
+      errors.add(new FieldError(prefix.isEmpty() ? "" : prefix, "must be an event object, not " + kind(node)));
+      return new Validation.Invalid(null, null, null, errors);
+    }
+    unknownFields(node, TOP_FIELDS, prefix, errors, "an event has only id, meta and payload");
+    String id = uuid(node.get("id"), prefix + "/id", errors);
+    JsonNode meta = node.get("meta");
+    String service = null;
+    String type = null;
+    Instant createdAt = null;
+    String aggregateId = null;
+    String correlationId = null;
+    if (meta == null || !meta.isObject()) {
+      errors.add(new FieldError(prefix + "/meta", meta == null ? "required" : "must be an object, not " + kind(meta)));
+    } else {
+      String m = prefix + "/meta";
+      unknownFields(meta, META_FIELDS, m, errors,
+          "meta has only service, type, created_at, aggregate_id, correlation_id (received_at is ignored)");
+      service = text(meta.get("service"), m + "/service", MAX_NAME_LENGTH, true, errors);
+      type = text(meta.get("type"), m + "/type", MAX_NAME_LENGTH, true, errors);
+      aggregateId = text(meta.get("aggregate_id"), m + "/aggregate_id", MAX_ID_LENGTH, true, errors);
+      correlationId = text(meta.get("correlation_id"), m + "/correlation_id", MAX_ID_LENGTH, false, errors);
+      createdAt = createdAt(meta.get("created_at"), m + "/created_at", errors);
+    }
+    String payload = payload(node.get("payload"), prefix + "/payload", errors);
+    if (!errors.isEmpty()) {
+      String rawId = id != null ? id : node.path("id").isTextual() ? node.get("id").asText() : null;
+      return new Validation.Invalid(rawId, service, type, errors);
+    }
+    return new Validation.Valid(new Event(id, service, type, createdAt, aggregateId, correlationId, payload));
+  }
+
+  private static void unknownFields(JsonNode object, Set<String> known, String prefix, List<FieldError> errors, String hint) {
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        errors.add(new FieldError(prefix + "/" + FieldError.token(name), "unknown field; " + hint));
+      }
+    }
+  }
+
+  private static String uuid(JsonNode value, String pointer, List<FieldError> errors) {
+    if (value == null || !value.isTextual() || !UUID.matcher(value.asText()).matches()) {
+      errors.add(new FieldError(pointer, value == null ? "required; expected a UUID string"
+          : "must be a UUID string like 0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a11"));
+      return null;
+    }
+    return value.asText().toLowerCase(Locale.ROOT);
+  }
+
+  private static String text(JsonNode value, String pointer, int maxLength, boolean required, List<FieldError> errors) {
+    if (value == null || (!required && value.isNull())) {
+      if (required) {
+        errors.add(new FieldError(pointer, "required; expected a non-empty string"));
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      errors.add(new FieldError(pointer, "must be a string, not " + kind(value)));
+      return null;
+    }
+    String s = value.asText();
+    if (s.isEmpty() || s.length() > maxLength) {
+      errors.add(new FieldError(pointer, "must be a non-empty string of at most " + maxLength + " characters"));
+      return null;
+    }
+    if (s.chars().anyMatch(Character::isISOControl)) {
+      // Identifiers end up in logs, metric labels and query strings, where control characters do harm.
+      errors.add(new FieldError(pointer, "must not contain control characters"));
+      return null;
+    }
+    return s;
+  }
+
+  private Instant createdAt(JsonNode value, String pointer, List<FieldError> errors) {
+    if (value == null || !value.isTextual()) {
+      errors.add(new FieldError(pointer, (value == null ? "required" : "must be a string, not " + kind(value))
+          + "; expected ISO-8601 with offset, e.g. 2026-01-01T12:00:00.000Z"));
+      return null;
+    }
+    OffsetDateTime t;
+    try {
+      t = OffsetDateTime.parse(value.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(pointer, "must be ISO-8601 with an offset, e.g. 2026-01-01T12:00:00.000Z or 2026-01-01T13:00:00+01:00"));
+      return null;
+    }
+    // Checked before any arithmetic: java.time accepts years far beyond what microseconds in a long hold.
+    if (t.getYear() < 1 || t.getYear() > 9999 || badYear(t.toInstant().atOffset(ZoneOffset.UTC).getYear())) {
+      errors.add(new FieldError(pointer, "must lie between the years 0001 and 9999 (UTC)"));
+      return null;
+    }
+    Instant instant = EpochMicros.truncate(t.toInstant());
+    Instant latest = clock.instant().plus(maxSkew);
+    if (instant.isAfter(latest)) {
+      errors.add(new FieldError(pointer, "lies " + Duration.between(clock.instant(), instant).toSeconds()
+          + "s in the future; at most " + maxSkew.toSeconds() + "s ahead of the hub's clock is accepted"));
+      return null;
+    }
+    return instant;
+  }
+
+  private static boolean badYear(int year) {
+    return year < 1 || year > 9999;
+  }
+
+  private String payload(JsonNode value, String pointer, List<FieldError> errors) {
+    if (value == null || !value.isObject()) {
+      errors.add(new FieldError(pointer, value == null ? "required; expected a JSON object ({} for none)"
+          : "must be a JSON object, not " + kind(value)));
+      return null;
+    }
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      // A tree read by our own parser always writes back; reaching this is a bug, not bad input.
+      throw new IllegalStateException("could not write a parsed payload back as JSON", e);
+    }
+  }
+
+  private static String kind(JsonNode node) {
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,180 @@
+package io.annals.hub.server.ingest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a {@code POST /events} body into a {@link Submission} by its Content-Type, or rejects the
+ * request whole: 415 for another media type or charset, 413 past the size or event-count limit,
+ * 400 for a body that is empty, not UTF-8 or not JSON. Nothing it rejects reaches the store.
+ */
+public final class RequestReader {
+
+  static final String JSON = "application/json";
+  static final String NDJSON = "application/x-ndjson";
+
+  private final ObjectMapper json;
+  private final IngestLimits limits;
+
+  public RequestReader(ObjectMapper json, IngestLimits limits) {
+    this.json = json;
+    this.limits = limits;
+  }
+
+  /**
+   * @param contentType the request's Content-Type header, may be null
+   * @param contentLength the declared length, or -1 when unknown (chunked)
+   */
+  public Submission read(String contentType, long contentLength, InputStream body) {
+    String mediaType = mediaType(contentType);
+    if (contentLength > limits.maxBodyBytes()) {
+      throw tooLarge(contentLength);
+    }
+    String text = utf8(bytes(body));
+    if (text.isBlank()) {
+      throw RequestRejectedException.unreadable("the body is empty; expected a JSON event, a JSON array of events or NDJSON lines");
+    }
+    return mediaType.equals(NDJSON) ? ndjson(text) : json(text);
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      throw RequestRejectedException.unsupportedMediaType(
+          "no Content-Type; expected " + JSON + " or " + NDJSON);
+    }
+    String[] parts = contentType.split(";");
+    String type = parts[0].trim().toLowerCase(Locale.ROOT);
+    if (!type.equals(JSON) && !type.equals(NDJSON)) {
+      throw RequestRejectedException.unsupportedMediaType(
+          "Content-Type " + type + " is not accepted; expected " + JSON + " or " + NDJSON);
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].trim().split("=", 2);
+      if (kv[0].trim().equalsIgnoreCase("charset") && kv.length == 2
+          && !kv[1].trim().replace("\"", "").equalsIgnoreCase("utf-8")) {
+        throw RequestRejectedException.unsupportedMediaType(
+            "charset " + kv[1].trim() + " is not accepted; JSON bodies must be UTF-8");
+      }
+    }
+    return type;
+  }
+
+  private byte[] bytes(InputStream body) {
+    try {
+      // Read one byte past the limit to tell "exactly the limit" from "more" without trusting Content-Length.
+      byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
+      if (data.length > limits.maxBodyBytes()) {
+        throw tooLarge(-1);
+      }
+      return data;
+    } catch (IOException e) {
+      // The client went away or sent a broken chunked body: nothing to store, and not a server fault.
+      throw RequestRejectedException.unreadable("the body could not be read completely: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private RequestRejectedException tooLarge(long length) {
+    return RequestRejectedException.tooLarge("the body" + (length >= 0 ? " (" + length + " bytes)" : "")
+        + " is larger than the limit of " + limits.maxBodyBytes() + " bytes; send fewer events per request");
+  }
+
+  private static String utf8(byte[] data) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data))
+          .toString();
+      // RFC 8259 lets a parser ignore a byte order mark; a producer adding one is no reason to refuse.
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (MalformedInputException e) {
+      throw RequestRejectedException.unreadable("the body is not valid UTF-8 (" + e.getInputLength()
+          + " bad byte(s)); JSON must be sent as UTF-8");
+    } catch (CharacterCodingException e) {
+      throw RequestRejectedException.unreadable("the body is not valid UTF-8; JSON must be sent as UTF-8");
+    }
+  }
+
+  private Submission json(String text) {
+    JsonNode root = parse(text, 0);
+    if (root.isObject()) {
+      return new Submission(Submission.Format.SINGLE, List.of(new Submission.Item(root, "", 0)));
+    }
+    if (!root.isArray()) {
+      throw RequestRejectedException.unreadable("the body is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)
+          + "; expected an event (object) or a batch of events (array)");
+    }
+    checkCount(root.size());
+    List<Submission.Item> items = new ArrayList<>(root.size());
+    for (int i = 0; i < root.size(); i++) {
+      items.add(new Submission.Item(root.get(i), "/" + i, 0));
+    }
+    return new Submission(Submission.Format.BATCH, items);
+  }
+
+  private Submission ndjson(String text) {
+    List<Submission.Item> items = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.isBlank()) {
+        continue;
+      }
+      checkCount(items.size() + 1);
+      items.add(new Submission.Item(parse(line, i + 1), "", i + 1));
+    }
+    return new Submission(Submission.Format.NDJSON, items);
+  }
+
+  private void checkCount(int events) {
+    if (events > limits.maxEventsPerRequest()) {
+      throw RequestRejectedException.tooLarge("the request holds more than " + limits.maxEventsPerRequest()
+          + " events; send at most " + limits.maxEventsPerRequest() + " per request");
+    }
+  }
+
+  /** Parses one JSON document; {@code line} is the NDJSON line number, or 0 for a JSON body. */
+  private JsonNode parse(String text, int line) {
+    try {
+      JsonNode node = json.readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw RequestRejectedException.unreadable(where(line, null) + "no JSON value");
+      }
+      return node;
+    } catch (StreamConstraintsException e) {
+      throw RequestRejectedException.unreadable(where(line, null) + e.getOriginalMessage()
+          + " (limits: nesting depth " + StrictJson.MAX_NESTING_DEPTH + ", string length "
+          + StrictJson.MAX_STRING_LENGTH + ")");
+    } catch (JsonProcessingException e) {
+      throw RequestRejectedException.unreadable(where(line, e.getLocation()) + "not valid JSON: "
+          + firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  private static String where(int line, JsonLocation location) {
+    String at = location == null || location.getLineNr() < 1 ? ""
+        : "at line " + location.getLineNr() + " column " + location.getColumnNr() + ": ";
+    return line > 0 ? "NDJSON line " + line + ": " + (location == null ? "" : "column " + location.getColumnNr() + ": ") : at;
+  }
+
+  private static String firstLine(String message) {
+    String m = message == null ? "" : message;
+    int nl = m.indexOf('\n');
+    // Jackson quotes the offending token; a huge token would make a huge problem document.
+    m = nl >= 0 ? m.substring(0, nl) : m;
+    return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+  }
+}

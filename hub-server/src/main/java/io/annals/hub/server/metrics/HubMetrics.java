@@ -1,0 +1,160 @@
+package io.annals.hub.server.metrics;
+
+import io.annals.hub.server.event.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The hub's metrics, exactly those of docs/metrics.md, on one Prometheus registry with the JVM and
+ * process binders. Callers record facts through the methods here, so that names, labels and
+ * histogram settings live in one place.
+ */
+public final class HubMetrics implements AutoCloseable {
+
+  /** Label value for an invalid event whose service or type could not be read. */
+  public static final String UNKNOWN = "unknown";
+
+  private static final int MAX_SERVICE_TYPE_PAIRS = 1_000;
+  private static final int MAX_SERVICES = 200;
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final LabelLimiter pairs = new LabelLimiter(MAX_SERVICE_TYPE_PAIRS);
+  private final LabelLimiter services = new LabelLimiter(MAX_SERVICES);
+  private final AtomicInteger storeReady = new AtomicInteger();
+  private final AtomicLong feedStableLagMicros = new AtomicLong();
+
+  public HubMetrics() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    Gauge.builder("annals.hub.store.ready", storeReady, AtomicInteger::get)
+        .description("1 when the last store ping answered, else 0")
+        .register(registry);
+    Gauge.builder("annals.hub.feed.stable.lag", feedStableLagMicros, v -> v.get() / 1e6)
+        .baseUnit("seconds")
+        .description("now - stable point at the last feed read")
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Counts one submitted event by outcome; null service or type count as {@value #UNKNOWN}. */
+  public void event(Outcome outcome, String service, String type) {
+    String s = service == null ? UNKNOWN : service;
+    String t = type == null ? UNKNOWN : type;
+    // The pair is what multiplies series, so it is the pair that is bounded.
+    boolean admitted = !pairs.admit(s + '\u0000' + t).equals(LabelLimiter.OTHER);
+    Counter.builder("annals.hub.events")
+        .description("events submitted, by outcome")
+        .tag("outcome", outcome.wireName())
+        .tag("service", admitted ? s : LabelLimiter.OTHER)
+        .tag("type", admitted ? t : LabelLimiter.OTHER)
+        .register(registry)
+        .increment();
+  }
+
+  /** Records {@code received_at - created_at} of a created event; a negative delay counts as 0. */
+  public void arrivalDelay(String service, Duration delay) {
+    Timer.builder("annals.hub.arrival.delay")
+        .description("received_at - created_at of created events")
+        .tag("service", services.admit(service))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofDays(1))
+        .register(registry)
+        .record(delay.isNegative() ? Duration.ZERO : delay);
+  }
+
+  /** Records one HTTP request; {@code route} must be a route template, never a raw path. */
+  public void httpRequest(String method, String route, int status, long nanos) {
+    Timer.builder("annals.hub.http.requests")
+        .description("HTTP request latency")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records one store call: {@code operation} is append, find, query, aggregate, feed or ping. */
+  public void storeCall(String operation, boolean ok, long nanos) {
+    Timer.builder("annals.hub.store")
+        .description("store call latency")
+        .tag("operation", operation)
+        .tag("result", ok ? "ok" : "unavailable")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Sets the store-ready gauge from the outcome of the latest ping. */
+  public void storeReady(boolean ready) {
+    storeReady.set(ready ? 1 : 0);
+  }
+
+  /** Records the size of one group-commit transaction. */
+  public void commitBatch(int events) {
+    DistributionSummary.builder("annals.hub.ingest.batch")
+        .description("events per group-commit transaction")
+        .baseUnit("events")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(100_000.0)
+        .register(registry)
+        .record(events);
+  }
+
+  /** Registers the gauge of events waiting for the group committer. */
+  public void ingestQueue(Supplier<Number> events) {
+    Gauge.builder("annals.hub.ingest.queue", events)
+        .description("events waiting for the group committer")
+        .baseUnit("events")
+        .register(registry);
+  }
+
+  /** Sets {@code now - stable point} of the latest feed read. */
+  public void feedStableLag(Duration lag) {
+    feedStableLagMicros.set(lag.isNegative() ? 0 : lag.toMillis() * 1000);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,296 @@
+package io.annals.hub.server.store.sqlite;
+
+import io.annals.hub.server.event.EventContent;
+import io.annals.hub.server.event.Outcome;
+import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.store.AggregatePosition;
+import io.annals.hub.server.store.AppendResult;
+import io.annals.hub.server.store.EpochMicros;
+import io.annals.hub.server.store.EventFilter;
+import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.InstanceWatermark;
+import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.StoreUnavailableException;
+import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded store: one SQLite file, {@code events.db}, in a data directory. An append returns
+ * only after its transaction is committed with {@code synchronous=FULL} in WAL mode, i.e. fsynced:
+ * the events survive {@code kill -9} and power loss once the call returns.
+ *
+ * <p>Thread-safe. Appends and watermark writes go through one writer connection, one transaction
+ * per call (a caller that passes many events gets one fsync for all: the group commit); waiting for
+ * it, and for a lock held by another process, is bounded by the busy timeout, after which the call
+ * throws {@link StoreUnavailableException}. Reads use a small pool of read-only connections and do
+ * not wait for writers. Build with {@link #open} or {@link #builder}.
+ */
+public final class SqliteEventStore implements EventStore {
+
+  /** Defaults of the {@link Builder}. */
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_READER_CONNECTIONS = 4;
+  /** The file the store keeps in its data directory. */
+  public static final String FILE_NAME = "events.db";
+
+  private static final String WATERMARK_UPSERT =
+      "INSERT INTO hub_instances (instance_id, watermark, heartbeat) VALUES (?, ?, ?)"
+          + " ON CONFLICT (instance_id) DO UPDATE SET watermark = excluded.watermark, heartbeat = excluded.heartbeat";
+
+  private final SqliteSettings settings;
+  private final SqliteWriter writer;
+  private final ReaderPool readers;
+  private final AtomicLong lastClockMicros = new AtomicLong(Long.MIN_VALUE);
+
+  private SqliteEventStore(SqliteSettings settings) {
+    this.settings = settings;
+    try {
+      this.writer = new SqliteWriter(settings);
+    } catch (SQLException e) {
+      throw SqliteErrors.translate("opening " + settings.file(), e);
+    }
+    this.readers = new ReaderPool(settings::openReader, settings.readerConnections(), settings.busyTimeout());
+  }
+
+  /** Opens (creating if needed) {@code events.db} in {@code dataDir} with the default settings. */
+  public static SqliteEventStore open(Path dataDir) {
+    return builder(dataDir).open();
+  }
+
+  /** A builder for a store in {@code dataDir}, to set the busy timeout, reader connections or clock. */
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  @Override
+  public List<AppendResult> append(List<StoredEvent> events) {
+    List<StoredEvent> batch = events.stream().map(EpochMicros::truncate).toList();
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    return writer.write("append of " + batch.size() + " event(s)", connection -> {
+      List<AppendResult> results = new ArrayList<>(batch.size());
+      try (PreparedStatement insert = connection.prepareStatement(SqliteQueries.INSERT);
+          PreparedStatement find = connection.prepareStatement(SqliteQueries.FIND)) {
+        for (StoredEvent event : batch) {
+          SqliteQueries.bindInsert(insert, event);
+          if (insert.executeUpdate() == 1) {
+            results.add(new AppendResult(Outcome.CREATED, event));
+          } else {
+            // Inside the transaction, so this also sees an equal id inserted earlier in this batch.
+            StoredEvent stored = findIn(find, event.id())
+                .orElseThrow(() -> new IllegalStateException("insert of " + event.id() + " was ignored but no row holds that id"));
+            boolean same = EventContent.sameContent(stored.event(), event.event());
+            results.add(new AppendResult(same ? Outcome.DUPLICATE : Outcome.CONFLICT, stored));
+          }
+        }
+      }
+      return results;
+    });
+  }
+
+  @Override
+  public Optional<StoredEvent> find(String id) {
+    Objects.requireNonNull(id, "id");
+    return readers.withConnection("find of event " + id, connection -> {
+      try (PreparedStatement find = connection.prepareStatement(SqliteQueries.FIND)) {
+        return findIn(find, id);
+      }
+    });
+  }
+
+  @Override
+  public List<StoredEvent> query(EventFilter filter, Position after, int limit) {
+    Objects.requireNonNull(filter, "filter");
+    return select("query of events", limit, SqliteQueries.query(filter, after, limit));
+  }
+
+  @Override
+  public List<StoredEvent> aggregateHistory(String aggregateId, Instant asOf, AggregatePosition after, int limit) {
+    Objects.requireNonNull(aggregateId, "aggregateId");
+    return select("history of aggregate " + aggregateId, limit,
+        SqliteQueries.aggregateHistory(aggregateId, asOf, after, limit));
+  }
+
+  @Override
+  public List<StoredEvent> feed(Set<String> types, Position after, Instant stableBefore, int limit) {
+    Objects.requireNonNull(types, "types");
+    Objects.requireNonNull(stableBefore, "stableBefore");
+    return select("feed read", limit, SqliteQueries.feed(types, after, stableBefore, limit));
+  }
+
+  @Override
+  public void publishWatermark(InstanceWatermark watermark) {
+    Objects.requireNonNull(watermark.instanceId(), "instanceId");
+    long mark = EpochMicros.of(Objects.requireNonNull(watermark.watermark(), "watermark"));
+    long heartbeat = EpochMicros.of(Objects.requireNonNull(watermark.heartbeat(), "heartbeat"));
+    writer.write("publish of the watermark of instance " + watermark.instanceId(), connection -> {
+      try (PreparedStatement upsert = connection.prepareStatement(WATERMARK_UPSERT)) {
+        upsert.setString(1, watermark.instanceId());
+        upsert.setLong(2, mark);
+        upsert.setLong(3, heartbeat);
+        return upsert.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public List<InstanceWatermark> watermarks() {
+    return readers.withConnection("read of instance watermarks", connection -> {
+      List<InstanceWatermark> marks = new ArrayList<>();
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(
+              "SELECT instance_id, watermark, heartbeat FROM hub_instances ORDER BY instance_id")) {
+        while (rs.next()) {
+          marks.add(new InstanceWatermark(
+              rs.getString(1), EpochMicros.toInstant(rs.getLong(2)), EpochMicros.toInstant(rs.getLong(3))));
+        }
+      }
+      return marks;
+    });
+  }
+
+  @Override
+  public void retireInstance(String instanceId) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    writer.write("retirement of instance " + instanceId, connection -> {
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hub_instances WHERE instance_id = ?")) {
+        delete.setString(1, instanceId);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * The local clock at microsecond precision, never going backwards (if the system clock steps
+   * back, it stays at the last value until the clock catches up), so that {@code received_at}
+   * stamped from it never decreases.
+   */
+  @Override
+  public Instant clock() {
+    long now = EpochMicros.of(settings.clock().instant());
+    return EpochMicros.toInstant(lastClockMicros.accumulateAndGet(now, Math::max));
+  }
+
+  /** Reads from the file; throws StoreUnavailableException when it cannot. */
+  @Override
+  public void ping() {
+    readers.withConnection("ping of " + settings.file(), connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT count(*) FROM hub_instances")) {
+        return rs.next();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    readers.close();
+    writer.close();
+  }
+
+  /** The statement's query plan lines ({@code EXPLAIN QUERY PLAN}), for the index tests. */
+  List<String> explain(Sql sql) {
+    Sql explain = new Sql("EXPLAIN QUERY PLAN " + sql.text(), sql.params());
+    return readers.withConnection("explain", connection -> {
+      List<String> plan = new ArrayList<>();
+      try (PreparedStatement statement = explain.prepare(connection); ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          plan.add(rs.getString("detail"));
+        }
+      }
+      return plan;
+    });
+  }
+
+  private List<StoredEvent> select(String what, int limit, Sql sql) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    return readers.withConnection(what, connection -> {
+      List<StoredEvent> events = new ArrayList<>(Math.min(limit, 1000));
+      try (PreparedStatement statement = sql.prepare(connection); ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          events.add(SqliteQueries.read(rs));
+        }
+      }
+      return events;
+    });
+  }
+
+  private static Optional<StoredEvent> findIn(PreparedStatement find, String id) throws SQLException {
+    find.setString(1, id);
+    try (ResultSet rs = find.executeQuery()) {
+      return rs.next() ? Optional.of(SqliteQueries.read(rs)) : Optional.empty();
+    }
+  }
+
+  /** Settings of a {@link SqliteEventStore}; {@link #open()} validates them and opens the store. */
+  public static final class Builder {
+    private final Path dataDir;
+    private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+    private int readerConnections = DEFAULT_READER_CONNECTIONS;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** How long a write waits for the writer (this or another process) before the store counts as unavailable. */
+    public Builder busyTimeout(Duration busyTimeout) {
+      this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+      return this;
+    }
+
+    /** How many reads may run at once; further reads wait up to the busy timeout. */
+    public Builder readerConnections(int readerConnections) {
+      this.readerConnections = readerConnections;
+      return this;
+    }
+
+    /** The clock behind {@link SqliteEventStore#clock()}; the system UTC clock unless a test says otherwise. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Creates the data directory if missing and opens (or creates) {@code events.db} in it. Throws
+     * IllegalArgumentException for a bad setting, StoreUnavailableException when the file cannot be
+     * opened or is locked, IllegalStateException when it is not a hub store this version understands.
+     */
+    public SqliteEventStore open() {
+      if (busyTimeout.isNegative() || busyTimeout.isZero() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("busyTimeout must be between 1 ms and " + Integer.MAX_VALUE + " ms, was " + busyTimeout);
+      }
+      if (readerConnections < 1) {
+        throw new IllegalArgumentException("readerConnections must be >= 1, was " + readerConnections);
+      }
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new StoreUnavailableException("cannot create the data directory " + dataDir.toAbsolutePath() + ": " + e, e);
+      }
+      Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+      return new SqliteEventStore(new SqliteSettings(file, busyTimeout, readerConnections, clock));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.annals.hub.server.store.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import org.sqlite.SQLiteConfig;
+
+/** The validated settings of a {@link SqliteEventStore}, and how its connections are opened. */
+record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Clock clock) {
+
+  /** Every connection: WAL (readers never block the writer), FULL sync (a commit is on disk), bounded waits. */
+  private SQLiteConfig config() {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout((int) busyTimeout.toMillis());
+    return config;
+  }
+
+  /** The writer stays in auto-commit mode: the store issues BEGIN IMMEDIATE / COMMIT itself. */
+  Connection openWriter() throws SQLException {
+    return config().createConnection(url());
+  }
+
+  /** A reader cannot write even by mistake. */
+  Connection openReader() throws SQLException {
+    Connection connection = config().createConnection(url());
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA query_only = ON");
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  private String url() {
+    return "jdbc:sqlite:" + file;
+  }
+}

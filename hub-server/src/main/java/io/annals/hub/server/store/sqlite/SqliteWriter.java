@@ -1,0 +1,111 @@
+package io.annals.hub.server.store.sqlite;
+
+import io.annals.hub.server.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one writer connection and the lock that serialises its transactions. SQLite admits one
+ * writer at a time anyway; queueing in Java instead of in SQLite's busy handler keeps waiters fair,
+ * and bounding the wait keeps a stuck file from hanging request threads.
+ */
+final class SqliteWriter implements AutoCloseable {
+
+  /** Work done in the writer's transaction. */
+  interface Work<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  private final SqliteSettings settings;
+  private final ReentrantLock lock = new ReentrantLock();
+  private Connection connection; // guarded by lock; null until needed again after a failure
+  private boolean closed; // guarded by lock
+
+  SqliteWriter(SqliteSettings settings) throws SQLException {
+    this.settings = settings;
+    this.connection = settings.openWriter();
+    try {
+      SqliteSchema.migrate(connection, settings.file().toString());
+    } catch (SQLException | RuntimeException e) {
+      discardConnection();
+      throw e;
+    }
+  }
+
+  /** Runs {@code work} in one IMMEDIATE transaction and commits it: with synchronous=FULL, the fsync. */
+  <T> T write(String what, Work<T> work) {
+    acquire(what);
+    try {
+      if (closed) {
+        throw new IllegalStateException(what + " failed: the SQLite store is closed");
+      }
+      return transaction(work);
+    } catch (SQLException e) {
+      // After a failed statement, COMMIT or ROLLBACK the connection's state is in doubt; a fresh
+      // connection (opened by the next write) is the known-good state.
+      discardConnection();
+      throw SqliteErrors.translate(what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T transaction(Work<T> work) throws SQLException {
+    if (connection == null) {
+      connection = settings.openWriter();
+    }
+    try (Statement tx = connection.createStatement()) {
+      tx.execute("BEGIN IMMEDIATE");
+      try {
+        T result = work.apply(connection);
+        tx.execute("COMMIT");
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          tx.execute("ROLLBACK");
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private void acquire(String what) {
+    try {
+      if (!lock.tryLock(settings.busyTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new StoreUnavailableException(
+            what + " failed: the SQLite writer stayed busy for " + settings.busyTimeout(), null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException(what + " interrupted while waiting for the SQLite writer", e);
+    }
+  }
+
+  private void discardConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Nothing more to do with a connection that cannot even close.
+      }
+      connection = null;
+    }
+  }
+
+  /** Waits for a running transaction to finish, then closes the connection. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      discardConnection();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.annals.hub.server;
+
+import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.ingest.IngestLimits;
+import io.annals.hub.server.store.EventFilter;
+import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** A real hub on port 0 with a real store, and a real HTTP client to talk to it. */
+public final class TestHub implements AutoCloseable {
+
+  private final Hub hub;
+  private final Path dataDir;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestHub(Hub hub, Path dataDir) {
+    this.hub = hub;
+    this.dataDir = dataDir;
+  }
+
+  /** A hub on an embedded SQLite store in {@code dataDir}. */
+  public static TestHub sqlite(Path dataDir) {
+    return start(SqliteEventStore.open(dataDir), dataDir, UnaryOperator.identity());
+  }
+
+  /** A hub on {@code store}, with its ingest limits changed by {@code limits}. */
+  public static TestHub start(EventStore store, Path dataDir, UnaryOperator<IngestLimits> limits) {
+    HubConfig base = HubConfig.load(Map.of("HUB_PORT", "0", "HUB_DATA_DIR", dataDir.toString()), new String[0]);
+    HubConfig config = new HubConfig(base.port(), base.bind(), base.store(), base.dataDir(), base.mongodbUri(),
+        base.mongodbDatabase(), base.feedLag(), base.apiKeysFile(), limits.apply(base.ingest()));
+    return new TestHub(Hub.start(config, store, Clock.systemUTC()), dataDir);
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + hub.port() + path);
+  }
+
+  public HttpResponse<String> postJson(String body) {
+    return post("application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public HttpResponse<String> post(String contentType, byte[] body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/events"))
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request.build());
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many events the store holds, read through the storage port. */
+  public int storedCount() {
+    return hub.services().store().query(EventFilter.none(), null, 1_000_000).size();
+  }
+
+  /** How many rows the SQLite events table holds, counted by SQLite itself (fast for big stores). */
+  public int sqliteRowCount() {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteEventStore.FILE_NAME));
+        ResultSet rows = c.createStatement().executeQuery("SELECT count(*) FROM events")) {
+      rows.next();
+      return rows.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of a Prometheus sample line {@code name{labels} value}, summed over matching lines. */
+  public double metric(String nameAndLabelsPrefix) {
+    return get("/metrics").body().lines()
+        .filter(l -> l.startsWith(nameAndLabelsPrefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+  }
+}

@@ -1,0 +1,85 @@
+package io.annals.hub.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AuthorizerTest {
+
+  private static final Principal PRODUCER = new Principal("billing-prod", Role.PRODUCER, Set.of("billing", "invoicing"));
+  private static final Principal READER = new Principal("reports", Role.READER, Set.of());
+  private static final Principal ADMIN = new Principal("ops", Role.ADMIN, Set.of());
+
+  // The table from the security issue, written out again here so that a change to it is a decision.
+  private static final Map<Operation, Set<Role>> EXPECTED = Map.of(
+      Operation.INGEST, EnumSet.of(Role.PRODUCER, Role.ADMIN),
+      Operation.GET_EVENT, EnumSet.of(Role.READER, Role.ADMIN),
+      Operation.QUERY_EVENTS, EnumSet.of(Role.READER, Role.ADMIN),
+      Operation.AGGREGATE_HISTORY, EnumSet.of(Role.READER, Role.ADMIN),
+      Operation.FEED, EnumSet.of(Role.READER, Role.ADMIN),
+      Operation.FEED_LAG, EnumSet.of(Role.READER, Role.ADMIN),
+      Operation.METRICS, EnumSet.of(Role.READER, Role.ADMIN),
+      Operation.HEALTH_LIVE, EnumSet.allOf(Role.class),
+      Operation.HEALTH_READY, EnumSet.allOf(Role.class));
+
+  @ParameterizedTest
+  @EnumSource(Operation.class)
+  void each_operation_is_allowed_to_exactly_the_roles_of_the_table(Operation operation) {
+    assertThat(EXPECTED).containsKey(operation);
+    for (Role role : Role.values()) {
+      Principal caller = role == Role.PRODUCER ? PRODUCER : new Principal("k", role, Set.of());
+      assertThat(Authorizer.allows(caller, operation))
+          .as("%s may call %s", role, operation)
+          .isEqualTo(EXPECTED.get(operation).contains(role));
+    }
+    assertThat(Authorizer.rolesFor(operation)).isEqualTo(EXPECTED.get(operation));
+  }
+
+  @Test
+  void only_the_health_probes_are_open_without_a_key() {
+    assertThat(EnumSet.allOf(Operation.class).stream().filter(Authorizer::isOpen))
+        .containsExactlyInAnyOrder(Operation.HEALTH_LIVE, Operation.HEALTH_READY);
+  }
+
+  @Test
+  void a_producer_may_not_read_not_even_its_own_services_events() {
+    assertThat(Authorizer.allows(PRODUCER, Operation.GET_EVENT)).isFalse();
+    assertThat(Authorizer.allows(PRODUCER, Operation.FEED)).isFalse();
+    assertThat(Authorizer.allows(PRODUCER, Operation.METRICS)).isFalse();
+  }
+
+  @Test
+  void a_producer_publishes_only_for_the_services_bound_to_its_key() {
+    assertThat(Authorizer.mayPublish(PRODUCER, "billing")).isTrue();
+    assertThat(Authorizer.mayPublish(PRODUCER, "invoicing")).isTrue();
+    assertThat(Authorizer.mayPublish(PRODUCER, "shipping")).isFalse();
+    assertThat(Authorizer.mayPublish(PRODUCER, "Billing")).as("service names are exact").isFalse();
+    assertThat(Authorizer.mayPublish(PRODUCER, null)).isFalse();
+  }
+
+  @Test
+  void an_admin_publishes_for_every_service_and_a_reader_for_none() {
+    assertThat(Authorizer.mayPublish(ADMIN, "shipping")).isTrue();
+    assertThat(Authorizer.mayPublish(READER, "billing")).isFalse();
+  }
+
+  @Test
+  void without_authentication_the_caller_may_do_everything() {
+    for (Operation operation : Operation.values()) {
+      assertThat(Authorizer.allows(Principal.unauthenticated(), operation)).isTrue();
+    }
+    assertThat(Authorizer.mayPublish(Principal.unauthenticated(), "anything")).isTrue();
+  }
+
+  @Test
+  void operations_carry_their_method_and_route_template_for_the_http_layer() {
+    assertThat(Operation.INGEST).hasToString("POST /events");
+    assertThat(Operation.GET_EVENT.method()).isEqualTo("GET");
+    assertThat(Operation.AGGREGATE_HISTORY.path()).isEqualTo("/aggregates/{aggregate_id}/events");
+  }
+}

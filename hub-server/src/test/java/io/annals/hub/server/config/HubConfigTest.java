@@ -1,0 +1,87 @@
+package io.annals.hub.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HubConfigTest {
+
+  static HubConfig load(Map<String, String> env, String... args) {
+    return HubConfig.load(env, args);
+  }
+
+  @Test
+  void with_nothing_set_every_default_of_the_readme_applies() {
+    HubConfig c = load(Map.of());
+
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.bind()).isEqualTo("127.0.0.1");
+    assertThat(c.store()).isEqualTo(StoreKind.EMBEDDED);
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.mongodbDatabase()).isEqualTo("hub");
+    assertThat(c.feedLag()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.apiKeysFile()).isNull();
+    assertThat(c.ingest().maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(c.ingest().maxEventsPerRequest()).isEqualTo(10_000);
+    assertThat(c.ingest().maxClockSkew()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void a_flag_wins_over_its_environment_variable_in_both_flag_forms() {
+    HubConfig c = load(Map.of("HUB_PORT", "9000", "HUB_FEED_LAG", "1s", "HUB_MAX_BODY_BYTES", "1MiB"),
+        "--port", "9001", "--feed-lag=250ms", "--api-keys-file", "/etc/keys");
+
+    assertThat(c.port()).isEqualTo(9001);
+    assertThat(c.feedLag()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.apiKeysFile()).isEqualTo(Path.of("/etc/keys"));
+    assertThat(c.ingest().maxBodyBytes()).isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void the_mongodb_store_needs_a_valid_uri() {
+    assertThatThrownBy(() -> load(Map.of("HUB_STORE", "mongodb")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HUB_MONGODB_URI / --mongodb-uri is required");
+    assertThatThrownBy(() -> load(Map.of("HUB_STORE", "mongodb", "HUB_MONGODB_URI", "http://user:secret@x")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HUB_MONGODB_URI").hasMessageNotContaining("secret");
+    assertThat(load(Map.of("HUB_STORE", "MongoDB", "HUB_MONGODB_URI", "mongodb://db:27017")).store())
+        .isEqualTo(StoreKind.MONGODB);
+  }
+
+  @Test
+  void each_wrong_value_names_the_variable_its_flag_and_the_expected_form_on_one_line() {
+    Map<String, String> wrong = Map.of(
+        "HUB_PORT", "80a", "HUB_STORE", "postgres", "HUB_FEED_LAG", "5 sec", "HUB_MAX_BODY_BYTES", "10MB",
+        "HUB_MAX_BATCH_EVENTS", "0", "HUB_BIND", "local host", "HUB_MAX_CLOCK_SKEW", "-5m",
+        "HUB_MONGODB_DATABASE", "a.b", "HUB_INGEST_TIMEOUT", "0s");
+    wrong.forEach((name, value) -> assertThatThrownBy(() -> load(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("--")
+        .hasMessageContaining("expected")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
+  }
+
+  @Test
+  void an_unknown_flag_or_a_flag_without_value_is_refused() {
+    assertThatThrownBy(() -> load(Map.of(), "--prot", "1")).hasMessageContaining("unknown argument \"--prot\"");
+    assertThatThrownBy(() -> load(Map.of(), "--port")).hasMessageContaining("--port needs a value");
+  }
+
+  @Test
+  void the_queue_must_hold_at_least_one_full_request() {
+    assertThatThrownBy(() -> load(Map.of("HUB_MAX_BATCH_EVENTS", "5000", "HUB_INGEST_QUEUE_EVENTS", "4000")))
+        .hasMessageContaining("HUB_INGEST_QUEUE_EVENTS");
+  }
+
+  @Test
+  void a_data_dir_that_is_a_file_is_refused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = java.nio.file.Files.writeString(dir.resolve("f"), "x");
+
+    assertThatThrownBy(() -> load(Map.of("HUB_DATA_DIR", file.toString())))
+        .hasMessageContaining("HUB_DATA_DIR").hasMessageContaining("not a directory");
+  }
+}

@@ -1,0 +1,105 @@
+package io.annals.hub.server.ingest;
+
+import static io.annals.hub.server.TestEvents.json;
+import static io.annals.hub.server.TestEvents.newId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annals.hub.server.Await;
+import io.annals.hub.server.GatedEventStore;
+import io.annals.hub.server.TestHub;
+import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group commit through the real HTTP server on SQLite: concurrent single-event requests share transactions. */
+class GroupCommitTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void concurrent_single_event_requests_share_one_transaction_while_the_writer_is_busy() throws Exception {
+    // Given a hub whose writer is held in its first transaction
+    GatedEventStore store = new GatedEventStore(SqliteEventStore.open(dir));
+    ExecutorService clients = Executors.newFixedThreadPool(32);
+    try (TestHub hub = TestHub.start(store, dir, l -> l)) {
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      answers.add(clients.submit(() -> hub.postJson(json(newId()))));
+      store.awaitFirstAppend();
+
+      // When 31 more clients send one event each
+      for (int i = 0; i < 31; i++) {
+        answers.add(clients.submit(() -> hub.postJson(json(newId()))));
+      }
+      Await.until("31 events queued", () -> hub.metric("annals_hub_ingest_queue_events") == 31.0);
+      store.open();
+
+      // Then all are created, in two transactions: the first event's and everyone else's
+      for (Future<HttpResponse<String>> answer : answers) {
+        assertThat(answer.get().statusCode()).isEqualTo(201);
+      }
+      assertThat(store.appendSizes()).containsExactly(1, 31);
+      assertThat(hub.metric("annals_hub_ingest_batch_events_count")).isEqualTo(2.0);
+      assertThat(hub.metric("annals_hub_ingest_batch_events_sum")).isEqualTo(32.0);
+      assertThat(hub.sqliteRowCount()).isEqualTo(32);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_full_queue_answers_429_with_retry_after_and_stores_nothing_of_that_request() throws Exception {
+    GatedEventStore store = new GatedEventStore(SqliteEventStore.open(dir));
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    try (TestHub hub = TestHub.start(store, dir, l -> l.withMaxEventsPerRequest(3).withQueueCapacityEvents(3))) {
+      Future<HttpResponse<String>> first = clients.submit(() -> hub.postJson(json(newId())));
+      store.awaitFirstAppend();
+      Future<HttpResponse<String>> queued = clients.submit(() -> hub.postJson("[" + json(newId()) + "," + json(newId()) + "]"));
+      Await.until("2 events queued", () -> hub.metric("annals_hub_ingest_queue_events") == 2.0);
+
+      HttpResponse<String> refused = hub.postJson("[" + json(newId()) + "," + json(newId()) + "]");
+
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      store.open();
+      assertThat(first.get().statusCode()).isEqualTo(201);
+      assertThat(queued.get().statusCode()).isEqualTo(200);
+      assertThat(hub.sqliteRowCount()).isEqualTo(3);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_request_that_waits_too_long_answers_503_and_is_not_written_if_still_queued() throws Exception {
+    GatedEventStore store = new GatedEventStore(SqliteEventStore.open(dir));
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    try (TestHub hub = TestHub.start(store, dir, l -> l.withMaxWait(Duration.ofMillis(300)))) {
+      String held = newId();
+      Future<HttpResponse<String>> first = clients.submit(() -> hub.postJson(json(held)));
+      store.awaitFirstAppend();
+      String late = newId();
+
+      HttpResponse<String> timedOut = hub.postJson(json(late));
+
+      assertThat(timedOut.statusCode()).isEqualTo(503);
+      assertThat(timedOut.headers().firstValue("Retry-After")).isPresent();
+      assertThat(first.get().statusCode()).isEqualTo(503);
+      store.open();
+      // The held transaction completes after its client gave up; a retry sees it as a duplicate.
+      Await.until("held event stored", () -> hub.get("/events/" + held).statusCode() == 200);
+      assertThat(hub.postJson(json(held)).statusCode()).isEqualTo(200);
+      assertThat(hub.get("/events/" + late).statusCode()).isEqualTo(404);
+      assertThat(hub.postJson(json(late)).statusCode()).isEqualTo(201);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,521 @@
+package io.annals.hub.server.store;
+
+import static io.annals.hub.server.store.TestEvents.T0;
+import static io.annals.hub.server.store.TestEvents.anEvent;
+import static io.annals.hub.server.store.TestEvents.id;
+import static io.annals.hub.server.store.TestEvents.micros;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annals.hub.server.event.Outcome;
+import io.annals.hub.server.event.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link EventStore} adapter must show. A subclass says how to open a store
+ * over its test data; {@link #openStore()} called again within one test opens the same data (that
+ * is how durability across close and reopen is shown).
+ */
+public abstract class EventStoreContract {
+
+  protected EventStore store;
+
+  /** Opens a store over this test's data; each test starts with an empty store. */
+  protected abstract EventStore openStore();
+
+  @BeforeEach
+  void open_the_store() {
+    store = openStore();
+  }
+
+  @AfterEach
+  void close_the_store() {
+    if (store != null) { // null when opening it failed or was skipped
+      store.close();
+    }
+  }
+
+  protected void reopen() {
+    store.close();
+    store = openStore();
+  }
+
+  protected AppendResult appendOne(StoredEvent event) {
+    List<AppendResult> results = store.append(List.of(event));
+    assertThat(results).hasSize(1);
+    return results.get(0);
+  }
+
+  protected static List<String> ids(List<StoredEvent> events) {
+    return events.stream().map(StoredEvent::id).toList();
+  }
+
+  /** Follows keyset pages of {@code pageSize} to the end and returns every id seen, in order. */
+  protected static List<String> allPages(Function<Position, List<StoredEvent>> page, int pageSize) {
+    List<String> seen = new ArrayList<>();
+    Position after = null;
+    while (true) {
+      List<StoredEvent> events = page.apply(after);
+      assertThat(events.size()).isLessThanOrEqualTo(pageSize);
+      seen.addAll(ids(events));
+      if (events.size() < pageSize) {
+        return seen;
+      }
+      StoredEvent last = events.get(events.size() - 1);
+      after = new Position(last.receivedAt(), last.id());
+    }
+  }
+
+  @Nested
+  class Append {
+
+    @Test
+    void a_new_event_is_created_and_can_be_found() {
+      StoredEvent event = anEvent(1).correlationId("container/subscription/42").build();
+
+      AppendResult result = appendOne(event);
+
+      assertThat(result).isEqualTo(new AppendResult(Outcome.CREATED, event));
+      assertThat(store.find(event.id())).contains(event);
+    }
+
+    @Test
+    void the_same_event_again_is_a_duplicate_answered_with_the_stored_event() {
+      // Given an event stored at one received_at
+      StoredEvent first = anEvent(1).receivedAt(micros(10)).build();
+      appendOne(first);
+
+      // When a client retries it, stamped later
+      AppendResult retry = appendOne(anEvent(1).receivedAt(micros(20)).build());
+
+      // Then it is a duplicate and the answer holds the original received_at
+      assertThat(retry.outcome()).isEqualTo(Outcome.DUPLICATE);
+      assertThat(retry.stored()).isEqualTo(first);
+    }
+
+    @Test
+    void the_same_id_with_another_payload_is_a_conflict_answered_with_the_stored_event() {
+      StoredEvent first = anEvent(1).payload("{\"amount\":\"3.0000/EUR\"}").build();
+      appendOne(first);
+
+      AppendResult other = appendOne(anEvent(1).payload("{\"amount\":\"4.0000/EUR\"}").build());
+
+      assertThat(other.outcome()).isEqualTo(Outcome.CONFLICT);
+      assertThat(other.stored()).isEqualTo(first);
+    }
+
+    @Test
+    void the_same_id_with_any_other_meta_field_is_a_conflict() {
+      appendOne(anEvent(1).correlationId("c/1").build());
+      List<StoredEvent> variants = List.of(
+          anEvent(1).correlationId("c/1").service("shipping").build(),
+          anEvent(1).correlationId("c/1").type("payment-failed").build(),
+          anEvent(1).correlationId("c/1").createdAt(T0.plusNanos(1000)).build(),
+          anEvent(1).correlationId("c/1").aggregateId("payment/99").build(),
+          anEvent(1).correlationId("c/2").build(),
+          anEvent(1).correlationId(null).build());
+
+      for (StoredEvent variant : variants) {
+        assertThat(appendOne(variant).outcome()).as("outcome of %s", variant).isEqualTo(Outcome.CONFLICT);
+      }
+    }
+
+    @Test
+    void a_payload_with_the_same_keys_in_another_order_is_a_duplicate() {
+      appendOne(anEvent(1).payload("{\"a\":1,\"b\":{\"x\":[1,2],\"y\":\"z\"}}").build());
+
+      AppendResult reordered = appendOne(anEvent(1).payload("{\"b\":{\"y\":\"z\",\"x\":[1,2]},\"a\":1}").build());
+
+      assertThat(reordered.outcome()).isEqualTo(Outcome.DUPLICATE);
+      assertThat(reordered.stored().event().payloadJson()).isEqualTo("{\"a\":1,\"b\":{\"x\":[1,2],\"y\":\"z\"}}");
+    }
+
+    @Test
+    void a_decimal_written_with_other_digits_is_a_conflict() {
+      appendOne(anEvent(1).payload("{\"amount\":1.0}").build());
+
+      assertThat(appendOne(anEvent(1).payload("{\"amount\":1.00}").build()).outcome()).isEqualTo(Outcome.CONFLICT);
+      assertThat(appendOne(anEvent(1).payload("{\"amount\":1}").build()).outcome()).isEqualTo(Outcome.CONFLICT);
+      assertThat(appendOne(anEvent(1).payload("{\"amount\":1.0}").build()).outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+
+    @Test
+    void a_conflict_leaves_the_stored_event_unchanged() {
+      StoredEvent first = anEvent(1).receivedAt(micros(10)).build();
+      appendOne(first);
+
+      appendOne(anEvent(1).type("something-else").payload("{}").receivedAt(micros(20)).build());
+
+      assertThat(store.find(id(1))).contains(first);
+      assertThat(store.query(EventFilter.none(), null, 10)).containsExactly(first);
+    }
+
+    @Test
+    void an_id_repeated_within_one_append_is_compared_with_its_first_occurrence() {
+      StoredEvent first = anEvent(1).receivedAt(micros(1)).build();
+      StoredEvent same = anEvent(1).receivedAt(micros(2)).build();
+      StoredEvent different = anEvent(1).payload("{}").receivedAt(micros(3)).build();
+
+      List<AppendResult> results = store.append(List.of(first, same, different));
+
+      assertThat(results).containsExactly(
+          new AppendResult(Outcome.CREATED, first),
+          new AppendResult(Outcome.DUPLICATE, first),
+          new AppendResult(Outcome.CONFLICT, first));
+      assertThat(store.find(id(1))).contains(first);
+    }
+
+    @Test
+    void a_batch_answers_one_result_per_event_in_request_order() {
+      StoredEvent stored = anEvent(2).build();
+      appendOne(stored);
+      List<StoredEvent> batch = List.of(
+          anEvent(3).build(), anEvent(2).build(), anEvent(1).build(), anEvent(2).payload("{}").build());
+
+      List<AppendResult> results = store.append(batch);
+
+      assertThat(results).extracting(AppendResult::outcome)
+          .containsExactly(Outcome.CREATED, Outcome.DUPLICATE, Outcome.CREATED, Outcome.CONFLICT);
+      assertThat(results).extracting(r -> r.stored().id()).containsExactly(id(3), id(2), id(1), id(2));
+      assertThat(ids(store.query(EventFilter.none(), null, 10))).containsExactlyInAnyOrder(id(1), id(2), id(3));
+    }
+
+    @Test
+    void concurrent_appends_of_the_same_ids_create_each_id_exactly_once() throws Exception {
+      // Given 4 writers that each append the same 40 events, in batches of 10, in their own order
+      int writers = 4;
+      List<Callable<List<AppendResult>>> work = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int shift = w * 10;
+        work.add(() -> {
+          List<AppendResult> results = new ArrayList<>();
+          for (int batch = 0; batch < 4; batch++) {
+            int first = (shift + batch * 10) % 40;
+            results.addAll(store.append(IntStream.range(first, first + 10).mapToObj(n -> anEvent(n).build()).toList()));
+          }
+          return results;
+        });
+      }
+
+      // When they run at once
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      List<AppendResult> all = new ArrayList<>();
+      try {
+        for (Future<List<AppendResult>> future : pool.invokeAll(work)) {
+          all.addAll(future.get());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+
+      // Then each id was created once and was a duplicate for every other writer
+      Map<String, List<Outcome>> outcomes = all.stream().collect(Collectors.groupingBy(
+          r -> r.stored().id(), Collectors.mapping(AppendResult::outcome, Collectors.toList())));
+      assertThat(outcomes).hasSize(40);
+      outcomes.forEach((id, seen) -> assertThat(seen).as("outcomes of %s", id)
+          .containsExactlyInAnyOrder(Outcome.CREATED, Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.DUPLICATE));
+      assertThat(store.query(EventFilter.none(), null, 100)).hasSize(40);
+    }
+
+    @Test
+    void an_empty_append_stores_nothing_and_answers_nothing() {
+      assertThat(store.append(List.of())).isEmpty();
+      assertThat(store.query(EventFilter.none(), null, 10)).isEmpty();
+    }
+
+    @Test
+    void payload_text_unicode_and_microseconds_are_given_back_exactly() {
+      // Given decimals that a double would change, non-ASCII text, and times far apart at µs precision
+      String payload = "{\"amount\":3.0000,\"big\":12345678901234567890.10,\"name\":\"Zoë ✓ 日本 🎉\",\"nested\":{}}";
+      StoredEvent event = anEvent(1)
+          .service("facturación")
+          .aggregateId("paiement/é/23")
+          .correlationId("корреляция/1")
+          .createdAt(Instant.parse("1969-07-20T20:17:40.123456Z"))
+          .receivedAt(Instant.parse("2026-01-01T12:00:00.000001Z"))
+          .payload(payload)
+          .build();
+
+      appendOne(event);
+
+      assertThat(store.find(id(1))).contains(event);
+    }
+
+    @Test
+    void a_large_payload_is_given_back_exactly() {
+      String big = "{\"blob\":\"" + "x€".repeat(600_000) + "\",\"n\":1.50}";
+      StoredEvent event = anEvent(1).payload(big).build();
+
+      appendOne(event);
+
+      assertThat(store.find(id(1)).orElseThrow().event().payloadJson()).isEqualTo(big);
+      assertThat(appendOne(anEvent(1).payload(big).build()).outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+  }
+
+  @Nested
+  class Find {
+
+    @Test
+    void an_unknown_id_is_not_found() {
+      appendOne(anEvent(1).build());
+
+      assertThat(store.find(id(2))).isEmpty();
+    }
+  }
+
+  @Nested
+  class Query {
+
+    @BeforeEach
+    void given_events_of_two_services_and_types() {
+      store.append(List.of(
+          anEvent(1).service("billing").type("paid").aggregateId("a/1").correlationId("c/1").receivedAt(micros(1)).build(),
+          anEvent(2).service("billing").type("refunded").aggregateId("a/2").correlationId("c/1").receivedAt(micros(2)).build(),
+          anEvent(3).service("shipping").type("paid").aggregateId("a/1").receivedAt(micros(3)).build(),
+          anEvent(4).service("shipping").type("shipped").aggregateId("a/2").correlationId("c/2").receivedAt(micros(4)).build(),
+          anEvent(5).service("billing").type("paid").aggregateId("a/1").correlationId("c/2").receivedAt(micros(5)).build()));
+    }
+
+    private List<String> query(EventFilter filter) {
+      return ids(store.query(filter, null, 100));
+    }
+
+    @Test
+    void without_filters_all_events_come_in_received_at_order() {
+      assertThat(query(EventFilter.none())).containsExactly(id(1), id(2), id(3), id(4), id(5));
+    }
+
+    @Test
+    void each_filter_selects_its_events() {
+      assertThat(query(new EventFilter("paid", null, null, null, null, null))).containsExactly(id(1), id(3), id(5));
+      assertThat(query(new EventFilter(null, "shipping", null, null, null, null))).containsExactly(id(3), id(4));
+      assertThat(query(new EventFilter(null, null, "a/2", null, null, null))).containsExactly(id(2), id(4));
+      assertThat(query(new EventFilter(null, null, null, "c/1", null, null))).containsExactly(id(1), id(2));
+      assertThat(query(new EventFilter(null, null, null, null, micros(2), null))).containsExactly(id(3), id(4), id(5));
+      assertThat(query(new EventFilter(null, null, null, null, null, micros(2)))).containsExactly(id(1));
+      assertThat(query(new EventFilter("nothing", null, null, null, null, null))).isEmpty();
+    }
+
+    @Test
+    void filters_combine_with_and() {
+      assertThat(query(new EventFilter("paid", "billing", null, null, null, null))).containsExactly(id(1), id(5));
+      assertThat(query(new EventFilter("paid", null, "a/1", "c/2", null, null))).containsExactly(id(5));
+      assertThat(query(new EventFilter(null, "billing", null, null, micros(1), micros(5)))).containsExactly(id(2));
+      assertThat(query(new EventFilter("paid", "shipping", "a/1", null, micros(2), micros(4)))).containsExactly(id(3));
+    }
+
+    @Test
+    void results_continue_strictly_after_the_position_and_stop_at_the_limit() {
+      assertThat(ids(store.query(EventFilter.none(), new Position(micros(2), id(2)), 2))).containsExactly(id(3), id(4));
+      assertThat(ids(store.query(EventFilter.none(), new Position(micros(2), ""), 2))).containsExactly(id(2), id(3));
+      assertThat(store.query(EventFilter.none(), null, 0)).isEmpty();
+    }
+  }
+
+  @Nested
+  class KeysetPaging {
+
+    @Test
+    void pages_visit_every_event_once_when_many_share_a_received_at() {
+      // Given 25 events, in groups of 5 sharing one received_at, appended out of id order
+      List<StoredEvent> events = IntStream.range(0, 25)
+          .map(i -> 24 - i)
+          .mapToObj(n -> anEvent(n).type(n % 2 == 0 ? "even" : "odd").receivedAt(micros(n / 5)).build())
+          .toList();
+      store.append(events);
+
+      // When a reader follows pages of 3
+      List<String> all = allPages(after -> store.query(EventFilter.none(), after, 3), 3);
+      List<String> even = allPages(after -> store.query(new EventFilter("even", null, null, null, null, null), after, 2), 2);
+      List<String> feed = allPages(after -> store.feed(Set.of(), after, micros(1000), 4), 4);
+
+      // Then it sees every event once, in (received_at, id) order
+      assertThat(all).containsExactlyElementsOf(IntStream.range(0, 25).mapToObj(TestEvents::id).toList());
+      assertThat(even).containsExactlyElementsOf(IntStream.range(0, 25).filter(n -> n % 2 == 0).mapToObj(TestEvents::id).toList());
+      assertThat(feed).isEqualTo(all);
+    }
+  }
+
+  @Nested
+  class AggregateHistory {
+
+    @Test
+    void history_is_in_created_at_then_received_at_then_id_order() {
+      // Given one aggregate's events received in another order than they were created
+      store.append(List.of(
+          anEvent(1).aggregateId("order/7").createdAt(T0.plusSeconds(3)).receivedAt(micros(1)).build(),
+          anEvent(2).aggregateId("order/7").createdAt(T0.plusSeconds(1)).receivedAt(micros(5)).build(),
+          anEvent(3).aggregateId("order/7").createdAt(T0.plusSeconds(1)).receivedAt(micros(4)).build(),
+          anEvent(5).aggregateId("order/7").createdAt(T0.plusSeconds(2)).receivedAt(micros(6)).build(),
+          anEvent(4).aggregateId("order/7").createdAt(T0.plusSeconds(2)).receivedAt(micros(6)).build(),
+          anEvent(6).aggregateId("order/8").createdAt(T0).receivedAt(micros(2)).build()));
+
+      List<StoredEvent> history = store.aggregateHistory("order/7", null, null, 100);
+
+      assertThat(ids(history)).containsExactly(id(3), id(2), id(4), id(5), id(1));
+    }
+
+    @Test
+    void as_of_keeps_the_events_created_up_to_and_at_that_instant() {
+      store.append(List.of(
+          anEvent(1).aggregateId("order/7").createdAt(T0.plusSeconds(1)).build(),
+          anEvent(2).aggregateId("order/7").createdAt(T0.plusSeconds(2)).build(),
+          anEvent(3).aggregateId("order/7").createdAt(T0.plusSeconds(2).plusNanos(1000)).build()));
+
+      assertThat(ids(store.aggregateHistory("order/7", T0.plusSeconds(2), null, 100))).containsExactly(id(1), id(2));
+      assertThat(ids(store.aggregateHistory("order/7", T0, null, 100))).isEmpty();
+      assertThat(store.aggregateHistory("order/unknown", null, null, 100)).isEmpty();
+    }
+
+    @Test
+    void history_pages_continue_strictly_after_the_position() {
+      List<StoredEvent> events = IntStream.range(0, 7)
+          .mapToObj(n -> anEvent(n).aggregateId("order/7").createdAt(T0.plusSeconds(n / 3)).receivedAt(micros(10 - n / 2)).build())
+          .toList();
+      store.append(events);
+      List<String> expected = ids(store.aggregateHistory("order/7", null, null, 100));
+
+      List<String> paged = new ArrayList<>();
+      AggregatePosition after = null;
+      List<StoredEvent> page;
+      do {
+        page = store.aggregateHistory("order/7", null, after, 2);
+        paged.addAll(ids(page));
+        if (!page.isEmpty()) {
+          StoredEvent last = page.get(page.size() - 1);
+          after = new AggregatePosition(last.event().createdAt(), last.receivedAt(), last.id());
+        }
+      } while (page.size() == 2);
+
+      assertThat(expected).hasSize(7);
+      assertThat(paged).isEqualTo(expected);
+    }
+  }
+
+  @Nested
+  class Feed {
+
+    @BeforeEach
+    void given_events_of_three_types() {
+      store.append(List.of(
+          anEvent(1).type("a").receivedAt(micros(1)).build(),
+          anEvent(2).type("b").receivedAt(micros(2)).build(),
+          anEvent(3).type("c").receivedAt(micros(3)).build(),
+          anEvent(4).type("a").receivedAt(micros(4)).build(),
+          anEvent(5).type("b").receivedAt(micros(4)).build(),
+          anEvent(6).type("c").receivedAt(micros(5)).build(),
+          anEvent(7).type("a").receivedAt(micros(6)).build()));
+    }
+
+    @Test
+    void the_feed_holds_only_events_received_strictly_before_the_stable_point() {
+      assertThat(ids(store.feed(Set.of(), null, micros(4), 100))).containsExactly(id(1), id(2), id(3));
+      assertThat(ids(store.feed(Set.of(), null, micros(5), 100))).containsExactly(id(1), id(2), id(3), id(4), id(5));
+    }
+
+    @Test
+    void the_feed_keeps_only_the_named_types_in_received_at_order() {
+      assertThat(ids(store.feed(Set.of("a"), null, micros(100), 100))).containsExactly(id(1), id(4), id(7));
+      assertThat(ids(store.feed(Set.of("a", "b"), null, micros(100), 100))).containsExactly(id(1), id(2), id(4), id(5), id(7));
+      assertThat(ids(store.feed(Set.of("a", "b", "c", "none"), null, micros(100), 100)))
+          .containsExactly(id(1), id(2), id(3), id(4), id(5), id(6), id(7));
+      assertThat(store.feed(Set.of("none"), null, micros(100), 100)).isEmpty();
+    }
+
+    @Test
+    void the_feed_continues_strictly_after_the_position_up_to_the_limit() {
+      assertThat(ids(store.feed(Set.of("a", "b"), new Position(micros(2), id(2)), micros(100), 2))).containsExactly(id(4), id(5));
+      assertThat(ids(store.feed(Set.of("a", "b"), new Position(micros(4), id(4)), micros(100), 2))).containsExactly(id(5), id(7));
+      assertThat(ids(store.feed(Set.of(), new Position(micros(4), ""), micros(5), 10))).containsExactly(id(4), id(5));
+    }
+
+    @Test
+    void pages_over_several_types_merge_in_received_at_order() {
+      List<String> paged = allPages(after -> store.feed(Set.of("c", "a"), after, micros(100), 1), 1);
+
+      assertThat(paged).containsExactly(id(1), id(3), id(4), id(6), id(7));
+    }
+  }
+
+  @Nested
+  class Watermarks {
+
+    @Test
+    void published_watermarks_are_listed_and_replaced_by_the_next_publication() {
+      store.publishWatermark(new InstanceWatermark("hub-a", micros(10), micros(11)));
+      store.publishWatermark(new InstanceWatermark("hub-b", micros(20), micros(21)));
+      store.publishWatermark(new InstanceWatermark("hub-a", micros(30), micros(31)));
+
+      assertThat(store.watermarks()).containsExactlyInAnyOrder(
+          new InstanceWatermark("hub-a", micros(30), micros(31)),
+          new InstanceWatermark("hub-b", micros(20), micros(21)));
+    }
+
+    @Test
+    void a_retired_instance_is_no_longer_listed() {
+      store.publishWatermark(new InstanceWatermark("hub-a", micros(10), micros(11)));
+      store.publishWatermark(new InstanceWatermark("hub-b", micros(20), micros(21)));
+
+      store.retireInstance("hub-a");
+      store.retireInstance("never-published");
+
+      assertThat(store.watermarks()).containsExactly(new InstanceWatermark("hub-b", micros(20), micros(21)));
+    }
+  }
+
+  @Nested
+  class Durability {
+
+    @Test
+    void events_and_watermarks_survive_close_and_reopen() {
+      // Given an acknowledged batch and a watermark
+      StoredEvent one = anEvent(1).receivedAt(micros(1)).build();
+      StoredEvent two = anEvent(2).correlationId("c/1").receivedAt(micros(2)).build();
+      store.append(List.of(one, two));
+      store.publishWatermark(new InstanceWatermark("hub-a", micros(3), micros(4)));
+
+      // When the store is closed and opened again
+      reopen();
+
+      // Then everything is there, and ids still deduplicate
+      assertThat(store.query(EventFilter.none(), null, 10)).containsExactly(one, two);
+      assertThat(store.watermarks()).containsExactly(new InstanceWatermark("hub-a", micros(3), micros(4)));
+      assertThat(appendOne(anEvent(1).receivedAt(micros(9)).build())).isEqualTo(new AppendResult(Outcome.DUPLICATE, one));
+    }
+  }
+
+  @Nested
+  class ClockAndPing {
+
+    @Test
+    void the_clock_has_microsecond_precision_and_never_goes_backwards() {
+      Instant previous = store.clock();
+      for (int i = 0; i < 1000; i++) {
+        Instant now = store.clock();
+        assertThat(now).isAfterOrEqualTo(previous);
+        assertThat(now.getNano() % 1000).isZero();
+        previous = now;
+      }
+    }
+
+    @Test
+    void a_store_that_answers_pings() {
+      store.ping();
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.annals.hub.server.store.sqlite;
+
+import static io.annals.hub.server.store.TestEvents.T0;
+import static io.annals.hub.server.store.TestEvents.anEvent;
+import static io.annals.hub.server.store.TestEvents.id;
+import static io.annals.hub.server.store.TestEvents.micros;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.annals.hub.server.event.Outcome;
+import io.annals.hub.server.store.AggregatePosition;
+import io.annals.hub.server.store.EventFilter;
+import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.EventStoreContract;
+import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.StoreUnavailableException;
+import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on the embedded store, plus what only SQLite has: its file, its locks, its query plans. */
+class SqliteEventStoreTest extends EventStoreContract {
+
+  // Short, so that the outage test waits little; no other test comes near it.
+  private static final Duration BUSY_TIMEOUT = Duration.ofMillis(300);
+
+  @TempDir Path tempDir;
+
+  private Path dataDir() {
+    return tempDir.resolve("data");
+  }
+
+  @Override
+  protected EventStore openStore() {
+    return SqliteEventStore.builder(dataDir()).busyTimeout(BUSY_TIMEOUT).open();
+  }
+
+  private SqliteEventStore sqlite() {
+    return (SqliteEventStore) store;
+  }
+
+  @Test
+  void the_store_creates_its_data_directory_and_a_wal_file_with_the_schema_version() throws Exception {
+    // Given the store opened on a directory that did not exist (see openStore)
+    Path file = dataDir().resolve(SqliteEventStore.FILE_NAME);
+
+    // Then the file is there, in WAL mode, at schema version 1
+    assertThat(file).isRegularFile();
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = other.createStatement()) {
+      assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
+      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void a_file_from_a_newer_hub_is_refused_with_its_version() throws Exception {
+    // Given a file whose schema version is beyond this hub's
+    Path newer = tempDir.resolve("newer");
+    Files.createDirectories(newer);
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + newer.resolve(SqliteEventStore.FILE_NAME));
+        Statement statement = other.createStatement()) {
+      statement.execute("PRAGMA user_version = 7");
+    }
+
+    // Then opening it fails and says why
+    assertThatThrownBy(() -> SqliteEventStore.open(newer))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("schema version 7")
+        .hasMessageContaining("up to 1");
+  }
+
+  @Test
+  void bad_settings_are_refused_with_the_bad_value() {
+    assertThatThrownBy(() -> SqliteEventStore.builder(dataDir()).busyTimeout(Duration.ZERO).open())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("busyTimeout").hasMessageContaining("PT0S");
+    assertThatThrownBy(() -> SqliteEventStore.builder(dataDir()).readerConnections(0).open())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readerConnections must be >= 1, was 0");
+  }
+
+  @Test
+  void a_data_directory_that_cannot_be_created_makes_the_store_unavailable() throws Exception {
+    Path aFile = Files.writeString(tempDir.resolve("not-a-directory"), "x");
+
+    assertThatThrownBy(() -> SqliteEventStore.open(aFile.resolve("data")))
+        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("not-a-directory");
+  }
+
+  @Test
+  void a_write_lock_held_by_another_connection_makes_appends_unavailable_until_it_is_released() throws Exception {
+    Path file = dataDir().resolve(SqliteEventStore.FILE_NAME);
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = other.createStatement()) {
+      // Given another connection holding the write lock
+      statement.execute("BEGIN EXCLUSIVE");
+
+      // When an append comes, it waits the busy timeout and then reports the store unavailable
+      assertThatThrownBy(() -> store.append(List.of(anEvent(1).build())))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("append of 1 event(s) failed")
+          .hasMessageContaining("busy or locked");
+      // while reads still answer (WAL)
+      assertThat(store.find(id(1))).isEmpty();
+
+      // When the lock is released
+      statement.execute("ROLLBACK");
+    }
+
+    // Then appends work again
+    assertThat(store.append(List.of(anEvent(1).build()))).extracting(r -> r.outcome()).containsExactly(Outcome.CREATED);
+    assertThat(store.find(id(1))).isPresent();
+  }
+
+  @Test
+  void the_clock_is_the_injected_clock_and_holds_still_when_it_steps_back() {
+    MutableClock clock = new MutableClock(T0.plusNanos(123_456_789));
+    try (EventStore clocked = SqliteEventStore.builder(tempDir.resolve("clocked")).clock(clock).open()) {
+      assertThat(clocked.clock()).isEqualTo(T0.plusNanos(123_456_000));
+
+      clock.now = T0.minusSeconds(1);
+      assertThat(clocked.clock()).isEqualTo(T0.plusNanos(123_456_000));
+
+      clock.now = T0.plusSeconds(1);
+      assertThat(clocked.clock()).isEqualTo(T0.plusSeconds(1));
+    }
+  }
+
+  @Test
+  void a_feed_over_more_types_than_are_merged_keeps_exactly_those_types() {
+    // Given events of types t0..t99, and a feed asking for more types than one sub-select each
+    store.append(IntStream.range(0, 100).mapToObj(n -> anEvent(n).type("t" + n).receivedAt(micros(n)).build()).toList());
+    Set<String> wanted = IntStream.range(0, SqliteQueries.MAX_TYPES_MERGED + 1).map(i -> i + 20)
+        .mapToObj(i -> "t" + i).collect(Collectors.toSet());
+
+    // Then it answers those types only, in order, paged
+    List<String> seen = allPages(after -> store.feed(wanted, after, micros(1000), 7), 7);
+    assertThat(seen).containsExactlyElementsOf(IntStream.range(20, 20 + SqliteQueries.MAX_TYPES_MERGED + 1)
+        .mapToObj(n -> id(n)).toList());
+  }
+
+  @Test
+  void every_query_shape_is_answered_from_an_index() {
+    // Given some rows, so the planner sees a real table
+    store.append(IntStream.range(0, 50).mapToObj(n -> anEvent(n).receivedAt(micros(n)).build()).toList());
+    Position after = new Position(micros(3), id(3));
+    Map<String, Sql> shapes = new LinkedHashMap<>();
+    shapes.put("find", new Sql(SqliteQueries.FIND, List.of(id(1))));
+    shapes.put("query, first page", SqliteQueries.query(EventFilter.none(), null, 10));
+    shapes.put("query, no filter", SqliteQueries.query(EventFilter.none(), after, 10));
+    shapes.put("query, received range", SqliteQueries.query(new EventFilter(null, null, null, null, micros(1), micros(9)), after, 10));
+    shapes.put("query by type", SqliteQueries.query(new EventFilter("t", null, null, null, null, null), after, 10));
+    shapes.put("query by service", SqliteQueries.query(new EventFilter(null, "s", null, null, null, micros(9)), after, 10));
+    shapes.put("query by aggregate", SqliteQueries.query(new EventFilter(null, null, "a", null, null, null), after, 10));
+    shapes.put("query by correlation", SqliteQueries.query(new EventFilter(null, null, null, "c", micros(1), null), after, 10));
+    shapes.put("query, all filters", SqliteQueries.query(new EventFilter("t", "s", "a", "c", micros(1), micros(9)), after, 10));
+    shapes.put("history", SqliteQueries.aggregateHistory("a", null, null, 10));
+    shapes.put("history as of, after", SqliteQueries.aggregateHistory("a", T0, new AggregatePosition(T0, T0, id(1)), 10));
+    shapes.put("feed, all types", SqliteQueries.feed(Set.of(), after, micros(40), 10));
+    shapes.put("feed, one type", SqliteQueries.feed(Set.of("t"), after, micros(40), 10));
+    shapes.put("feed, three types", SqliteQueries.feed(Set.of("t", "u", "v"), after, micros(40), 10));
+    shapes.put("feed, many types", SqliteQueries.feed(
+        IntStream.range(0, SqliteQueries.MAX_TYPES_MERGED + 1).mapToObj(i -> "t" + i).collect(Collectors.toSet()),
+        after, micros(40), 10));
+
+    // (the check below does catch a full scan)
+    assertThat(sqlite().explain(new Sql("SELECT id FROM events WHERE payload = ?", List.of("{}")))).contains("SCAN events");
+
+    shapes.forEach((shape, sql) -> {
+      List<String> plan = sqlite().explain(sql);
+      assertThat(plan).as("plan of %s: %s", shape, plan)
+          .anyMatch(line -> line.contains("events USING INDEX") || line.contains("events USING COVERING INDEX"))
+          .noneMatch(line -> line.startsWith("SCAN events") && !line.contains("USING INDEX") && !line.contains("USING COVERING INDEX"));
+    });
+  }
+
+  private static String single(Statement statement, String sql) throws Exception {
+    try (ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** A clock a test moves by hand. */
+  private static final class MutableClock extends Clock {
+    volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}

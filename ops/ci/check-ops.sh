@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Checks the operational files: Prometheus config and alert rules (promtool check config,
+# check rules, and the rules' unit tests), the Grafana dashboard's JSON, and the compose file
+# (docker-compose config: no Docker engine is needed for that). Installs Debian's prometheus and
+# docker-compose packages when missing. Exits non-zero on the first failure.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$repo"
+
+log() { printf 'check-ops: %s\n' "$*"; }
+
+install_packages() {
+  local missing=()
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (Debian packages)"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's prometheus package starts a server on install; this script only needs promtool
+  # (and the integration test starts its own server on a free port).
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      $sudo systemctl stop prometheus >/dev/null 2>&1 || true
+      $sudo systemctl disable prometheus >/dev/null 2>&1 || true
+    fi
+    if command -v service >/dev/null 2>&1; then
+      $sudo service prometheus stop >/dev/null 2>&1 || true
+    fi
+    if command -v update-rc.d >/dev/null 2>&1; then
+      $sudo update-rc.d prometheus disable >/dev/null 2>&1 || true
+    fi
+  fi
+}
+
+install_packages
+
+log "promtool check config ops/prometheus/prometheus.yml"
+promtool check config ops/prometheus/prometheus.yml
+
+log "promtool check rules ops/prometheus/rules/*.rules.yml"
+promtool check rules ops/prometheus/rules/*.rules.yml
+
+log "promtool test rules ops/prometheus/tests/*.test.yml"
+promtool test rules ops/prometheus/tests/*.test.yml
+
+log "dashboards are valid JSON"
+for dashboard in ops/grafana/dashboards/*.json; do
+  python3 -m json.tool "$dashboard" >/dev/null || { log "invalid JSON: $dashboard"; exit 1; }
+done
+
+log "docker-compose config (docker-compose.yml)"
+docker-compose -f docker-compose.yml config --quiet
+
+log "all operational checks passed"

@@ -1,0 +1,104 @@
+package io.annals.projections.runtime;
+
+import io.annals.projections.runtime.CatchUpResult.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code run} command: one thread per projection catches it up, refreshes its status gauges,
+ * and waits for the interval; it goes again at once while pages come back full (that is inside
+ * {@link ProjectionRuntime#catchUp}). A worker that does not hold the lease wakes when the
+ * holder's lease would expire, so it takes over within the lease timeout of the holder's death.
+ */
+public final class Daemon {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+  private static final Duration TAKEOVER_MARGIN = Duration.ofMillis(50);
+
+  private final ProjectionRuntime runtime;
+  private final Clock clock;
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running;
+
+  public Daemon(ProjectionRuntime runtime, Clock clock) {
+    this.runtime = runtime;
+    this.clock = clock;
+  }
+
+  /** Starts one thread per projection; returns at once. */
+  public synchronized void start() {
+    if (running) {
+      throw new IllegalStateException("daemon already started");
+    }
+    running = true;
+    for (Projection projection : runtime.projections()) {
+      Thread thread = new Thread(() -> loop(projection.name()), "projection-" + projection.name());
+      threads.add(thread);
+      thread.start();
+    }
+  }
+
+  /** Stops the threads, waits for them, and releases this worker's leases. */
+  public synchronized void stop() {
+    running = false;
+    threads.forEach(Thread::interrupt);
+    for (Thread thread : threads) {
+      try {
+        thread.join(Duration.ofSeconds(30).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    runtime.close();
+  }
+
+  private void loop(String name) {
+    Duration interval = runtime.config().interval();
+    while (running) {
+      Duration wait = interval;
+      try {
+        CatchUpResult result = runtime.catchUp(name);
+        log(result);
+        if (result.outcome() == Outcome.LEASE_HELD && result.leaseExpiresAt() != null) {
+          wait = untilTakeover(result.leaseExpiresAt(), interval);
+        } else {
+          runtime.status(name);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("{}: run failed, trying again in {} s: {}", name, interval.toSeconds(), e.getMessage());
+      }
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private Duration untilTakeover(Instant leaseExpiresAt, Duration interval) {
+    Duration untilExpiry = Duration.between(clock.instant(), leaseExpiresAt).plus(TAKEOVER_MARGIN);
+    if (untilExpiry.isNegative()) {
+      return TAKEOVER_MARGIN;
+    }
+    return untilExpiry.compareTo(interval) < 0 ? untilExpiry : interval;
+  }
+
+  private static void log(CatchUpResult result) {
+    switch (result.outcome()) {
+      case CAUGHT_UP -> {
+        if (result.applied() > 0 || result.parked() > 0) {
+          LOG.info("{}: applied {} events ({} parked) in {} ms", result.projection(), result.applied(),
+              result.parked(), result.elapsed().toMillis());
+        }
+      }
+      case LEASE_HELD -> LOG.debug("{}: {}", result.projection(), result.detail());
+      case STOPPED, WORKER_OUTDATED -> LOG.error("{}: {}", result.projection(), result.detail());
+      default -> LOG.info("{}: {}", result.projection(), result.detail());
+    }
+  }
+}
