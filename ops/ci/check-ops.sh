@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks the operational files: Prometheus config and alert rules (promtool check config,
-# check rules, and the rules' unit tests), the Grafana dashboard's JSON, and the compose file
-# (docker-compose config: no Docker engine is needed for that). Installs Debian's prometheus and
-# docker-compose packages when missing. Exits non-zero on the first failure.
+# check rules, and the rules' unit tests), the Grafana dashboard's JSON, the compose file
+# (docker-compose config: no Docker engine is needed for that), and the images' build stages
+# (replayed with the local Maven). Installs Debian's prometheus and docker-compose packages when
+# missing. Exits non-zero on the first failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -54,5 +55,8 @@ done
 
 log "docker-compose config (docker-compose.yml)"
 docker-compose -f docker-compose.yml config --quiet
+
+log "Dockerfile build stages replayed without Docker (ops/ci/replay-docker-builds.sh)"
+bash ops/ci/replay-docker-builds.sh
 
 log "all operational checks passed"

@@ -97,10 +97,10 @@ public final class AnnalsClient implements AutoCloseable {
    */
   public SendResult send(EventBuilder event) {
     EventBuilder.Envelope envelope = event.toEnvelope(service, ids, clock.instant());
-    long deadline = clock.millis() + sendTimeout.toMillis();
+    long started = clock.millis();
+    long deadline = started + sendTimeout.toMillis();
     try {
       for (int attempt = 1; ; attempt++) {
-        long started = clock.millis();
         Answer answer = hub.post(List.of(envelope.json()));
         if (answer instanceof Answer.Results results) {
           Answer.EventResult result = results.results().get(0);

@@ -1,9 +1,15 @@
 package io.annals.hub.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.hub.server.auth.AccessControl;
+import io.annals.hub.server.auth.ApiKeys;
 import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.feed.FeedService;
+import io.annals.hub.server.feed.FeedSettings;
 import io.annals.hub.server.feed.InFlightWatermark;
+import io.annals.hub.server.feed.InstanceIds;
 import io.annals.hub.server.feed.ReceivedAtClock;
+import io.annals.hub.server.feed.WatermarkPublisher;
 import io.annals.hub.server.http.EventJson;
 import io.annals.hub.server.http.HubApp;
 import io.annals.hub.server.http.HubServices;
@@ -36,12 +42,15 @@ public final class Hub implements AutoCloseable {
   private final GroupCommitter committer;
   private final HubServices services;
   private final ScheduledExecutorService pinger;
+  private final WatermarkPublisher publisher;
 
-  private Hub(Javalin app, GroupCommitter committer, HubServices services, ScheduledExecutorService pinger) {
+  private Hub(Javalin app, GroupCommitter committer, HubServices services, ScheduledExecutorService pinger,
+      WatermarkPublisher publisher) {
     this.app = app;
     this.committer = committer;
     this.services = services;
     this.pinger = pinger;
+    this.publisher = publisher;
   }
 
   /** Starts a hub with the standard routes; it owns {@code store} from now on and closes it. */
@@ -49,25 +58,61 @@ public final class Hub implements AutoCloseable {
     return start(config, store, clock, HubApp.standardRoutes());
   }
 
-  /** Starts a hub serving {@code routes}; it owns {@code rawStore} from now on and closes it. */
+  /**
+   * Starts a hub serving {@code routes} with the access control {@code config} asks for (see
+   * {@link #accessControl}); it owns {@code rawStore} from now on and closes it.
+   */
   public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes) {
+    AccessControl access;
+    try {
+      access = accessControl(config);
+    } catch (RuntimeException e) {
+      rawStore.close();
+      throw e;
+    }
+    return start(config, rawStore, clock, routes, access);
+  }
+
+  /**
+   * The access control {@code config} asks for: the keys of {@code HUB_API_KEYS_FILE}, or without
+   * one authentication off; either way the configured rate per caller. Whether the hub may run
+   * without keys on its bind address is {@link io.annals.hub.server.auth.LoopbackRule}'s call, made by Main.
+   *
+   * @throws io.annals.hub.server.auth.ApiKeysException when the keys file cannot be used
+   */
+  public static AccessControl accessControl(HubConfig config) {
+    return config.apiKeysFile() == null ? AccessControl.withoutKeys(config.rate())
+        : AccessControl.withKeys(ApiKeys.load(config.apiKeysFile()), config.rate());
+  }
+
+  /**
+   * Starts a hub serving {@code routes}, every request decided by {@code access}; it owns
+   * {@code rawStore} from now on and closes it.
+   */
+  public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes, AccessControl access) {
     HubMetrics metrics = new HubMetrics();
     EventStore store = new MeteredEventStore(rawStore, metrics);
     ReceivedAtClock receivedAt = new ReceivedAtClock(store::clock);
     InFlightWatermark watermark = new InFlightWatermark(receivedAt);
-    ObjectMapper strict = StrictJson.mapper();
+    FeedSettings feedSettings = FeedSettings.of(config.feedLag());
+    WatermarkPublisher publisher = new WatermarkPublisher(store, InstanceIds.next(), watermark, receivedAt);
+    FeedService feed = new FeedService(store, watermark, receivedAt, publisher, feedSettings, metrics, System::nanoTime);
+    ObjectMapper strict = StrictJson.mapper(config.requestLimits());
     GroupCommitter committer = new GroupCommitter(store, watermark, config.ingest(), metrics);
-    IngestService ingest = new IngestService(new RequestReader(strict, config.ingest()),
-        new EventValidator(strict, clock, config.ingest().maxClockSkew()), committer, metrics);
-    HubServices services = new HubServices(config, store, ingest, metrics, receivedAt, watermark, clock, new EventJson());
+    IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
+        new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
+    HubServices services = new HubServices(config, store, ingest, metrics, receivedAt, watermark, clock, new EventJson(),
+        access, feed);
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
       return t;
     });
     Javalin app = HubApp.create(services, routes);
-    Hub hub = new Hub(app, committer, services, pinger);
+    Hub hub = new Hub(app, committer, services, pinger, publisher);
     try {
+      // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
+      publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
       app.start(config.bind(), config.port());
     } catch (RuntimeException e) {
       hub.close();
@@ -100,6 +145,8 @@ public final class Hub implements AutoCloseable {
     pinger.shutdownNow();
     app.stop();
     committer.close();
+    // Only now that nothing more is written may the instance leave the other feeds' reckoning.
+    publisher.close();
     services.store().close();
     services.metrics().close();
   }

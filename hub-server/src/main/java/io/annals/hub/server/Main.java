@@ -1,8 +1,12 @@
 package io.annals.hub.server;
 
+import io.annals.hub.server.auth.AccessControl;
+import io.annals.hub.server.auth.ApiKeysException;
+import io.annals.hub.server.auth.LoopbackRule;
 import io.annals.hub.server.config.ConfigException;
 import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.config.StoreKind;
+import io.annals.hub.server.http.HubApp;
 import io.annals.hub.server.store.EventStore;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
@@ -14,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the hub: configuration, then the store, then ingestion and HTTP; stops it gracefully on
- * SIGTERM. A wrong setting prints one line and exits with 2; a failure to start exits with 1.
+ * Starts the hub: configuration, then the access rules (API keys, or none on loopback only), then
+ * the store, then ingestion and HTTP; stops it gracefully on SIGTERM. A wrong setting, an unusable
+ * keys file or a non-loopback bind without keys (and without the opt-in) prints one line and exits
+ * with 2; a failure to start exits with 1.
  */
 public final class Main {
 
@@ -37,17 +43,38 @@ public final class Main {
       System.exit(EXIT_BAD_CONFIG);
       return;
     }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    LoopbackRule.Verdict verdict = LoopbackRule.decide(config.bind(), config.apiKeysFile() != null,
+        config.allowUnauthenticated());
+    if (!verdict.allowed()) {
+      System.err.println("annals hub: " + verdict.line());
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    AccessControl access;
+    try {
+      access = Hub.accessControl(config);
+    } catch (ApiKeysException e) {
+      System.err.println("annals hub: invalid configuration: HUB_API_KEYS_FILE / --api-keys-file: " + e.getMessage());
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    if (verdict.line() != null) {
+      log.warn(verdict.line());
+    }
     Hub hub;
     try {
-      hub = Hub.start(config, openStore(config), Clock.systemUTC());
+      hub = Hub.start(config, openStore(config), Clock.systemUTC(), HubApp.standardRoutes(), access);
     } catch (RuntimeException e) {
       System.err.println("annals hub: could not start: " + e.getMessage());
       System.exit(EXIT_START_FAILED);
       return;
     }
-    Logger log = LoggerFactory.getLogger(Main.class);
     log.info("annals hub listening on {}:{} store={} data_dir={}", config.bind(), hub.port(),
         config.store().wireName(), config.store() == StoreKind.EMBEDDED ? config.dataDir().toAbsolutePath() : "-");
+    log.info("annals hub access: {}, {} per {}, bodies up to {} bytes, events up to {} bytes",
+        access.authenticationOn() ? "API keys from " + config.apiKeysFile() : "authentication OFF", config.rate(),
+        access.authenticationOn() ? "key" : "remote address", config.ingest().maxBodyBytes(), config.maxEventBytes());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       hub.close();
       log.info("annals hub stopped");

@@ -78,6 +78,11 @@ public final class GatedEventStore implements EventStore {
   }
 
   @Override
+  public long countFeed(Set<String> types, Position after, Instant stableBefore) {
+    return store.countFeed(types, after, stableBefore);
+  }
+
+  @Override
   public void publishWatermark(InstanceWatermark watermark) {
     store.publishWatermark(watermark);
   }

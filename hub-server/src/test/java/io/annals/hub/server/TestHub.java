@@ -46,6 +46,18 @@ public final class TestHub implements AutoCloseable {
     return new TestHub(Hub.start(config, store, Clock.systemUTC()), dataDir);
   }
 
+  /**
+   * A hub on an embedded SQLite store in {@code dataDir}, configured as Main would be by these
+   * environment variables (e.g. {@code HUB_API_KEYS_FILE}, {@code HUB_RATE_LIMIT}) on port 0.
+   */
+  public static TestHub configured(Path dataDir, Map<String, String> settings) {
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    env.put("HUB_PORT", "0");
+    env.put("HUB_DATA_DIR", dataDir.toString());
+    HubConfig config = HubConfig.load(env, new String[0]);
+    return new TestHub(Hub.start(config, SqliteEventStore.open(dataDir), Clock.systemUTC()), dataDir);
+  }
+
   public Hub hub() {
     return hub;
   }

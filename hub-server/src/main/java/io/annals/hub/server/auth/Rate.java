@@ -14,6 +14,20 @@ public record Rate(double perSecond, int burst) {
     return new Rate(100, 200);
   }
 
+  /**
+   * 100,000 requests a second, bursts of 200,000, per remote address: the budget when there is no
+   * keys file. Without keys every local caller shares one address (127.0.0.1), so a budget low
+   * enough to bite would throttle local benchmarks and tests; this one only stops a runaway client.
+   */
+  public static Rate defaultsWithoutKeys() {
+    return new Rate(100_000, 200_000);
+  }
+
+  /** {@code perSecond} with the default burst: twice the rate, at least 1, at most 1,000,000. */
+  public static Rate of(double perSecond) {
+    return new Rate(perSecond, (int) Math.max(1, Math.min(1_000_000, Math.ceil(2 * perSecond))));
+  }
+
   public Rate {
     if (!(perSecond >= 0.001 && perSecond <= 1_000_000)) {
       throw new IllegalArgumentException("rate perSecond must be between 0.001 and 1000000, was: " + perSecond);

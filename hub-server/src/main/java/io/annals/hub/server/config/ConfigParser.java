@@ -1,6 +1,7 @@
 package io.annals.hub.server.config;
 
 import com.mongodb.ConnectionString;
+import io.annals.hub.server.auth.Rate;
 import io.annals.hub.server.ingest.IngestLimits;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -8,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,10 +23,12 @@ final class ConfigParser {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|kib|mib|gib)?");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
   private static final long MAX_BODY = 1L << 30; // bodies are buffered whole, so keep them well under 2 GiB
+  private static final Duration MIN_FEED_LAG = Duration.ofMillis(100);
 
   private final Map<String, String> env;
   private final String[] args;
   private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+  private final Set<Setting> given = EnumSet.noneOf(Setting.class);
 
   ConfigParser(Map<String, String> env, String[] args) {
     this.env = env;
@@ -34,6 +39,9 @@ final class ConfigParser {
     for (Setting s : Setting.values()) {
       String v = env.get(s.env());
       values.put(s, v != null ? v : s.defaultValue());
+      if (v != null) {
+        given.add(s);
+      }
     }
     readFlags();
     StoreKind store = store();
@@ -47,12 +55,18 @@ final class ConfigParser {
       throw Setting.INGEST_QUEUE_EVENTS.wrong(value(Setting.INGEST_QUEUE_EVENTS),
           "smaller than HUB_MAX_BATCH_EVENTS (" + maxBatch + ")");
     }
+    Duration feedLag = duration(Setting.FEED_LAG);
+    if (feedLag.compareTo(MIN_FEED_LAG) < 0) {
+      throw Setting.FEED_LAG.wrong(value(Setting.FEED_LAG), "must be at least 100ms (instances publish their watermarks "
+          + "several times per lag)");
+    }
     Duration timeout = duration(Setting.INGEST_TIMEOUT);
     if (timeout.isZero()) {
       throw Setting.INGEST_TIMEOUT.wrong(value(Setting.INGEST_TIMEOUT), "must be more than zero");
     }
     IngestLimits limits = new IngestLimits(size(Setting.MAX_BODY_BYTES), maxBatch,
         duration(Setting.MAX_CLOCK_SKEW), queue, intIn(Setting.COMMIT_MAX_EVENTS, 1, 1_000_000), timeout);
+    Path keysFile = optionalPath(Setting.API_KEYS_FILE);
     return new HubConfig(
         intIn(Setting.PORT, 0, 65_535),
         bind(),
@@ -60,9 +74,14 @@ final class ConfigParser {
         dataDir(store),
         mongoUri,
         mongoDatabase(),
-        duration(Setting.FEED_LAG),
-        optionalPath(Setting.API_KEYS_FILE),
-        limits);
+        feedLag,
+        keysFile,
+        limits,
+        bool(Setting.ALLOW_UNAUTHENTICATED),
+        maxEventBytes(limits.maxBodyBytes()),
+        intIn(Setting.MAX_JSON_DEPTH, 3, 1_000),
+        intIn(Setting.MAX_STRING_LENGTH, 1, 1_000_000_000),
+        rate(keysFile != null));
   }
 
   private void readFlags() {
@@ -76,6 +95,12 @@ final class ConfigParser {
         v = arg.substring(eq + 1);
       }
       Setting s = byFlag(name);
+      if (v == null && s.isSwitch()) {
+        // A bare switch means true; "--switch false" is read as a value, "--switch --other" is not.
+        boolean valueFollows = i + 1 < args.length
+            && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false"));
+        v = valueFollows ? args[++i] : "true";
+      }
       if (v == null) {
         if (i + 1 >= args.length) {
           throw new ConfigException("invalid configuration: " + name + " needs a value; expected " + s.expected());
@@ -83,6 +108,7 @@ final class ConfigParser {
         v = args[++i];
       }
       values.put(s, v);
+      given.add(s);
     }
   }
 
@@ -120,6 +146,51 @@ final class ConfigParser {
     } catch (NumberFormatException e) {
       throw s.wrong(v, "not an integer");
     }
+  }
+
+  private boolean bool(Setting s) {
+    String v = required(s);
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw s.wrong(v, "not true or false");
+  }
+
+  /** The rate and burst; each unset one takes its default, which depends on whether keys are configured. */
+  private Rate rate(boolean keysFile) {
+    Rate fallback = HubConfig.defaultRate(keysFile);
+    double perSecond = fallback.perSecond();
+    String v = value(Setting.RATE_LIMIT);
+    if (v != null) {
+      try {
+        perSecond = Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        throw Setting.RATE_LIMIT.wrong(v, "not a number");
+      }
+      if (!(perSecond >= 0.001 && perSecond <= 1_000_000)) {
+        throw Setting.RATE_LIMIT.wrong(v, "out of range 0.001..1000000");
+      }
+    }
+    if (value(Setting.RATE_BURST) == null) {
+      return v == null ? fallback : Rate.of(perSecond);
+    }
+    return new Rate(perSecond, intIn(Setting.RATE_BURST, 1, 1_000_000));
+  }
+
+  /** HUB_MAX_EVENT_BYTES; its default shrinks to a smaller body limit, a value given must fit in it. */
+  private int maxEventBytes(long maxBodyBytes) {
+    String v = required(Setting.MAX_EVENT_BYTES);
+    long bytes = size(Setting.MAX_EVENT_BYTES);
+    if (bytes <= maxBodyBytes) {
+      return (int) bytes;
+    }
+    if (given.contains(Setting.MAX_EVENT_BYTES)) {
+      throw Setting.MAX_EVENT_BYTES.wrong(v, "larger than HUB_MAX_BODY_BYTES (" + maxBodyBytes + " bytes)");
+    }
+    return (int) maxBodyBytes;
   }
 
   private StoreKind store() {

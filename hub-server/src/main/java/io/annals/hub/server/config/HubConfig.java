@@ -1,5 +1,7 @@
 package io.annals.hub.server.config;
 
+import io.annals.hub.server.auth.Rate;
+import io.annals.hub.server.auth.RequestLimits;
 import io.annals.hub.server.ingest.IngestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,10 @@ import java.util.Objects;
  *
  * @param mongodbUri null unless {@code store} is {@link StoreKind#MONGODB}, where it is required
  * @param apiKeysFile null when not set; parsed by the security layer, carried here only
+ * @param ingest the body and batch bounds, the one source of those two for {@link #requestLimits()}
+ * @param allowUnauthenticated the opt-in to serve beyond loopback without a keys file
+ * @param maxEventBytes largest event, in compact JSON; at most {@code ingest.maxBodyBytes()}
+ * @param rate the request budget per API key, or per remote address without one
  */
 public record HubConfig(
     int port,
@@ -22,7 +28,12 @@ public record HubConfig(
     String mongodbDatabase,
     Duration feedLag,
     Path apiKeysFile,
-    IngestLimits ingest) {
+    IngestLimits ingest,
+    boolean allowUnauthenticated,
+    int maxEventBytes,
+    int maxJsonDepth,
+    int maxStringLength,
+    Rate rate) {
 
   public HubConfig {
     Objects.requireNonNull(bind, "bind");
@@ -31,9 +42,35 @@ public record HubConfig(
     Objects.requireNonNull(mongodbDatabase, "mongodbDatabase");
     Objects.requireNonNull(feedLag, "feedLag");
     Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(rate, "rate");
     if (store == StoreKind.MONGODB && mongodbUri == null) {
       throw new IllegalArgumentException("mongodbUri is required for the mongodb store");
     }
+    new RequestLimits(ingest.maxBodyBytes(), ingest.maxEventsPerRequest(), maxEventBytes, maxJsonDepth,
+        maxStringLength, rate); // validates the bounds together, naming the one out of range
+  }
+
+  /**
+   * The configuration without the security settings: the default JSON bounds (the event bound no
+   * larger than the body bound), no opt-in, and the default rate for the keys situation.
+   */
+  public HubConfig(int port, String bind, StoreKind store, Path dataDir, String mongodbUri, String mongodbDatabase,
+      Duration feedLag, Path apiKeysFile, IngestLimits ingest) {
+    this(port, bind, store, dataDir, mongodbUri, mongodbDatabase, feedLag, apiKeysFile, ingest, false,
+        (int) Math.min(RequestLimits.defaults().maxEventBytes(), ingest.maxBodyBytes()),
+        RequestLimits.defaults().maxNestingDepth(), RequestLimits.defaults().maxStringLength(),
+        defaultRate(apiKeysFile != null));
+  }
+
+  /** {@link Rate#defaults()} per key with a keys file, {@link Rate#defaultsWithoutKeys()} per address without. */
+  public static Rate defaultRate(boolean keysFile) {
+    return keysFile ? Rate.defaults() : Rate.defaultsWithoutKeys();
+  }
+
+  /** Every bound on one request, the body and batch bounds taken from {@link #ingest()}. */
+  public RequestLimits requestLimits() {
+    return new RequestLimits(ingest.maxBodyBytes(), ingest.maxEventsPerRequest(), maxEventBytes, maxJsonDepth,
+        maxStringLength, rate);
   }
 
   /**

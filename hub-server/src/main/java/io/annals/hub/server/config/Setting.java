@@ -1,5 +1,7 @@
 package io.annals.hub.server.config;
 
+import io.annals.hub.server.auth.Rate;
+import io.annals.hub.server.auth.RequestLimits;
 import java.util.Locale;
 
 /**
@@ -21,7 +23,20 @@ public enum Setting {
   MAX_CLOCK_SKEW("HUB_MAX_CLOCK_SKEW", "5m", "a duration such as 30s or 5m"),
   INGEST_QUEUE_EVENTS("HUB_INGEST_QUEUE_EVENTS", "50000", "an integer 1..10000000, at least HUB_MAX_BATCH_EVENTS"),
   COMMIT_MAX_EVENTS("HUB_COMMIT_MAX_EVENTS", "2000", "an integer 1..1000000"),
-  INGEST_TIMEOUT("HUB_INGEST_TIMEOUT", "10s", "a duration such as 10s");
+  INGEST_TIMEOUT("HUB_INGEST_TIMEOUT", "10s", "a duration such as 10s"),
+  ALLOW_UNAUTHENTICATED("HUB_ALLOW_UNAUTHENTICATED", "false",
+      "true or false (a bare --allow-unauthenticated means true): serve beyond loopback without a keys file"),
+  RATE_LIMIT("HUB_RATE_LIMIT", null, "requests per second per API key (per remote address without one),"
+      + " 0.001..1000000; default " + Rate.defaults() + " with HUB_API_KEYS_FILE, "
+      + Rate.defaultsWithoutKeys() + " without"),
+  RATE_BURST("HUB_RATE_BURST", null, "an integer 1..1000000, requests at once after a quiet spell;"
+      + " default twice HUB_RATE_LIMIT"),
+  MAX_EVENT_BYTES("HUB_MAX_EVENT_BYTES", RequestLimits.defaults().maxEventBytes() / 1024 / 1024 + "MiB",
+      "a size such as 1MiB or 65536, at most HUB_MAX_BODY_BYTES: the largest event in compact JSON"),
+  MAX_JSON_DEPTH("HUB_MAX_JSON_DEPTH", Integer.toString(RequestLimits.defaults().maxNestingDepth()),
+      "an integer 3..1000, counting the batch array and the event object"),
+  MAX_STRING_LENGTH("HUB_MAX_STRING_LENGTH", Integer.toString(RequestLimits.defaults().maxStringLength()),
+      "an integer 1..1000000000, the longest JSON string in characters");
 
   private final String env;
   private final String defaultValue;
@@ -51,6 +66,11 @@ public enum Setting {
   /** The form a value must have, for error messages and help. */
   public String expected() {
     return expected;
+  }
+
+  /** True for an on/off setting, whose flag may stand alone ({@code --allow-unauthenticated} = true). */
+  boolean isSwitch() {
+    return this == ALLOW_UNAUTHENTICATED;
   }
 
   /** The one-line message for a wrong value of this setting. */

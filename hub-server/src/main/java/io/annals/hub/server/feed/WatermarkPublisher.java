@@ -5,73 +5,129 @@ import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes this instance's watermark to the store at a fixed interval, so that the feeds of all
  * instances sharing the store hold back exactly as far as this instance's writes in flight, and
- * no further. Retires the instance on {@link #close()} (it will write nothing more).
+ * no further. Joins before the instance takes writes ({@link #join}) and retires the instance on
+ * {@link #close()} (it will write nothing more).
+ *
+ * <p>Each publication carries a heartbeat that is strictly greater than the previous one, so that
+ * other instances can tell a live publisher from a silent one by whether the value changes.
  */
 public final class WatermarkPublisher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WatermarkPublisher.class);
+  private static final Duration NOTABLE_FLOOR = Duration.ofSeconds(1);
 
   private final EventStore store;
   private final String instanceId;
-  private final Supplier<Instant> watermark;
-  private final Supplier<Instant> now;
+  private final InFlightWatermark watermark;
+  private final ReceivedAtClock clock;
   private final ScheduledExecutorService scheduler;
+  private final Object publishing = new Object();
+  private Instant lastBeat = Instant.MIN; // guarded by publishing
+  private volatile Instant lastPublished; // null until the store acknowledged a publication
   private volatile boolean warned;
 
   /**
-   * @param watermark this instance's current watermark (every later stamp is at or above it)
-   * @param now the current time on the store's clock
+   * @param watermark this instance's in-flight watermark (every later stamp is at or above it)
+   * @param clock the clock that stamps this instance's {@code received_at}
    */
-  public WatermarkPublisher(
-      EventStore store, String instanceId, Supplier<Instant> watermark, Supplier<Instant> now) {
-    this.store = store;
-    this.instanceId = instanceId;
-    this.watermark = watermark;
-    this.now = now;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "watermark-publisher");
-              t.setDaemon(true);
-              return t;
-            });
+  public WatermarkPublisher(EventStore store, String instanceId, InFlightWatermark watermark, ReceivedAtClock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+    this.watermark = Objects.requireNonNull(watermark, "watermark");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "annals-watermark-publisher");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
-  /** Publishes once now (so the instance is known before it takes writes), then every {@code interval}. */
-  public void start(Duration interval) {
-    publishOnce();
-    scheduler.scheduleWithFixedDelay(
-        this::publishOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Makes this instance known before it takes writes: publishes its watermark, then floors its
+   * clock at every heartbeat other instances have published (so it never stamps below a stable
+   * point they handed out before they could see it), starts publishing every {@code interval},
+   * and waits {@code joinDelay}, a margin for the store to show the publication to every reader.
+   *
+   * @throws StoreUnavailableException when the store does not take the publication or show the others
+   */
+  public void join(Duration interval, Duration joinDelay) {
+    if (!publishOnce()) {
+      throw new StoreUnavailableException("instance " + instanceId + " could not publish its feed watermark", null);
+    }
+    Instant floor = Instant.MIN;
+    for (InstanceWatermark other : store.watermarks()) {
+      if (!other.instanceId().equals(instanceId) && other.heartbeat().isAfter(floor)) {
+        floor = other.heartbeat();
+      }
+    }
+    Instant own = clock.now();
+    if (floor.isAfter(own)) {
+      clock.advanceTo(floor);
+      if (Duration.between(own, floor).compareTo(NOTABLE_FLOOR) > 0) {
+        LOG.warn("another hub instance's clock is {} ms ahead of this one's; received_at here holds at {} until this clock catches up",
+            Duration.between(own, floor).toMillis(), floor);
+      }
+    }
+    scheduler.scheduleWithFixedDelay(this::publishOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      Thread.sleep(joinDelay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Publishes the current watermark; returns false when the store did not answer. */
   public boolean publishOnce() {
-    // Read the watermark before the heartbeat: the promise must hold at the heartbeat's time.
-    Instant mark = watermark.get();
-    Instant beat = now.get();
-    try {
-      store.publishWatermark(new InstanceWatermark(instanceId, mark, beat.isBefore(mark) ? mark : beat));
-      warned = false;
-      return true;
-    } catch (StoreUnavailableException e) {
-      if (!warned) {
-        LOG.warn("could not publish the feed watermark of instance {}: {}", instanceId, e.getMessage());
-        warned = true;
+    synchronized (publishing) {
+      // Read the watermark before the heartbeat: the promise must hold at the heartbeat's time.
+      Instant mark = watermark.watermark();
+      Instant beat = clock.now();
+      if (beat.isBefore(mark)) {
+        beat = mark;
       }
-      return false;
+      if (!beat.isAfter(lastBeat)) {
+        beat = lastBeat.plus(1, ChronoUnit.MICROS);
+      }
+      try {
+        store.publishWatermark(new InstanceWatermark(instanceId, mark, beat));
+        lastBeat = beat;
+        lastPublished = beat;
+        if (warned) {
+          LOG.info("feed watermark of instance {} is published again", instanceId);
+          warned = false;
+        }
+        return true;
+      } catch (StoreUnavailableException e) {
+        if (!warned) {
+          LOG.warn("could not publish the feed watermark of instance {}: {}", instanceId, e.getMessage());
+          warned = true;
+        }
+        return false;
+      }
     }
   }
 
+  /** The heartbeat of the last publication the store acknowledged; null before the first. */
+  public Instant lastPublished() {
+    return lastPublished;
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** Stops publishing and removes this instance's watermark; call only once it writes nothing more. */
   @Override
   public void close() {
     scheduler.shutdownNow();
@@ -81,7 +137,8 @@ public final class WatermarkPublisher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StoreUnavailableException e) {
-      LOG.warn("could not retire instance {}: {}; others fall back to the feed lag for it", instanceId, e.getMessage());
+      LOG.warn("could not retire instance {}: {}; other instances fall back to the feed lag for it until it expires",
+          instanceId, e.getMessage());
     }
   }
 }

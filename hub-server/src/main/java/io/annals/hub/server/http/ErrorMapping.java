@@ -1,6 +1,10 @@
 package io.annals.hub.server.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.ingest.RequestRejectedException;
+import io.annals.hub.server.query.BadParametersException;
+import io.annals.hub.server.query.ParameterError;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -21,6 +25,14 @@ final class ErrorMapping {
   static void register(Javalin app, EventJson json) {
     app.exception(RequestRejectedException.class, (e, ctx) -> Problem.send(ctx, json,
         Problem.of(json, e.status(), e.problemType(), e.title(), e.getMessage(), e.errors()), e.retryAfterSeconds()));
+    app.exception(BadParametersException.class, (e, ctx) -> {
+      ObjectNode p = Problem.of(json, 400, "invalid-parameter", "Invalid parameter", e.getMessage(), List.of());
+      ArrayNode errors = p.putArray("errors");
+      for (ParameterError error : e.errors()) {
+        errors.addObject().put("parameter", error.parameter()).put("detail", error.detail());
+      }
+      Problem.send(ctx, json, p, 0);
+    });
     app.exception(StoreUnavailableException.class, (e, ctx) -> {
       LOG.warn("store unavailable: {}", e.getMessage());
       Problem.send(ctx, json, Problem.of(json, 503, "store-unavailable", "Store unavailable",

@@ -2,6 +2,7 @@ package io.annals.hub.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.auth.Operation;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ingest.EventResult;
 import io.annals.hub.server.ingest.FieldError;
@@ -14,6 +15,8 @@ import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** {@code POST /events} and {@code GET /events/{id}}. */
@@ -24,14 +27,15 @@ public final class EventRoutes implements Routes {
 
   @Override
   public void register(Javalin app, HubServices services) {
-    app.post("/events", ctx -> post(ctx, services));
-    app.get("/events/{id}", ctx -> get(ctx, services));
+    app.post("/events", ctx -> post(ctx, services), Operation.INGEST);
+    app.get("/events/{id}", ctx -> get(ctx, services), Operation.GET_EVENT);
   }
 
   private static void post(Context ctx, HubServices s) {
     IngestResponse response;
     try {
-      response = s.ingest().ingest(ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.req().getInputStream());
+      response = s.ingest().ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
+          ctx.req().getContentLengthLong(), ctx.req().getInputStream(), cloudEventHeaders(ctx));
     } catch (IOException e) {
       throw RequestRejectedException.unreadable("the body could not be read: " + e.getClass().getSimpleName());
     }
@@ -74,14 +78,21 @@ public final class EventRoutes implements Routes {
       }
       case DUPLICATE -> ctx.status(200).contentType(JSON).result(json.bytes(json.envelope(r.stored())));
       case CONFLICT -> {
+        // No stored event in the result: it belongs to a service this caller may not publish.
         ObjectNode p = Problem.of(json, 409, "conflict", "Conflict", "event " + r.id()
-            + " is already stored with different content; stored events never change", List.of());
-        p.set("stored", json.envelope(r.stored()));
+            + " is already stored with different content; stored events never change"
+            + (r.stored() == null ? " (the stored event is of a service this API key may not publish, so it is not shown)" : ""),
+            List.of());
+        if (r.stored() != null) {
+          p.set("stored", json.envelope(r.stored()));
+        }
         p.set("submitted", json.envelope(r.submitted(), null));
         Problem.send(ctx, json, p, 0);
       }
       case INVALID -> Problem.send(ctx, json, Problem.of(json, 400, "invalid-event", "Invalid event",
           r.errors().size() + " field(s) of the event are invalid; see errors", r.errors()), 0);
+      case FORBIDDEN -> Problem.send(ctx, json, Problem.of(json, 403, "forbidden-service", "Forbidden",
+          "this API key may not publish events of the event's meta.service; nothing was stored", r.errors()), 0);
       default -> throw new IllegalStateException("unexpected outcome " + r.outcome());
     }
   }
@@ -93,7 +104,25 @@ public final class EventRoutes implements Routes {
     }
     StoredEvent stored = s.store().find(id.toLowerCase(Locale.ROOT))
         .orElseThrow(() -> new NotFoundResponse("no event with id " + id));
+    // The answer depends on Accept (native or CloudEvents); caches must keep them apart.
+    ctx.header("Vary", "Accept");
+    if (CloudEventsJson.wantsStructured(ctx)) {
+      CloudEventsJson.send(ctx, s.json(), stored);
+      return;
+    }
     ctx.status(200).contentType(JSON).result(s.json().bytes(s.json().envelope(stored)));
+  }
+
+  /** The {@code ce-*} headers (CloudEvents binary mode), names in lower case; empty for other requests. */
+  private static Map<String, String> cloudEventHeaders(Context ctx) {
+    Map<String, String> ce = new TreeMap<>();
+    ctx.headerMap().forEach((name, value) -> {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("ce-")) {
+        ce.put(lower, value);
+      }
+    });
+    return ce;
   }
 
   private static String abbreviate(String s) {

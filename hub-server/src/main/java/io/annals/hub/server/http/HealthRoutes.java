@@ -1,5 +1,6 @@
 package io.annals.hub.server.http;
 
+import io.annals.hub.server.auth.Operation;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.javalin.Javalin;
 import java.util.List;
@@ -11,7 +12,7 @@ public final class HealthRoutes implements Routes {
 
   @Override
   public void register(Javalin app, HubServices s) {
-    app.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "live")));
+    app.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "live")), Operation.HEALTH_LIVE);
     app.get("/health/ready", ctx -> {
       try {
         s.store().ping();
@@ -20,7 +21,7 @@ public final class HealthRoutes implements Routes {
         Problem.send(ctx, s.json(), Problem.of(s.json(), 503, "store-unavailable", "Not ready",
             "the event store does not answer", List.of()), ErrorMapping.STORE_RETRY_AFTER_SECONDS);
       }
-    });
-    app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(s.metrics().scrape()));
+    }, Operation.HEALTH_READY);
+    app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(s.metrics().scrape()), Operation.METRICS);
   }
 }

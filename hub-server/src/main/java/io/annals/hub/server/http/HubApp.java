@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * Builds the hub's Javalin app from wired services and route groups, not yet started: Main starts
- * it on the configured address, tests on port 0. Every route group gets the same error mapping
- * and request metrics.
+ * it on the configured address, tests on port 0. Every route group gets the same error mapping,
+ * request metrics and access check: each route must be tagged with its
+ * {@link io.annals.hub.server.auth.Operation} ({@code app.get(path, handler, Operation.FEED)}), or
+ * nobody may call it.
  */
 public final class HubApp {
 
@@ -17,9 +19,9 @@ public final class HubApp {
 
   private HubApp() {}
 
-  /** The route groups every hub serves: events and health/metrics. */
+  /** The route groups every hub serves: events, queries, the feed, and health/metrics. */
   public static List<Routes> standardRoutes() {
-    return List.of(new EventRoutes(), new HealthRoutes());
+    return List.of(new EventRoutes(), new QueryRoutes(), new FeedRoutes(), new HealthRoutes());
   }
 
   /** A new app serving {@code routes} over {@code services}; start it with {@code start(host, port)}. */
@@ -36,6 +38,7 @@ public final class HubApp {
           ctx.method().name(), route(ctx), ctx.statusCode(), (long) (ms * 1_000_000L)));
     });
     ErrorMapping.register(app, services.json());
+    AccessFilter.register(app, services);
     for (Routes r : routes) {
       r.register(app, services);
     }

@@ -1,6 +1,8 @@
 package io.annals.hub.server.http;
 
+import io.annals.hub.server.auth.AccessControl;
 import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.feed.FeedService;
 import io.annals.hub.server.feed.InFlightWatermark;
 import io.annals.hub.server.feed.ReceivedAtClock;
 import io.annals.hub.server.ingest.IngestService;
@@ -15,6 +17,8 @@ import java.time.Clock;
  * @param receivedAtClock the clock that stamps {@code received_at}
  * @param watermark this instance's in-flight watermark, for the feed's stable point
  * @param clock the hub's local clock
+ * @param access decides every request before its handler (see {@code AccessFilter})
+ * @param feed the projection feed of this instance
  */
 public record HubServices(
     HubConfig config,
@@ -24,4 +28,6 @@ public record HubServices(
     ReceivedAtClock receivedAtClock,
     InFlightWatermark watermark,
     Clock clock,
-    EventJson json) {}
+    EventJson json,
+    AccessControl access,
+    FeedService feed) {}

@@ -3,8 +3,11 @@ package io.annals.hub.server.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.hub.server.auth.RequestLimits;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.store.EpochMicros;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,15 +43,23 @@ public final class EventValidator {
   private final ObjectMapper json;
   private final Clock clock;
   private final Duration maxSkew;
+  private final int maxEventBytes;
+
+  /** As {@link #EventValidator(ObjectMapper, Clock, Duration, int)} with the default event size bound. */
+  public EventValidator(ObjectMapper json, Clock clock, Duration maxSkew) {
+    this(json, clock, maxSkew, RequestLimits.defaults().maxEventBytes());
+  }
 
   /**
    * @param json writes the payload back as compact text; must keep decimals exact
    * @param clock the hub's clock, for the future-skew rule on {@code created_at}
+   * @param maxEventBytes the largest event accepted, measured as compact JSON in UTF-8
    */
-  public EventValidator(ObjectMapper json, Clock clock, Duration maxSkew) {
+  public EventValidator(ObjectMapper json, Clock clock, Duration maxSkew, int maxEventBytes) {
     this.json = json;
     this.clock = clock;
     this.maxSkew = maxSkew;
+    this.maxEventBytes = maxEventBytes;
   }
 
   /** Validates {@code node}; field pointers start with {@code prefix} ({@code ""} or {@code "/3"}). */
@@ -57,6 +68,16 @@ public final class EventValidator {
     if (!node.isObject()) {
       errors.add(new FieldError(prefix.isEmpty() ? "" : prefix, "must be an event object, not " + kind(node)));
       return new Validation.Invalid(null, null, null, errors);
+    }
+    if (tooLarge(node)) {
+      // Measured as compact JSON, so that whitespace in the request neither counts nor hides bytes.
+      errors.add(new FieldError(prefix, "the event is larger than " + maxEventBytes
+          + " bytes as compact JSON (HUB_MAX_EVENT_BYTES); send less in its payload"));
+      JsonNode meta = node.path("meta");
+      String id = node.path("id").isTextual() && UUID.matcher(node.get("id").asText()).matches()
+          ? node.get("id").asText().toLowerCase(Locale.ROOT) : null;
+      // Only names that would pass validation, since they become metric labels.
+      return new Validation.Invalid(id, name(meta.get("service")), name(meta.get("type")), errors);
     }
     unknownFields(node, TOP_FIELDS, prefix, errors, "an event has only id, meta and payload");
     String id = uuid(node.get("id"), prefix + "/id", errors);
@@ -84,6 +105,54 @@ public final class EventValidator {
       return new Validation.Invalid(rawId, service, type, errors);
     }
     return new Validation.Valid(new Event(id, service, type, createdAt, aggregateId, correlationId, payload));
+  }
+
+  private boolean tooLarge(JsonNode event) {
+    try {
+      json.writeValue(new Budget(maxEventBytes), event);
+      return false;
+    } catch (Budget.Exceeded e) {
+      return true;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not measure a parsed event as JSON", e);
+    }
+  }
+
+  private static String name(JsonNode value) {
+    return text(value, "", MAX_NAME_LENGTH, true, new ArrayList<>());
+  }
+
+  /** Counts bytes written and stops the writer as soon as they pass the budget. */
+  private static final class Budget extends OutputStream {
+
+    static final class Exceeded extends IOException {
+      Exceeded() {
+        super("over budget", null);
+      }
+    }
+
+    private long left;
+
+    Budget(long bytes) {
+      this.left = bytes;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      spend(1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      spend(len);
+    }
+
+    private void spend(int bytes) throws Exceeded {
+      left -= bytes;
+      if (left < 0) {
+        throw new Exceeded();
+      }
+    }
   }
 
   private static void unknownFields(JsonNode object, Set<String> known, String prefix, List<FieldError> errors, String hint) {

@@ -1,19 +1,24 @@
 package io.annals.hub.server.ingest;
 
+import io.annals.hub.server.auth.Authorizer;
+import io.annals.hub.server.auth.Principal;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.Outcome;
+import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.AppendResult;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Ingestion: reads a request, validates each event, stores the valid ones through the group
- * committer and reports one result per event. An unreadable request throws
- * {@link RequestRejectedException} before anything is stored; a store that does not answer throws
- * {@code StoreUnavailableException}.
+ * Ingestion: reads a request, validates each event, checks that the caller may publish it, stores
+ * the valid and permitted ones through the group committer and reports one result per event. An
+ * unreadable request throws {@link RequestRejectedException} before anything is stored; a store
+ * that does not answer throws {@code StoreUnavailableException}.
  */
 public final class IngestService {
 
@@ -21,6 +26,7 @@ public final class IngestService {
   private final EventValidator validator;
   private final GroupCommitter committer;
   private final HubMetrics metrics;
+  private final CloudEventValidator cloudEvents = new CloudEventValidator();
 
   public IngestService(RequestReader reader, EventValidator validator, GroupCommitter committer, HubMetrics metrics) {
     this.reader = reader;
@@ -29,34 +35,71 @@ public final class IngestService {
     this.metrics = metrics;
   }
 
-  /** Reads, validates and stores the events of one request body. */
-  public IngestResponse ingest(String contentType, long contentLength, InputStream body) {
-    Submission submission = reader.read(contentType, contentLength, body);
+  /**
+   * Reads, validates and stores the events of one request body on behalf of {@code caller}. An
+   * event whose {@code meta.service} the caller may not publish ({@link Authorizer#mayPublish}) is
+   * {@code forbidden}: decided before the store is asked about its id, so the answer tells nothing
+   * about what is stored. A {@code conflict} shows the stored event only to a caller who may
+   * publish the stored event's service.
+   */
+  public IngestResponse ingest(Principal caller, String contentType, long contentLength, InputStream body) {
+    return ingest(caller, contentType, contentLength, body, Map.of());
+  }
+
+  /**
+   * As {@link #ingest(Principal, String, long, InputStream)}, with the request's {@code ce-*}
+   * headers (lower-case names): any of them makes the request a binary-mode CloudEvent.
+   */
+  public IngestResponse ingest(Principal caller, String contentType, long contentLength, InputStream body,
+      Map<String, String> ceHeaders) {
+    Objects.requireNonNull(caller, "caller");
+    Submission submission = reader.read(contentType, contentLength, body, ceHeaders);
     List<Validation> validations = new ArrayList<>(submission.items().size());
-    List<Event> valid = new ArrayList<>();
+    List<Event> permitted = new ArrayList<>();
     for (Submission.Item item : submission.items()) {
-      Validation v = validator.validate(item.node(), item.pointerPrefix());
+      Validation v = submission.form() == Submission.Form.NATIVE ? validator.validate(item.node(), item.pointerPrefix())
+          : cloudEvents.validate(validator, item.node(), item.pointerPrefix(), submission.form() == Submission.Form.CLOUDEVENT_BINARY);
       validations.add(v);
-      if (v instanceof Validation.Valid ok) {
-        valid.add(ok.event());
+      if (v instanceof Validation.Valid ok && Authorizer.mayPublish(caller, ok.event().service())) {
+        permitted.add(ok.event());
       }
     }
-    List<AppendResult> appended = valid.isEmpty() ? List.of() : committer.append(valid);
+    List<AppendResult> appended = permitted.isEmpty() ? List.of() : committer.append(permitted);
     List<EventResult> results = new ArrayList<>(validations.size());
     int next = 0;
     for (int i = 0; i < validations.size(); i++) {
-      int line = submission.items().get(i).line();
+      Submission.Item item = submission.items().get(i);
       if (validations.get(i) instanceof Validation.Valid ok) {
+        Event event = ok.event();
+        if (!Authorizer.mayPublish(caller, event.service())) {
+          results.add(new EventResult(Outcome.FORBIDDEN, event.id(), event, null,
+              List.of(forbidden(caller, item.pointerPrefix() + serviceField(submission), event.service())), item.line()));
+          metrics.event(Outcome.FORBIDDEN, event.service(), event.type());
+          continue;
+        }
         AppendResult r = appended.get(next++);
-        results.add(new EventResult(r.outcome(), ok.event().id(), ok.event(), r.stored(), List.of(), line));
-        record(r, ok.event());
+        // A conflict must not show another service's event to a producer that guessed its id.
+        StoredEvent shown = r.outcome() == Outcome.CONFLICT && !Authorizer.mayPublish(caller, r.stored().event().service())
+            ? null : r.stored();
+        results.add(new EventResult(r.outcome(), event.id(), event, shown, List.of(), item.line()));
+        record(r, event);
       } else {
         Validation.Invalid bad = (Validation.Invalid) validations.get(i);
-        results.add(new EventResult(Outcome.INVALID, bad.id(), null, null, bad.errors(), line));
+        results.add(new EventResult(Outcome.INVALID, bad.id(), null, null, bad.errors(), item.line()));
         metrics.event(Outcome.INVALID, bad.service(), bad.type());
       }
     }
     return new IngestResponse(submission.format(), results);
+  }
+
+  /** Where a submission names the service: {@code meta.service}, or a CloudEvent's {@code source}. */
+  private static String serviceField(Submission submission) {
+    return submission.form() == Submission.Form.NATIVE ? "/meta/service" : "/source";
+  }
+
+  private static FieldError forbidden(Principal caller, String pointer, String service) {
+    return new FieldError(pointer, "API key \"" + caller.name() + "\" may not publish events of"
+        + " this service; it may publish " + (caller.services().isEmpty() ? "none" : String.join(", ", caller.services())));
   }
 
   private void record(AppendResult r, Event event) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.hub.server.auth.RequestLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,11 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads a {@code POST /events} body into a {@link Submission} by its Content-Type, or rejects the
  * request whole: 415 for another media type or charset, 413 past the size or event-count limit,
  * 400 for a body that is empty, not UTF-8 or not JSON. Nothing it rejects reaches the store.
+ * CloudEvents come in three modes: structured and batch by their media types, binary by
+ * {@code ce-*} headers (see {@link CloudEventsReader}).
  */
 public final class RequestReader {
 
@@ -27,11 +31,14 @@ public final class RequestReader {
   static final String NDJSON = "application/x-ndjson";
 
   private final ObjectMapper json;
-  private final IngestLimits limits;
+  private final RequestLimits limits;
+  private final CloudEventsReader cloudEvents;
 
-  public RequestReader(ObjectMapper json, IngestLimits limits) {
+  /** @param json a {@link StrictJson#mapper(RequestLimits)} with the same {@code limits} */
+  public RequestReader(ObjectMapper json, RequestLimits limits) {
     this.json = json;
     this.limits = limits;
+    this.cloudEvents = new CloudEventsReader(json);
   }
 
   /**
@@ -39,28 +46,82 @@ public final class RequestReader {
    * @param contentLength the declared length, or -1 when unknown (chunked)
    */
   public Submission read(String contentType, long contentLength, InputStream body) {
-    String mediaType = mediaType(contentType);
+    return read(contentType, contentLength, body, Map.of());
+  }
+
+  /**
+   * As {@link #read(String, long, InputStream)}; {@code ceHeaders} are the request's {@code ce-*}
+   * headers (lower-case names, prefix included). Any of them makes a request that is not
+   * structured or batch CloudEvents a binary-mode CloudEvent.
+   */
+  public Submission read(String contentType, long contentLength, InputStream body, Map<String, String> ceHeaders) {
+    String mediaType = contentType == null || contentType.isBlank() ? null
+        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    boolean binary = !ceHeaders.isEmpty() && (mediaType == null || !CloudEventsReader.isCloudEventsMediaType(mediaType));
+    if (binary) {
+      checkBinaryMediaType(contentType, mediaType);
+    } else {
+      checkMediaType(contentType, mediaType);
+    }
     if (contentLength > limits.maxBodyBytes()) {
       throw tooLarge(contentLength);
     }
     String text = utf8(bytes(body));
+    if (binary) {
+      // A binary-mode event without data has an empty body, and then needs no Content-Type.
+      if (mediaType == null && !text.isBlank()) {
+        throw RequestRejectedException.unsupportedMediaType("a binary-mode CloudEvent with data needs a Content-Type "
+            + "(its datacontenttype); expected " + JSON + " or a +json type");
+      }
+      return cloudEvents.binary(ceHeaders, contentType, text.isBlank() ? null : parse(text, 0));
+    }
     if (text.isBlank()) {
       throw RequestRejectedException.unreadable("the body is empty; expected a JSON event, a JSON array of events or NDJSON lines");
     }
-    return mediaType.equals(NDJSON) ? ndjson(text) : json(text);
+    return switch (mediaType) {
+      case NDJSON -> ndjson(text);
+      case CloudEventsReader.STRUCTURED -> cloudEvents.structured(parse(text, 0));
+      case CloudEventsReader.BATCH -> cloudEventsBatch(text);
+      default -> json(text);
+    };
   }
 
-  private static String mediaType(String contentType) {
-    if (contentType == null || contentType.isBlank()) {
-      throw RequestRejectedException.unsupportedMediaType(
-          "no Content-Type; expected " + JSON + " or " + NDJSON);
+  private Submission cloudEventsBatch(String text) {
+    JsonNode root = parse(text, 0);
+    if (root.isArray()) {
+      checkCount(root.size());
     }
+    return cloudEvents.batch(root);
+  }
+
+  private static void checkMediaType(String contentType, String type) {
+    String expected = JSON + ", " + NDJSON + ", " + CloudEventsReader.STRUCTURED + " or " + CloudEventsReader.BATCH
+        + " (or CloudEvents binary mode: ce-* headers with a JSON body)";
+    if (type == null) {
+      throw RequestRejectedException.unsupportedMediaType("no Content-Type; expected " + expected);
+    }
+    if (!type.equals(JSON) && !type.equals(NDJSON) && !CloudEventsReader.isCloudEventsMediaType(type)) {
+      throw RequestRejectedException.unsupportedMediaType(
+          "Content-Type " + type + " is not accepted; expected " + expected);
+    }
+    checkCharset(contentType);
+  }
+
+  /** In binary mode the Content-Type is the event's datacontenttype, which must be JSON. */
+  private static void checkBinaryMediaType(String contentType, String type) {
+    if (type == null) {
+      return;
+    }
+    if (!CloudEventValidator.isJson(type)) {
+      throw RequestRejectedException.unsupportedMediaType("Content-Type " + type + " (the datacontenttype of a "
+          + "binary-mode CloudEvent) is not accepted; the hub stores data as a JSON object: expected "
+          + JSON + " or a +json type");
+    }
+    checkCharset(contentType);
+  }
+
+  private static void checkCharset(String contentType) {
     String[] parts = contentType.split(";");
-    String type = parts[0].trim().toLowerCase(Locale.ROOT);
-    if (!type.equals(JSON) && !type.equals(NDJSON)) {
-      throw RequestRejectedException.unsupportedMediaType(
-          "Content-Type " + type + " is not accepted; expected " + JSON + " or " + NDJSON);
-    }
     for (int i = 1; i < parts.length; i++) {
       String[] kv = parts[i].trim().split("=", 2);
       if (kv[0].trim().equalsIgnoreCase("charset") && kv.length == 2
@@ -69,7 +130,6 @@ public final class RequestReader {
             "charset " + kv[1].trim() + " is not accepted; JSON bodies must be UTF-8");
       }
     }
-    return type;
   }
 
   private byte[] bytes(InputStream body) {
@@ -155,9 +215,9 @@ public final class RequestReader {
       }
       return node;
     } catch (StreamConstraintsException e) {
-      throw RequestRejectedException.unreadable(where(line, null) + e.getOriginalMessage()
-          + " (limits: nesting depth " + StrictJson.MAX_NESTING_DEPTH + ", string length "
-          + StrictJson.MAX_STRING_LENGTH + ")");
+      throw RequestRejectedException.unreadable(where(line, null) + firstLine(e.getOriginalMessage())
+          + " (limits: nesting depth " + limits.maxNestingDepth() + ", string length "
+          + limits.maxStringLength() + ")");
     } catch (JsonProcessingException e) {
       throw RequestRejectedException.unreadable(where(line, e.getLocation()) + "not valid JSON: "
           + firstLine(e.getOriginalMessage()));

@@ -2,12 +2,12 @@ package io.annals.hub.server.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.annals.hub.server.auth.RequestLimits;
 
 /**
  * The JSON reader for submitted events. A source of truth must not guess: duplicate keys, trailing
@@ -16,22 +16,22 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  */
 public final class StrictJson {
 
-  /** Deepest nesting accepted, counting the batch array and the event object. */
-  public static final int MAX_NESTING_DEPTH = 64;
-  /** Longest string value accepted, in characters. */
-  public static final int MAX_STRING_LENGTH = 1_000_000;
+  /** Deepest nesting accepted by default, counting the batch array and the event object. */
+  public static final int MAX_NESTING_DEPTH = RequestLimits.defaults().maxNestingDepth();
+  /** Longest string value accepted by default, in characters. */
+  public static final int MAX_STRING_LENGTH = RequestLimits.defaults().maxStringLength();
 
   private StrictJson() {}
 
-  /** A new mapper with the strict settings above. */
+  /** A new mapper with the strict settings above and the default {@link RequestLimits}. */
   public static ObjectMapper mapper() {
+    return mapper(RequestLimits.defaults());
+  }
+
+  /** A new mapper with the strict settings above, bounded by {@code limits}' stream read constraints. */
+  public static ObjectMapper mapper(RequestLimits limits) {
     JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING_DEPTH)
-            .maxStringLength(MAX_STRING_LENGTH)
-            .maxNameLength(10_000)
-            .maxNumberLength(1_000)
-            .build())
+        .streamReadConstraints(limits.streamReadConstraints())
         .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
     return JsonMapper.builder(factory)

@@ -8,11 +8,29 @@ import java.util.List;
  *
  * @param format how the request carried its events, which decides the shape of the answer
  * @param items the documents in request order
+ * @param form what the documents are: native envelopes or CloudEvents, which decides how they are
+ *     validated and how bad fields are named
  */
-public record Submission(Format format, List<Item> items) {
+public record Submission(Format format, List<Item> items, Form form) {
 
   public Submission {
     items = List.copyOf(items);
+    java.util.Objects.requireNonNull(form, "form");
+  }
+
+  /** Native envelopes. */
+  public Submission(Format format, List<Item> items) {
+    this(format, items, Form.NATIVE);
+  }
+
+  /** What each document is. */
+  public enum Form {
+    /** The envelope of DESIGN.md. */
+    NATIVE,
+    /** A CloudEvent in its JSON form (structured or batch mode); errors name its members. */
+    CLOUDEVENT,
+    /** A CloudEvent assembled from {@code ce-*} headers and the body; errors name the headers. */
+    CLOUDEVENT_BINARY
   }
 
   /** How the events came. */

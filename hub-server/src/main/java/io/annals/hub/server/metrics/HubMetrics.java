@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +34,7 @@ public final class HubMetrics implements AutoCloseable {
 
   private static final int MAX_SERVICE_TYPE_PAIRS = 1_000;
   private static final int MAX_SERVICES = 200;
+  private static final List<String> AUTH_DENIED_REASONS = List.of("unauthenticated", "forbidden", "rate_limited");
 
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -57,6 +59,10 @@ public final class HubMetrics implements AutoCloseable {
         .baseUnit("seconds")
         .description("now - stable point at the last feed read")
         .register(registry);
+    // Every reason from the start, so that rate() and alerts see 0 rather than no series.
+    for (String reason : AUTH_DENIED_REASONS) {
+      authDeniedCounter(reason);
+    }
   }
 
   public MeterRegistry registry() {
@@ -95,6 +101,24 @@ public final class HubMetrics implements AutoCloseable {
         .record(delay.isNegative() ? Duration.ZERO : delay);
   }
 
+  /**
+   * Counts one request refused before its handler: {@code unauthenticated} (401), {@code forbidden}
+   * (403) or {@code rate_limited} (429).
+   */
+  public void authDenied(String reason) {
+    if (!AUTH_DENIED_REASONS.contains(reason)) {
+      throw new IllegalArgumentException("unknown auth denial reason \"" + reason + "\"; expected one of " + AUTH_DENIED_REASONS);
+    }
+    authDeniedCounter(reason).increment();
+  }
+
+  private Counter authDeniedCounter(String reason) {
+    return Counter.builder("annals.hub.auth.denied")
+        .description("requests refused by authentication, authorisation or the rate limit, by reason")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
   /** Records one HTTP request; {@code route} must be a route template, never a raw path. */
   public void httpRequest(String method, String route, int status, long nanos) {
     Timer.builder("annals.hub.http.requests")
@@ -109,7 +133,7 @@ public final class HubMetrics implements AutoCloseable {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Records one store call: {@code operation} is append, find, query, aggregate, feed or ping. */
+  /** Records one store call: {@code operation} is append, find, query, aggregate, feed, count or ping. */
   public void storeCall(String operation, boolean ok, long nanos) {
     Timer.builder("annals.hub.store")
         .description("store call latency")

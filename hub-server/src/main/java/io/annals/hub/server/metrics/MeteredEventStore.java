@@ -55,6 +55,11 @@ public final class MeteredEventStore implements EventStore {
   }
 
   @Override
+  public long countFeed(Set<String> types, Position after, Instant stableBefore) {
+    return timed("count", () -> store.countFeed(types, after, stableBefore));
+  }
+
+  @Override
   public void publishWatermark(InstanceWatermark watermark) {
     store.publishWatermark(watermark);
   }

@@ -52,6 +52,14 @@ public interface EventStore extends AutoCloseable {
    */
   List<StoredEvent> feed(Set<String> types, Position after, Instant stableBefore, int limit);
 
+  /**
+   * How many events {@link #feed} would return without a limit: those whose type is in
+   * {@code types} (empty = all types), strictly after {@code after} (null = from the start) and with
+   * {@code received_at} strictly before {@code stableBefore}. Counted from an index (no event is
+   * read), so its cost grows with the count, not with the size of the history.
+   */
+  long countFeed(Set<String> types, Position after, Instant stableBefore);
+
   /** Publishes (upserts) this instance's watermark so that other instances' feeds can respect it. */
   void publishWatermark(InstanceWatermark watermark);
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -150,9 +151,13 @@ public final class Spool implements Closeable {
   }
 
   private GroupSync.Target syncTarget() {
+    return underLock(() -> new GroupSync.Target(segments.peekLast(), next));
+  }
+
+  private <T> T underLock(Supplier<T> read) {
     lock.lock();
     try {
-      return new GroupSync.Target(segments.peekLast(), next);
+      return read.get();
     } finally {
       lock.unlock();
     }
@@ -203,12 +208,7 @@ public final class Spool implements Closeable {
       }
     }
     if (!events.isEmpty()) {
-      lock.lock();
-      try {
-        headSpooledAt = events.get(0).spooledAtMillis();
-      } finally {
-        lock.unlock();
-      }
+      underLock(() -> headSpooledAt = events.get(0).spooledAtMillis());
     }
     return events;
   }
@@ -292,33 +292,13 @@ public final class Spool implements Closeable {
 
   /** Unacknowledged records. */
   public long pendingEvents() {
-    lock.lock();
-    try {
-      return pendingEvents;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Bytes on disk of unacknowledged records. */
-  public long pendingBytes() {
-    lock.lock();
-    try {
-      return pendingBytes;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> pendingEvents);
   }
 
   /** How long ago the oldest unacknowledged record was spooled (zero when there is none). */
   public Duration oldestAge() {
-    lock.lock();
-    try {
-      return pendingEvents == 0 ? Duration.ZERO
-          : Duration.ofMillis(Math.max(0, clock.millis() - headSpooledAt));
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> pendingEvents == 0 ? Duration.ZERO
+        : Duration.ofMillis(Math.max(0, clock.millis() - headSpooledAt)));
   }
 
   public Path directory() {

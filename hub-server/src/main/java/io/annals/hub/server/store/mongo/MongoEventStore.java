@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The production store: MongoDB, collection {@code events} with {@code _id} = event id. Writes use
@@ -120,6 +121,14 @@ public final class MongoEventStore implements EventStore {
   }
 
   @Override
+  public long countFeed(Set<String> types, Position after, Instant stableBefore) {
+    Objects.requireNonNull(types, "types");
+    Objects.requireNonNull(stableBefore, "stableBefore");
+    Bson filter = MongoQueries.countFeed(types, after, stableBefore);
+    return call("count of the feed", () -> events.countDocuments(filter));
+  }
+
+  @Override
   public void publishWatermark(InstanceWatermark watermark) {
     String instanceId = Objects.requireNonNull(watermark.instanceId(), "instanceId");
     Document doc = new Document("_id", instanceId)
@@ -177,6 +186,14 @@ public final class MongoEventStore implements EventStore {
         .append("filter", find.filter().toBsonDocument(BsonDocument.class, registry))
         .append("sort", find.sort().toBsonDocument(BsonDocument.class, registry))
         .append("limit", find.limit());
+    return call("explain", () -> database.runCommand(new Document("explain", command).append("verbosity", "queryPlanner")));
+  }
+
+  /** The query planner's answer for counting the documents a filter matches, for the index tests. */
+  Document explainCount(Bson filter) {
+    var registry = events.getCodecRegistry();
+    Document command = new Document("count", EVENTS)
+        .append("query", filter.toBsonDocument(BsonDocument.class, registry));
     return call("explain", () -> database.runCommand(new Document("explain", command).append("verbosity", "queryPlanner")));
   }
 

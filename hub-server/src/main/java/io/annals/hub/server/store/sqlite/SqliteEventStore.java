@@ -135,6 +135,19 @@ public final class SqliteEventStore implements EventStore {
   }
 
   @Override
+  public long countFeed(Set<String> types, Position after, Instant stableBefore) {
+    Objects.requireNonNull(types, "types");
+    Objects.requireNonNull(stableBefore, "stableBefore");
+    Sql sql = SqliteQueries.countFeed(types, after, stableBefore);
+    return readers.withConnection("count of the feed", connection -> {
+      try (PreparedStatement statement = sql.prepare(connection); ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
   public void publishWatermark(InstanceWatermark watermark) {
     Objects.requireNonNull(watermark.instanceId(), "instanceId");
     long mark = EpochMicros.of(Objects.requireNonNull(watermark.watermark(), "watermark"));

@@ -122,6 +122,24 @@ final class SqliteQueries {
         .collect(Collectors.joining(" UNION ALL ")) + ORDER, params);
   }
 
+  /**
+   * The count of a feed range, from the type index (one range per type: SQLite walks an IN list on
+   * the leading column) or, for all types, the received_at index; both cover the query, so no row
+   * of the table is read.
+   */
+  static Sql countFeed(Set<String> types, Position after, Instant stableBefore) {
+    StringBuilder where = new StringBuilder();
+    List<Object> params = new ArrayList<>();
+    String index = "events_by_received";
+    if (!types.isEmpty()) {
+      index = "events_by_type";
+      and(where).append("type IN (").append("?, ".repeat(types.size() - 1)).append("?)");
+      params.addAll(types.stream().sorted().toList());
+    }
+    feedRange(where, params, after, stableBefore);
+    return new Sql("SELECT count(*) FROM events INDEXED BY " + index + where, params);
+  }
+
   static StoredEvent read(ResultSet rs) throws SQLException {
     Event event = new Event(
         rs.getString(1),

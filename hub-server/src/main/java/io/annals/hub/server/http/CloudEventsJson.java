@@ -1,0 +1,112 @@
+package io.annals.hub.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.StoredEvent;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Stored events as CloudEvents 1.0 in the JSON event format, for readers that ask for them with
+ * {@code Accept}: one event in structured form ({@code application/cloudevents+json}), a list in
+ * batch form ({@code application/cloudevents-batch+json}, a bare JSON array). The mapping is the
+ * reverse of ingestion's; {@code received_at} becomes the extension {@code receivedat}, and
+ * {@code datacontenttype} is always {@code application/json}. A batch has no room for a page's
+ * {@code next} cursor or {@code stable_until}, so they travel in the headers {@value #NEXT_HEADER}
+ * (absent when there is no next page) and {@value #STABLE_UNTIL_HEADER}.
+ */
+public final class CloudEventsJson {
+
+  public static final String STRUCTURED = "application/cloudevents+json";
+  public static final String BATCH = "application/cloudevents-batch+json";
+  /** The page's {@code next} cursor, on a batch answer. */
+  public static final String NEXT_HEADER = "Annals-Next-Cursor";
+  /** The feed page's {@code stable_until}, on a batch answer. */
+  public static final String STABLE_UNTIL_HEADER = "Annals-Stable-Until";
+
+  private CloudEventsJson() {}
+
+  /** True when the request's {@code Accept} names {@code application/cloudevents+json} (for one event). */
+  public static boolean wantsStructured(Context ctx) {
+    return accepts(ctx.header("Accept"), STRUCTURED);
+  }
+
+  /** True when the request's {@code Accept} names either CloudEvents media type (for a list). */
+  public static boolean wantsBatch(Context ctx) {
+    String accept = ctx.header("Accept");
+    return accepts(accept, BATCH) || accepts(accept, STRUCTURED);
+  }
+
+  /** True when {@code accept} lists {@code mediaType} with a q-value above 0. */
+  static boolean accepts(String accept, String mediaType) {
+    if (accept == null) {
+      return false;
+    }
+    for (String range : accept.split(",")) {
+      String[] parts = range.split(";");
+      if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(mediaType)) {
+        continue;
+      }
+      boolean refused = false;
+      for (int i = 1; i < parts.length; i++) {
+        String[] kv = parts[i].trim().split("=", 2);
+        if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("q")) {
+          refused = kv[1].trim().matches("0(\\.0{0,3})?");
+        }
+      }
+      if (!refused) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code stored} as one CloudEvent in the JSON event format. */
+  public static ObjectNode event(EventJson json, StoredEvent stored) {
+    Event e = stored.event();
+    ObjectNode ce = json.object();
+    ce.put("specversion", "1.0");
+    ce.put("id", e.id());
+    ce.put("source", e.service());
+    ce.put("type", e.type());
+    ce.put("time", EventJson.time(e.createdAt()));
+    ce.put("subject", e.aggregateId());
+    if (e.correlationId() != null) {
+      ce.put("correlationid", e.correlationId());
+    }
+    ce.put("receivedat", EventJson.time(stored.receivedAt()));
+    ce.put("datacontenttype", "application/json");
+    // The stored text itself, so decimals come back exactly as sent.
+    ce.putRawValue("data", new RawValue(e.payloadJson()));
+    return ce;
+  }
+
+  /** Answers 200 with {@code stored} in structured form. */
+  public static void send(Context ctx, EventJson json, StoredEvent stored) {
+    ctx.status(200).contentType(STRUCTURED).result(json.bytes(event(json, stored)));
+  }
+
+  /**
+   * Answers 200 with {@code events} in batch form.
+   *
+   * @param next the page's next cursor, or null when there is none
+   * @param stableUntil the feed's stable point, or null for answers that have none
+   */
+  public static void sendBatch(Context ctx, EventJson json, List<StoredEvent> events, String next, Instant stableUntil) {
+    ArrayNode batch = json.object().arrayNode();
+    for (StoredEvent stored : events) {
+      batch.add(event(json, stored));
+    }
+    if (next != null) {
+      ctx.header(NEXT_HEADER, next);
+    }
+    if (stableUntil != null) {
+      ctx.header(STABLE_UNTIL_HEADER, EventJson.time(stableUntil));
+    }
+    ctx.status(200).contentType(BATCH).result(json.bytes(batch));
+  }
+}

@@ -1,0 +1,63 @@
+package io.annals.hub.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.auth.Operation;
+import io.annals.hub.server.feed.FeedLag;
+import io.annals.hub.server.feed.FeedPage;
+import io.annals.hub.server.query.Cursor;
+import io.annals.hub.server.query.QueryParameters;
+import io.annals.hub.server.store.Position;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.Set;
+
+/**
+ * {@code GET /feed?types=&after=&limit=}: {@code {"events": [...], "next": cursor, "stable_until": time}},
+ * where {@code next} is never null (see {@link io.annals.hub.server.feed.FeedService}); and
+ * {@code GET /feed/lag?types=&after=}: {@code {"events": n, "oldest_received_at": time or null,
+ * "stable_until": time}}.
+ */
+public final class FeedRoutes implements Routes {
+
+  private static final String JSON = "application/json";
+  private static final Set<String> FEED_PARAMETERS = Set.of("types", "after", "limit");
+  private static final Set<String> LAG_PARAMETERS = Set.of("types", "after");
+
+  @Override
+  public void register(Javalin app, HubServices services) {
+    app.get("/feed", ctx -> feed(ctx, services), Operation.FEED);
+    app.get("/feed/lag", ctx -> lag(ctx, services), Operation.FEED_LAG);
+  }
+
+  private static void feed(Context ctx, HubServices s) {
+    QueryParameters p = new QueryParameters(ctx.queryParamMap(), FEED_PARAMETERS);
+    Set<String> types = p.types("types");
+    Position after = p.position("after");
+    int limit = p.limit();
+    p.check();
+    FeedPage page = s.feed().read(types, after, limit);
+    EventJson json = s.json();
+    ObjectNode body = json.object();
+    String next = page.next() == null ? Cursor.start() : Cursor.of(page.next());
+    QueryRoutes.page(json, body, page.events(), next);
+    body.put("stable_until", EventJson.time(page.stableUntil()));
+    ctx.status(200).contentType(JSON).result(json.bytes(body));
+  }
+
+  private static void lag(Context ctx, HubServices s) {
+    QueryParameters p = new QueryParameters(ctx.queryParamMap(), LAG_PARAMETERS);
+    Set<String> types = p.types("types");
+    Position after = p.position("after");
+    p.check();
+    FeedLag lag = s.feed().lag(types, after);
+    ObjectNode body = s.json().object();
+    body.put("events", lag.events());
+    if (lag.oldestReceivedAt() == null) {
+      body.putNull("oldest_received_at");
+    } else {
+      body.put("oldest_received_at", EventJson.time(lag.oldestReceivedAt()));
+    }
+    body.put("stable_until", EventJson.time(lag.stableUntil()));
+    ctx.status(200).contentType(JSON).result(s.json().bytes(body));
+  }
+}

@@ -1,0 +1,96 @@
+package io.annals.hub.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.auth.Operation;
+import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.query.Cursor;
+import io.annals.hub.server.query.QueryParameters;
+import io.annals.hub.server.store.AggregatePosition;
+import io.annals.hub.server.store.EventFilter;
+import io.annals.hub.server.store.Position;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code GET /events} (filters, keyset pages in {@code (received_at, id)} order) and
+ * {@code GET /aggregates/{aggregate_id}/events} (one aggregate's playback in {@code created_at}
+ * order). Both answer {@code {"events": [...], "next": cursor or null}}; {@code next} is null when
+ * the page was not full, i.e. nothing more matched when it was read.
+ *
+ * <p>These are queries over what is stored now: an event committed later may land before a cursor
+ * already handed out. Tailing belongs to {@code GET /feed}, which never lets that happen.
+ */
+public final class QueryRoutes implements Routes {
+
+  static final String AGGREGATE_PATH = "/aggregates/<aggregate_id>/events";
+  private static final String JSON = "application/json";
+  private static final Set<String> QUERY_PARAMETERS = Set.of(
+      "type", "service", "aggregate_id", "correlation_id", "received_after", "received_before", "limit", "cursor");
+  private static final Set<String> HISTORY_PARAMETERS = Set.of("as_of", "limit", "cursor");
+
+  @Override
+  public void register(Javalin app, HubServices services) {
+    app.get("/events", ctx -> query(ctx, services), Operation.QUERY_EVENTS);
+    // <aggregate_id> may hold slashes, raw (payment/23) or encoded (payment%2F23).
+    app.get(AGGREGATE_PATH, ctx -> history(ctx, services), Operation.AGGREGATE_HISTORY);
+  }
+
+  private static void query(Context ctx, HubServices s) {
+    QueryParameters p = new QueryParameters(ctx.queryParamMap(), QUERY_PARAMETERS);
+    EventFilter filter = new EventFilter(
+        p.text("type", QueryParameters.MAX_NAME),
+        p.text("service", QueryParameters.MAX_NAME),
+        p.text("aggregate_id", QueryParameters.MAX_ID),
+        p.text("correlation_id", QueryParameters.MAX_ID),
+        p.instant("received_after"),
+        p.instant("received_before"));
+    int limit = p.limit();
+    Position after = p.position("cursor");
+    p.check();
+    List<StoredEvent> events = s.store().query(filter, after, limit);
+    String next = null;
+    if (events.size() == limit) {
+      StoredEvent last = events.get(events.size() - 1);
+      next = Cursor.of(new Position(last.receivedAt(), last.id()));
+    }
+    send(ctx, s.json(), events, next);
+  }
+
+  private static void history(Context ctx, HubServices s) {
+    QueryParameters p = new QueryParameters(ctx.queryParamMap(), HISTORY_PARAMETERS);
+    String aggregateId = p.checkedText("aggregate_id", ctx.pathParam("aggregate_id"), QueryParameters.MAX_ID);
+    Instant asOf = p.instant("as_of");
+    int limit = p.limit();
+    AggregatePosition after = p.aggregatePosition("cursor");
+    p.check();
+    List<StoredEvent> events = s.store().aggregateHistory(aggregateId, asOf, after, limit);
+    String next = null;
+    if (events.size() == limit) {
+      StoredEvent last = events.get(events.size() - 1);
+      next = Cursor.of(new AggregatePosition(last.event().createdAt(), last.receivedAt(), last.id()));
+    }
+    send(ctx, s.json(), events, next);
+  }
+
+  /** {@code {"events": [...], "next": ...}} plus any extra members already in {@code body}. */
+  static ObjectNode page(EventJson json, ObjectNode body, List<StoredEvent> events, String next) {
+    ArrayNode list = body.putArray("events");
+    for (StoredEvent e : events) {
+      list.add(json.envelope(e));
+    }
+    if (next == null) {
+      body.putNull("next");
+    } else {
+      body.put("next", next);
+    }
+    return body;
+  }
+
+  private static void send(Context ctx, EventJson json, List<StoredEvent> events, String next) {
+    ctx.status(200).contentType(JSON).result(json.bytes(page(json, json.object(), events, next)));
+  }
+}
