@@ -15,6 +15,7 @@ public final class Main {
     commands.put("loadgen", new io.annals.ops.loadgen.LoadgenCommand());
     commands.put("keygen", new io.annals.ops.keygen.KeygenCommand());
     commands.put("send", new io.annals.ops.send.SendCommand());
+    commands.put("bench", new io.annals.ops.bench.BenchCommand());
     return commands;
   }
 

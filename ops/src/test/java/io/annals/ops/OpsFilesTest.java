@@ -3,6 +3,9 @@ package io.annals.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.annals.hub.server.auth.ApiKeys;
+import io.annals.hub.server.auth.Principal;
+import io.annals.hub.server.auth.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,6 +176,31 @@ class OpsFilesTest {
             assertThat(OpsFiles.repo().resolve(source)).as("mounted %s", source).exists();
           }
         }
+      });
+    }
+  }
+
+  @Nested
+  class ComposeKeys {
+
+    @Test
+    void the_demo_keys_match_the_hubs_keys_file() throws IOException {
+      // Given the keys file the compose hubs load, and each place a demo key is handed out
+      ApiKeys keys = ApiKeys.load(OpsFiles.repo().resolve("ops/compose/api-keys.json"));
+      String prometheusKey = read("ops/prometheus/secrets/hub-metrics.key").strip();
+      JsonNode worker = OpsFiles.yaml(OpsFiles.repo().resolve("docker-compose.yml")).path("services").path("projections");
+      List<String> command = new ArrayList<>();
+      worker.path("command").forEach(arg -> command.add(arg.asText()));
+      String workerKey = command.get(command.indexOf("--api-key") + 1);
+      Matcher readme = Pattern.compile("loadgen --hub [^\\n]*\\\\\\s*\\n[^\\n]*--api-key (\\S+)").matcher(read("README.md"));
+      assertThat(readme.find()).as("README's loadgen line with --api-key").isTrue();
+
+      // Then each key is known to the hubs with the role its user needs
+      assertThat(keys.lookup(prometheusKey)).get().extracting(Principal::role).isEqualTo(Role.READER);
+      assertThat(keys.lookup(workerKey)).get().extracting(Principal::role).isEqualTo(Role.READER);
+      assertThat(keys.lookup(readme.group(1))).get().satisfies(loadgen -> {
+        assertThat(loadgen.role()).isEqualTo(Role.PRODUCER);
+        assertThat(loadgen.services()).contains("billing", "orders", "shipping", "inventory", "accounts", "subscriptions");
       });
     }
   }

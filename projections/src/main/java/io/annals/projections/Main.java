@@ -12,7 +12,7 @@ public final class Main {
 
   public static void main(String[] args) {
     Cli cli = new Cli(Reports.builtIn(),
-        options -> FeedSource.of(FeedReader.of(options.hub(), options.apiKey())));
+        options -> FeedSource.of(FeedReader.of(options.hub(), options.apiKey())), System.getenv());
     System.exit(cli.run(args, System.out, System.err));
   }
 }

@@ -113,7 +113,16 @@ public final class TestHub implements AutoCloseable {
 
   /** The value of a Prometheus sample line {@code name{labels} value}, summed over matching lines. */
   public double metric(String nameAndLabelsPrefix) {
-    return get("/metrics").body().lines()
+    return metric(nameAndLabelsPrefix, null);
+  }
+
+  /** As {@link #metric(String)}, scraping with {@code apiKey} (null: without a key). */
+  public double metric(String nameAndLabelsPrefix, String apiKey) {
+    HttpRequest.Builder scrape = HttpRequest.newBuilder(uri("/metrics")).timeout(Duration.ofSeconds(60)).GET();
+    if (apiKey != null) {
+      scrape.header("Authorization", "Bearer " + apiKey);
+    }
+    return send(scrape.build()).body().lines()
         .filter(l -> l.startsWith(nameAndLabelsPrefix))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();

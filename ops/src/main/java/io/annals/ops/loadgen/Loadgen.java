@@ -67,8 +67,10 @@ final class Loadgen {
         nextProgress += PROGRESS_EVERY_NANOS;
       }
     }
+    // The sending window: the run's duration, or longer when sending fell behind the schedule.
+    Duration sending = Duration.ofNanos(System.nanoTime() - start);
+    Duration elapsed = sending.compareTo(options.duration()) > 0 ? sending : options.duration();
     boolean drained = inFlight.tryAcquire(options.maxInFlight(), options.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     LatencyHistogram latency = tally.latency();
     return new LoadgenReport(options.hubs().size(), options.rate(), elapsed, tally.requests(), tally.intended(),
         tally.outcomes(), tally.errors(), drained ? 0 : tally.inFlight(),

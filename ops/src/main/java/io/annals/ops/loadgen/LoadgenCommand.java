@@ -18,6 +18,10 @@ public final class LoadgenCommand implements Command {
 
   @Override
   public int run(String[] args) throws InterruptedException {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.println(LoadgenOptions.USAGE);
+      return 0;
+    }
     LoadgenOptions options;
     try {
       options = LoadgenOptions.parse(args);

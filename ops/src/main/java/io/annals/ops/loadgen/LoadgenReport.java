@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 /**
  * The summary of a load run.
  *
+ * @param elapsed the sending window: the run's duration, or longer if sending fell behind
  * @param requests requests sent
  * @param intended events sent, by what each was meant to exercise
  * @param outcomes events by the hub's answer: created, duplicate, conflict, invalid, forbidden,

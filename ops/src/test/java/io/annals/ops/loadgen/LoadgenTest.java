@@ -221,8 +221,9 @@ class LoadgenTest {
     }
 
     @Test
-    void the_command_exits_64_on_bad_options() throws Exception {
+    void the_command_exits_64_on_bad_options_and_0_on_help() throws Exception {
       assertThat(new LoadgenCommand().run(new String[] {"--rate", "x"})).isEqualTo(64);
+      assertThat(new LoadgenCommand().run(new String[] {"--help"})).isZero();
     }
 
     private LoadgenOptions parse(String... args) {

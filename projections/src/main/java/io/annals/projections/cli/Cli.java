@@ -30,17 +30,24 @@ public final class Cli {
 
   private final List<Projection> projections;
   private final Function<Options, FeedSource> feeds;
+  private final Map<String, String> env;
 
   /** A CLI over {@code projections}, reading the feed that {@code feeds} opens for the options. */
   public Cli(List<Projection> projections, Function<Options, FeedSource> feeds) {
+    this(projections, feeds, Map.of());
+  }
+
+  /** As above; {@code env} supplies {@code PROJECTIONS_API_KEY} when {@code --api-key} is absent. */
+  public Cli(List<Projection> projections, Function<Options, FeedSource> feeds, Map<String, String> env) {
     this.projections = List.copyOf(projections);
     this.feeds = feeds;
+    this.env = Map.copyOf(env);
   }
 
   public int run(String[] args, PrintStream out, PrintStream err) {
     Options options;
     try {
-      options = OptionsParser.parse(args);
+      options = OptionsParser.parse(env, args);
       checkNames(options);
     } catch (UsageException e) {
       err.println("projections: " + e.getMessage());
@@ -95,6 +102,10 @@ public final class Cli {
         return exit;
       case EXPORT:
         Projection projection = runtime.projection(options.name()).orElseThrow();
+        if (!runtime.installed(options.name())) {
+          throw new ReadModelStoreException(options.name() + " has no read model yet in " + runtime.database()
+              + ": run `run-once` (or `run`) first", null);
+        }
         CsvExporter.export(runtime.database(), projection.export().orElseThrow(), out);
         return 0;
       default:

@@ -23,6 +23,14 @@ public final class OptionsParser {
   private OptionsParser() {}
 
   public static Options parse(String... args) {
+    return parse(Map.of(), args);
+  }
+
+  /**
+   * Parses {@code args}; {@code env} may hold {@code PROJECTIONS_API_KEY}, used when
+   * {@code --api-key} is not given (a key on the command line shows in the process list).
+   */
+  public static Options parse(Map<String, String> env, String... args) {
     Command command = null;
     String name = null;
     Map<String, String> values = new HashMap<>();
@@ -74,7 +82,7 @@ public final class OptionsParser {
     }
     return new Options(command, name,
         url(values.getOrDefault("--hub", "http://localhost:8080")),
-        values.get("--api-key"),
+        values.getOrDefault("--api-key", env.get("PROJECTIONS_API_KEY")),
         jdbc(values.getOrDefault("--db", "jdbc:sqlite:./data/projections.db")),
         port(values.getOrDefault("--metrics-port", "9091")),
         duration("--interval", values.getOrDefault("--interval", "10s")),

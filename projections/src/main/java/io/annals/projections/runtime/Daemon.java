@@ -59,11 +59,16 @@ public final class Daemon {
 
   private void loop(String name) {
     Duration interval = runtime.config().interval();
+    String lastDetail = null;
     while (running) {
       Duration wait = interval;
       try {
         CatchUpResult result = runtime.catchUp(name);
-        log(result);
+        // A stopped projection says so once, not every interval; status and metrics keep showing it.
+        if (!result.detail().equals(lastDetail) || result.applied() > 0) {
+          log(result);
+        }
+        lastDetail = result.detail();
         if (result.outcome() == Outcome.LEASE_HELD && result.leaseExpiresAt() != null) {
           wait = untilTakeover(result.leaseExpiresAt(), interval);
         } else {

@@ -123,6 +123,16 @@ public final class ProjectionRuntime implements AutoCloseable {
     }
   }
 
+  /** True once projection {@code name} has a live read model (it ran at least once). */
+  public boolean installed(String name) {
+    runner(name);
+    try (Connection connection = database.connect()) {
+      return checkpoints.find(connection, name, Slot.LIVE).isPresent();
+    } catch (SQLException e) {
+      throw new ReadModelStoreException(name + ": cannot read its checkpoint: " + e.getMessage(), e);
+    }
+  }
+
   /** The status of projection {@code name}; also refreshes its gauges. */
   public ProjectionStatus status(String name) {
     runner(name);

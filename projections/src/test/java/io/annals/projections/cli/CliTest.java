@@ -75,6 +75,30 @@ class CliTest {
   }
 
   @Test
+  void the_api_key_can_come_from_the_environment_and_the_option_wins_over_it() {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    Cli cli = new Cli(List.of(new PaymentsDaily()), options -> {
+      keys.add(options.apiKey());
+      return new ListFeedSource(List.of());
+    }, java.util.Map.of("PROJECTIONS_API_KEY", "from-env"));
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    cli.run(new String[] {"run-once", "--db", db()}, quiet, quiet);
+    cli.run(new String[] {"run-once", "--db", db(), "--api-key", "from-option"}, quiet, quiet);
+
+    assertThat(keys).containsExactly("from-env", "from-option");
+  }
+
+  @Test
+  void exporting_a_report_that_never_ran_says_to_run_it_first() {
+    Run export = run(new ListFeedSource(List.of()), "export", "events-daily", "--csv", "--db", db());
+
+    assertThat(export.exit()).isEqualTo(1);
+    assertThat(export.err()).contains("events-daily has no read model yet").contains("run `run-once`");
+    assertThat(export.out()).isEmpty();
+  }
+
+  @Test
   void status_shows_checkpoint_lag_and_the_event_a_stopped_projection_failed_on() {
     ListFeedSource feed = new ListFeedSource(List.of(
         TestEvents.payment(TestEvents.id(1), "2026-01-01T10:00:00Z", "2026-01-01T10:00:01Z", "oops")));

@@ -27,6 +27,8 @@ final class ChildJvm implements AutoCloseable {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      // A failing or interrupted test must not leave workers or hubs running behind it.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
       return new ChildJvm(process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + mainClass, e);

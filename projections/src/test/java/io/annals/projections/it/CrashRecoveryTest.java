@@ -38,8 +38,9 @@ class CrashRecoveryTest {
         ChildJvm worker = Workers.start(dir, "victim-" + round, hub.url(), crashed.url(), "run",
             "--lease-timeout", "1s", "--interval", "200ms");
         // Kill at a random point ahead: sometimes during start-up, mostly inside the catch-up.
-        long target = round % 4 == 0 ? seen : seen + 1 + random.nextInt(8_000);
-        while (worker.alive() && Workers.audited(crashed) < target) {
+        long target = round % 4 == 0 ? seen : Math.min(EVENTS, seen + 1 + random.nextInt(8_000));
+        long giveUp = System.nanoTime() + 60_000_000_000L;
+        while (worker.alive() && Workers.audited(crashed) < target && System.nanoTime() < giveUp) {
           Thread.sleep(random.nextInt(40));
         }
         Thread.sleep(random.nextInt(300));

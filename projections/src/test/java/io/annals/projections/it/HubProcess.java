@@ -40,7 +40,7 @@ final class HubProcess implements AutoCloseable {
   static HubProcess start(Path dir) throws Exception {
     int port = freePort();
     Path data = Files.createDirectories(dir.resolve("hub-data"));
-    ChildJvm jvm = ChildJvm.start(dir.resolve("hub.log"), "io.annals.projections.it.ScratchFakeHub", // SCRATCH-REVERT
+    ChildJvm jvm = ChildJvm.start(dir.resolve("hub.log"), "io.annals.hub.server.Main",
         List.of("--port", Integer.toString(port), "--data-dir", data.toString(), "--store", "embedded",
             "--bind", "127.0.0.1", "--feed-lag", "500ms"));
     HubProcess hub = new HubProcess(jvm, "http://127.0.0.1:" + port);

@@ -15,6 +15,7 @@ import java.util.Set;
  * GET /feed, GET /feed/lag                   -         yes     yes     -
  * GET /metrics                               -         yes     yes     -
  * GET /health/live, GET /health/ready        open to everyone, without a key
+ * GET /openapi.json                          open to everyone, without a key
  * (1) each event only if its meta.service is bound to the key: {@link #mayPublish}
  * </pre>
  *
@@ -39,13 +40,16 @@ public final class Authorizer {
       case INGEST -> WRITERS;
       case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_LAG -> READERS;
       case METRICS -> READERS;
-      case HEALTH_LIVE, HEALTH_READY -> EVERYONE;
+      case HEALTH_LIVE, HEALTH_READY, OPENAPI -> EVERYONE;
     };
   }
 
-  /** True when {@code operation} needs no key at all (liveness and readiness probes). */
+  /**
+   * True when {@code operation} needs no key at all: the liveness and readiness probes, and the
+   * OpenAPI document (public by nature: it is what a client is generated from).
+   */
   public static boolean isOpen(Operation operation) {
-    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY;
+    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY || operation == Operation.OPENAPI;
   }
 
   /** True when {@code principal} may call {@code operation}. */

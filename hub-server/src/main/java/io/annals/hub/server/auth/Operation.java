@@ -17,7 +17,8 @@ public enum Operation implements RouteRole {
   FEED_LAG("GET", "/feed/lag"),
   METRICS("GET", "/metrics"),
   HEALTH_LIVE("GET", "/health/live"),
-  HEALTH_READY("GET", "/health/ready");
+  HEALTH_READY("GET", "/health/ready"),
+  OPENAPI("GET", "/openapi.json");
 
   private final String method;
   private final String path;

@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code GET /feed?types=&after=&limit=}: {@code {"events": [...], "next": cursor, "stable_until": time}},
  * where {@code next} is never null (see {@link io.annals.hub.server.feed.FeedService}); and
  * {@code GET /feed/lag?types=&after=}: {@code {"events": n, "oldest_received_at": time or null,
- * "stable_until": time}}.
+ * "stable_until": time}}. Asked for CloudEvents ({@code Accept}), the feed answers a CloudEvents
+ * batch with {@code next} and {@code stable_until} in headers ({@link CloudEventsJson}).
  */
 public final class FeedRoutes implements Routes {
 
@@ -37,8 +38,13 @@ public final class FeedRoutes implements Routes {
     p.check();
     FeedPage page = s.feed().read(types, after, limit);
     EventJson json = s.json();
-    ObjectNode body = json.object();
     String next = page.next() == null ? Cursor.start() : Cursor.of(page.next());
+    ctx.header("Vary", "Accept");
+    if (CloudEventsJson.wantsBatch(ctx)) {
+      CloudEventsJson.sendBatch(ctx, json, page.events(), next, page.stableUntil());
+      return;
+    }
+    ObjectNode body = json.object();
     QueryRoutes.page(json, body, page.events(), next);
     body.put("stable_until", EventJson.time(page.stableUntil()));
     ctx.status(200).contentType(JSON).result(json.bytes(body));

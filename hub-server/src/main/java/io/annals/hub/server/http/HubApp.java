@@ -19,9 +19,9 @@ public final class HubApp {
 
   private HubApp() {}
 
-  /** The route groups every hub serves: events, queries, the feed, and health/metrics. */
+  /** The route groups every hub serves: events, queries, the feed, health/metrics and the OpenAPI document. */
   public static List<Routes> standardRoutes() {
-    return List.of(new EventRoutes(), new QueryRoutes(), new FeedRoutes(), new HealthRoutes());
+    return List.of(new EventRoutes(), new QueryRoutes(), new FeedRoutes(), new HealthRoutes(), new OpenApiRoutes());
   }
 
   /** A new app serving {@code routes} over {@code services}; start it with {@code start(host, port)}. */

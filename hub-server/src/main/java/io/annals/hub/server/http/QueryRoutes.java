@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code GET /events} (filters, keyset pages in {@code (received_at, id)} order) and
  * {@code GET /aggregates/{aggregate_id}/events} (one aggregate's playback in {@code created_at}
  * order). Both answer {@code {"events": [...], "next": cursor or null}}; {@code next} is null when
- * the page was not full, i.e. nothing more matched when it was read.
+ * the page was not full, i.e. nothing more matched when it was read. Asked for CloudEvents
+ * ({@code Accept}), they answer a CloudEvents batch with the cursor in a header ({@link CloudEventsJson}).
  *
  * <p>These are queries over what is stored now: an event committed later may land before a cursor
  * already handed out. Tailing belongs to {@code GET /feed}, which never lets that happen.
@@ -91,6 +92,11 @@ public final class QueryRoutes implements Routes {
   }
 
   private static void send(Context ctx, EventJson json, List<StoredEvent> events, String next) {
+    ctx.header("Vary", "Accept");
+    if (CloudEventsJson.wantsBatch(ctx)) {
+      CloudEventsJson.sendBatch(ctx, json, events, next, null);
+      return;
+    }
     ctx.status(200).contentType(JSON).result(json.bytes(page(json, json.object(), events, next)));
   }
 }

@@ -25,7 +25,8 @@ class AuthorizerTest {
       Operation.FEED_LAG, EnumSet.of(Role.READER, Role.ADMIN),
       Operation.METRICS, EnumSet.of(Role.READER, Role.ADMIN),
       Operation.HEALTH_LIVE, EnumSet.allOf(Role.class),
-      Operation.HEALTH_READY, EnumSet.allOf(Role.class));
+      Operation.HEALTH_READY, EnumSet.allOf(Role.class),
+      Operation.OPENAPI, EnumSet.allOf(Role.class));
 
   @ParameterizedTest
   @EnumSource(Operation.class)
@@ -41,9 +42,9 @@ class AuthorizerTest {
   }
 
   @Test
-  void only_the_health_probes_are_open_without_a_key() {
+  void only_the_health_probes_and_the_openapi_document_are_open_without_a_key() {
     assertThat(EnumSet.allOf(Operation.class).stream().filter(Authorizer::isOpen))
-        .containsExactlyInAnyOrder(Operation.HEALTH_LIVE, Operation.HEALTH_READY);
+        .containsExactlyInAnyOrder(Operation.HEALTH_LIVE, Operation.HEALTH_READY, Operation.OPENAPI);
   }
 
   @Test

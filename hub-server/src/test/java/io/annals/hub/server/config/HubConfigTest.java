@@ -3,6 +3,8 @@ package io.annals.hub.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.annals.hub.server.auth.Rate;
+import io.annals.hub.server.auth.RequestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -83,5 +85,71 @@ class HubConfigTest {
 
     assertThatThrownBy(() -> load(Map.of("HUB_DATA_DIR", file.toString())))
         .hasMessageContaining("HUB_DATA_DIR").hasMessageContaining("not a directory");
+  }
+  @Test
+  void the_security_settings_have_safe_defaults_and_the_rate_depends_on_keys() {
+    HubConfig open = load(Map.of());
+    HubConfig keyed = load(Map.of("HUB_API_KEYS_FILE", "/etc/keys.json"));
+
+    assertThat(open.allowUnauthenticated()).isFalse();
+    assertThat(open.maxEventBytes()).isEqualTo(1024 * 1024);
+    assertThat(open.maxJsonDepth()).isEqualTo(64);
+    assertThat(open.maxStringLength()).isEqualTo(1_000_000);
+    assertThat(open.rate()).isEqualTo(new Rate(100_000, 200_000));
+    assertThat(keyed.rate()).isEqualTo(new Rate(100, 200));
+    assertThat(open.requestLimits()).isEqualTo(RequestLimits.defaults().withRate(open.rate()));
+  }
+
+  @Test
+  void allow_unauthenticated_is_a_switch_that_may_stand_alone() {
+    assertThat(load(Map.of(), "--allow-unauthenticated").allowUnauthenticated()).isTrue();
+    assertThat(load(Map.of(), "--allow-unauthenticated", "--port", "1").allowUnauthenticated()).isTrue();
+    assertThat(load(Map.of(), "--allow-unauthenticated", "false").allowUnauthenticated()).isFalse();
+    assertThat(load(Map.of(), "--allow-unauthenticated=TRUE").allowUnauthenticated()).isTrue();
+    assertThat(load(Map.of("HUB_ALLOW_UNAUTHENTICATED", "true")).allowUnauthenticated()).isTrue();
+    assertThatThrownBy(() -> load(Map.of("HUB_ALLOW_UNAUTHENTICATED", "yes")))
+        .hasMessageContaining("HUB_ALLOW_UNAUTHENTICATED / --allow-unauthenticated = \"yes\": not true or false");
+  }
+
+  @Test
+  void the_rate_takes_a_burst_of_twice_itself_unless_one_is_given() {
+    assertThat(load(Map.of("HUB_RATE_LIMIT", "5")).rate()).isEqualTo(new Rate(5, 10));
+    assertThat(load(Map.of("HUB_RATE_LIMIT", "0.5", "HUB_RATE_BURST", "3")).rate()).isEqualTo(new Rate(0.5, 3));
+    assertThat(load(Map.of("HUB_API_KEYS_FILE", "k"), "--rate-burst", "7").rate()).isEqualTo(new Rate(100, 7));
+    for (String wrong : new String[] {"fast", "0", "NaN", "-1", "2000000"}) {
+      assertThatThrownBy(() -> load(Map.of("HUB_RATE_LIMIT", wrong))).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("HUB_RATE_LIMIT / --rate-limit = \"" + wrong + "\"");
+    }
+  }
+
+  @Test
+  void the_json_and_event_bounds_come_from_their_settings_and_the_body_bounds_from_the_ingest_ones() {
+    HubConfig c = load(Map.of("HUB_MAX_BODY_BYTES", "1MiB", "HUB_MAX_BATCH_EVENTS", "100", "HUB_MAX_EVENT_BYTES", "64KiB",
+        "HUB_MAX_JSON_DEPTH", "10", "HUB_MAX_STRING_LENGTH", "5000"));
+
+    RequestLimits limits = c.requestLimits();
+    assertThat(limits.maxBodyBytes()).isEqualTo(c.ingest().maxBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(limits.maxEventsPerRequest()).isEqualTo(c.ingest().maxEventsPerRequest()).isEqualTo(100);
+    assertThat(limits.maxEventBytes()).isEqualTo(64 * 1024);
+    assertThat(limits.maxNestingDepth()).isEqualTo(10);
+    assertThat(limits.maxStringLength()).isEqualTo(5000);
+  }
+
+  @Test
+  void the_default_event_bound_shrinks_to_a_smaller_body_bound_but_a_given_one_must_fit() {
+    assertThat(load(Map.of("HUB_MAX_BODY_BYTES", "64KiB")).maxEventBytes()).isEqualTo(64 * 1024);
+    assertThatThrownBy(() -> load(Map.of("HUB_MAX_BODY_BYTES", "64KiB", "HUB_MAX_EVENT_BYTES", "1MiB")))
+        .hasMessageContaining("HUB_MAX_EVENT_BYTES").hasMessageContaining("larger than HUB_MAX_BODY_BYTES (65536 bytes)");
+  }
+
+  @Test
+  void each_wrong_security_value_names_its_variable_on_one_line() {
+    Map<String, String> wrong = Map.of("HUB_MAX_JSON_DEPTH", "2", "HUB_MAX_STRING_LENGTH", "0",
+        "HUB_MAX_EVENT_BYTES", "big", "HUB_RATE_BURST", "0", "HUB_ALLOW_UNAUTHENTICATED", "1");
+    wrong.forEach((name, value) -> assertThatThrownBy(() -> load(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("expected")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
   }
 }

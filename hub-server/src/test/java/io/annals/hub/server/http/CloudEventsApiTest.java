@@ -180,7 +180,9 @@ class CloudEventsApiTest {
       assertThat(read.getExtension("correlationid")).isEqualTo("container/subscription/42");
       assertThat(read.getExtension("receivedat").toString())
           .isEqualTo(parse(hub.get("/events/" + id).body()).at("/meta/received_at").asText());
-      assertThat(new String(read.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo(PAYLOAD);
+      assertThat(json(read.getData().toBytes()).get("amount").asText()).isEqualTo("3.0000/EUR");
+      // The SDK re-encodes numbers as doubles when it parses; the hub's bytes keep them as sent.
+      assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"data\":" + PAYLOAD);
     }
 
     @Test
@@ -232,7 +234,7 @@ class CloudEventsApiTest {
       assertThat(read.getSubject()).isEqualTo(sent.getSubject());
       assertThat(read.getTime().toInstant()).isEqualTo(sent.getTime().toInstant());
       assertThat(read.getExtension("correlationid")).isEqualTo(sent.getExtension("correlationid"));
-      assertThat(new String(read.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo(PAYLOAD);
+      assertThat(json(read.getData().toBytes())).isEqualTo(json(sent.getData().toBytes()));
     }
 
     @Test
@@ -320,7 +322,7 @@ class CloudEventsApiTest {
       batch.add(event(fresh).build());
       batch.add(event(known).build());
       batch.add(event(clash).withSubject("payment/24").build());
-      batch.add(event(newId()).withoutSubject().build());
+      batch.add(event(newId()).withSubject(null).build());
 
       HttpResponse<String> answer = sendBatch(batch);
 

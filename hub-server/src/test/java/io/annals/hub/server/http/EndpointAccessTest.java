@@ -68,7 +68,8 @@ class EndpointAccessTest {
       Operation.FEED_LAG, List.of(401, 401, 403, 200, 200),
       Operation.METRICS, List.of(401, 401, 403, 200, 200),
       Operation.HEALTH_LIVE, List.of(200, 200, 200, 200, 200),
-      Operation.HEALTH_READY, List.of(200, 200, 200, 200, 200));
+      Operation.HEALTH_READY, List.of(200, 200, 200, 200, 200),
+      Operation.OPENAPI, List.of(200, 200, 200, 200, 200));
 
   @TempDir static Path dir;
   static TestHub hub;

@@ -445,6 +445,17 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void the_feed_count_is_the_number_of_events_the_feed_would_return_without_a_limit() {
+      assertThat(store.countFeed(Set.of(), null, micros(100))).isEqualTo(7);
+      assertThat(store.countFeed(Set.of(), null, micros(4))).isEqualTo(3);
+      assertThat(store.countFeed(Set.of("a"), null, micros(100))).isEqualTo(3);
+      assertThat(store.countFeed(Set.of("a", "b"), new Position(micros(4), id(4)), micros(100))).isEqualTo(2);
+      assertThat(store.countFeed(Set.of("a", "b", "c"), new Position(micros(4), ""), micros(6))).isEqualTo(3);
+      assertThat(store.countFeed(Set.of("none"), null, micros(100))).isZero();
+      assertThat(store.countFeed(Set.of(), new Position(micros(6), id(7)), micros(100))).isZero();
+    }
+
+    @Test
     void pages_over_several_types_merge_in_received_at_order() {
       List<String> paged = allPages(after -> store.feed(Set.of("c", "a"), after, micros(100), 1), 1);
 

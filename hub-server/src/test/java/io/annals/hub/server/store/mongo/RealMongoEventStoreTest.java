@@ -99,6 +99,26 @@ class RealMongoEventStoreTest extends MongoEventStoreContract {
     });
   }
 
+  @Test
+  void the_feed_count_is_answered_from_an_index() {
+    store.append(IntStream.range(0, 50).mapToObj(n -> anEvent(n).type("t" + n % 3).receivedAt(micros(n)).build()).toList());
+    Position after = new Position(micros(3), id(3));
+    Map<String, org.bson.conversions.Bson> shapes = new LinkedHashMap<>();
+    shapes.put("count, all types", MongoQueries.countFeed(Set.of(), after, micros(40)));
+    shapes.put("count, first page", MongoQueries.countFeed(Set.of(), null, micros(40)));
+    shapes.put("count, one type", MongoQueries.countFeed(Set.of("t1"), after, micros(40)));
+    shapes.put("count, three types", MongoQueries.countFeed(Set.of("t0", "t1", "t2"), after, micros(40)));
+
+    shapes.forEach((shape, filter) -> {
+      Document explained = ((MongoEventStore) store).explainCount(filter);
+      Document winning = explained.get("queryPlanner", Document.class).get("winningPlan", Document.class);
+      List<String> stages = stages(winning, new ArrayList<>());
+      assertThat(stages).as("stages of %s: %s", shape, winning.toJson())
+          .containsAnyOf("IXSCAN", "COUNT_SCAN").doesNotContain("COLLSCAN");
+    });
+    assertThat(store.countFeed(Set.of("t1"), after, micros(40))).isEqualTo(12);
+  }
+
   /** Every {@code stage} in a plan tree (classic or slot-based explain output), depth first. */
   private static List<String> stages(Object node, List<String> into) {
     if (node instanceof Document doc) {

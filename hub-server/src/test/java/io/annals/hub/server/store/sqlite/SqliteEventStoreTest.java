@@ -179,6 +179,11 @@ class SqliteEventStoreTest extends EventStoreContract {
         IntStream.range(0, SqliteQueries.MAX_TYPES_MERGED + 1).mapToObj(i -> "t" + i).collect(Collectors.toSet()),
         after, micros(40), 10));
 
+    shapes.put("feed count, all types", SqliteQueries.countFeed(Set.of(), after, micros(40)));
+    shapes.put("feed count, first page", SqliteQueries.countFeed(Set.of(), null, micros(40)));
+    shapes.put("feed count, one type", SqliteQueries.countFeed(Set.of("t"), after, micros(40)));
+    shapes.put("feed count, three types", SqliteQueries.countFeed(Set.of("t", "u", "v"), after, micros(40)));
+
     // (the check below does catch a full scan)
     assertThat(sqlite().explain(new Sql("SELECT id FROM events WHERE payload = ?", List.of("{}")))).contains("SCAN events");
 
@@ -188,6 +193,19 @@ class SqliteEventStoreTest extends EventStoreContract {
           .anyMatch(line -> line.contains("events USING INDEX") || line.contains("events USING COVERING INDEX"))
           .noneMatch(line -> line.startsWith("SCAN events") && !line.contains("USING INDEX") && !line.contains("USING COVERING INDEX"));
     });
+  }
+
+  @Test
+  void the_feed_count_reads_only_an_index_never_the_rows() {
+    store.append(IntStream.range(0, 50).mapToObj(n -> anEvent(n).type("t" + n % 3).receivedAt(micros(n)).build()).toList());
+    Position after = new Position(micros(3), id(3));
+
+    for (Sql count : List.of(SqliteQueries.countFeed(Set.of(), after, micros(40)),
+        SqliteQueries.countFeed(Set.of("t1"), after, micros(40)),
+        SqliteQueries.countFeed(Set.of("t0", "t1", "t2"), null, micros(40)))) {
+      assertThat(sqlite().explain(count)).as("plan of %s", count.text())
+          .anyMatch(line -> line.contains("USING COVERING INDEX"));
+    }
   }
 
   private static String single(Statement statement, String sql) throws Exception {

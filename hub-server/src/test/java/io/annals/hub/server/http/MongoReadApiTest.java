@@ -1,0 +1,34 @@
+package io.annals.hub.server.http;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.mongo.MongoEventStore;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The read side over HTTP on the MongoDB adapter, against mongo-java-server (an in-JVM test double of MongoDB). */
+class MongoReadApiTest extends ReadApiContract {
+
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static MongoServer server;
+  private static String uri;
+
+  @BeforeAll
+  static void start_mongo() {
+    server = new MongoServer(new MemoryBackend());
+    uri = server.bindAndGetConnectionString();
+  }
+
+  @AfterAll
+  static void stop_mongo() {
+    server.shutdownNow();
+  }
+
+  @Override
+  EventStore newStore(Path dir) {
+    return MongoEventStore.connect(uri, "read" + DATABASES.incrementAndGet());
+  }
+}

@@ -1,0 +1,119 @@
+package io.annals.ops.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenarios (1) to (3): ingestion in batches, from many single-event clients, and the latency of
+ * single events at half the rate those clients reached.
+ */
+final class IngestScenarios {
+
+  /** Hub and raw work alternate in chunks of this many events, so that drifting load hits both alike. */
+  private static final int CHUNK = 100_000;
+  static final int BATCH_CONNECTIONS = 2;
+
+  private IngestScenarios() {}
+
+  /**
+   * (1) {@code events} posted in batches of the batch size from {@link #BATCH_CONNECTIONS} clients
+   * (producers send concurrently; two keep the hub's parse and commit overlapping), beside the same
+   * events inserted raw in transactions of the batch size, alternating in chunks.
+   */
+  static ScenarioResult batch(Run run, HubProcess hub, int events) throws InterruptedException {
+    EventGenerator generator = EventGenerator.fresh(run.seed(), 1_000);
+    try (RawStore raw = run.target().openRaw("raw-ingest-batch")) {
+      List<BenchEvent> warm = generator.next(Math.min(20_000, Math.max(run.sizes().batchSize(), events / 10)));
+      Load.postBatches(hub.url(), run.bodies(warm), BATCH_CONNECTIONS);
+      raw.insert(warm, run.sizes().batchSize());
+      Duration hubTime = Duration.ZERO;
+      Duration rawTime = Duration.ZERO;
+      for (int done = 0; done < events; ) {
+        List<BenchEvent> chunk = generator.next(Math.min(CHUNK, events - done));
+        hubTime = hubTime.plus(Load.postBatches(hub.url(), run.bodies(chunk), BATCH_CONNECTIONS));
+        rawTime = rawTime.plus(raw.insert(chunk, run.sizes().batchSize()));
+        done += chunk.size();
+        run.progress("ingest-batch: %,d of %,d events (hub %,.0f/s, raw %,.0f/s)", done, events,
+            Run.rate(done, hubTime), Run.rate(done, rawTime));
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("events", events);
+      details.put("batch_size", run.sizes().batchSize());
+      details.put("client_connections", BATCH_CONNECTIONS);
+      details.put("hub_seconds", hubTime.toMillis() / 1000.0);
+      details.put("raw_seconds", rawTime.toMillis() / 1000.0);
+      return ScenarioResult.ratio("ingest-batch", Run.rate(events, hubTime), Run.rate(events, rawTime), "events/s",
+          0.7, details);
+    }
+  }
+
+  /**
+   * (2) {@code clients} threads each posting single events in a closed loop, beside raw inserts of
+   * as many events in transactions of {@code clients} events: the most a perfect group commit of
+   * that many clients, each with one event in flight, can share per fsync. The ratio to batches of
+   * the batch size is in the details.
+   */
+  static ScenarioResult concurrent(Run run, HubProcess hub) throws InterruptedException {
+    Sizes sizes = run.sizes();
+    Load.Singles singles = Load.closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime().dividedBy(5),
+        sizes.concurrentTime(), run.seed() + 2);
+    run.progress("ingest-concurrent-single: hub %,.0f events/s from %d clients", singles.perSecond(), sizes.clients());
+    int rawEvents = (int) Math.min(200_000, Math.max(sizes.clients() * 20L, singles.created()));
+    EventGenerator generator = EventGenerator.fresh(run.seed(), 2_000);
+    double rawGroup;
+    double rawBatch;
+    try (RawStore raw = run.target().openRaw("raw-ingest-single")) {
+      raw.insert(generator.next(sizes.clients() * 10), sizes.clients());
+      rawGroup = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.clients()));
+      rawBatch = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.batchSize()));
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("clients", sizes.clients());
+    details.put("seconds", sizes.concurrentTime().toMillis() / 1000.0);
+    details.put("events_created", singles.created());
+    details.put("answers_429_503", singles.overloaded());
+    details.put("latency_p50_ms", singles.latency().percentileMillis(0.5));
+    details.put("latency_p99_ms", singles.latency().percentileMillis(0.99));
+    details.put("baseline_transaction_events", sizes.clients());
+    details.put("raw_batch_" + sizes.batchSize() + "_events_per_s", rawBatch);
+    details.put("ratio_to_raw_batch_" + sizes.batchSize(), singles.perSecond() / rawBatch);
+    return ScenarioResult.ratio("ingest-concurrent-single", singles.perSecond(), rawGroup, "events/s", 0.5, details);
+  }
+
+  /**
+   * (3) Single events on an open-loop schedule at {@code rate} (half the closed-loop maximum),
+   * latency from each event's due time; the baseline is the latency of one raw single-event
+   * durable transaction on the store, the floor under any single-event answer.
+   */
+  static ScenarioResult latency(Run run, HubProcess hub, double maxRate) throws InterruptedException {
+    Sizes sizes = run.sizes();
+    double rate = Math.max(1, maxRate / 2);
+    Load.Singles singles = Load.openLoop(hub.url(), rate, sizes.clients(), sizes.latencyTime().dividedBy(5),
+        sizes.latencyTime(), run.seed() + 3);
+    Samples rawCommits;
+    try (RawStore raw = run.target().openRaw("raw-latency")) {
+      EventGenerator generator = EventGenerator.fresh(run.seed(), 3_000);
+      raw.insertEach(generator.next(Math.max(10, sizes.rawCommits() / 10)));
+      rawCommits = raw.insertEach(generator.next(sizes.rawCommits()));
+    }
+    Samples latency = singles.latency();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("rate_events_per_s", rate);
+    details.put("achieved_events_per_s", singles.perSecond());
+    details.put("max_rate_events_per_s", maxRate);
+    details.put("samples", latency.count());
+    details.put("answers_429_503", singles.overloaded());
+    details.put("p50_ms", latency.percentileMillis(0.5));
+    details.put("p99_ms", latency.percentileMillis(0.99));
+    details.put("p99_9_ms", latency.percentileMillis(0.999));
+    details.put("max_ms", latency.percentileMillis(1));
+    details.put("raw_commit_p50_ms", rawCommits.percentileMillis(0.5));
+    details.put("raw_commit_p99_9_ms", rawCommits.percentileMillis(0.999));
+    double p99 = latency.percentileMillis(0.99);
+    double rawP99 = rawCommits.percentileMillis(0.99);
+    return new ScenarioResult("latency-p99-half-load", p99, "ms", rawP99, rawP99 > 0 ? p99 / rawP99 : null, 25.0,
+        ScenarioResult.Goal.FIGURE_AT_MOST, details, null);
+  }
+}

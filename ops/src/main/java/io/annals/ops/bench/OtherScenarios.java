@@ -1,0 +1,95 @@
+package io.annals.ops.bench;
+
+import io.annals.ops.send.DeliveryBenchmark;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** Scenarios (6) to (8): SDK delivery, ingestion with a large history, and the hub's peak memory. */
+final class OtherScenarios {
+
+  private static final double MIB = 1024.0 * 1024.0;
+
+  private OtherScenarios() {}
+
+  /**
+   * (6) End-to-end delivery through the SDK (publish into a durable spool until the hub has
+   * acknowledged every event) beside raw batched {@code POST /events} of as many events, by
+   * {@link DeliveryBenchmark}.
+   */
+  static ScenarioResult sdk(Run run, HubProcess hub, int batchSize, int publishers) throws IOException, InterruptedException {
+    DeliveryBenchmark.Figures f = DeliveryBenchmark.run(new DeliveryBenchmark.Plan(hub.url().toString(), null,
+        run.workDir().resolve("sdk"), run.sizes().sdkEvents(), batchSize, publishers));
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("events", f.events());
+    details.put("batch_size", f.batchSize());
+    details.put("publisher_threads", f.publishers());
+    details.put("publish_events_per_s", f.publishEventsPerSecond());
+    details.put("sdk_seconds", f.sdkDelivered().toMillis() / 1000.0);
+    details.put("raw_seconds", f.rawPosted().toMillis() / 1000.0);
+    return ScenarioResult.ratio("sdk-delivery", f.sdkEventsPerSecond(), f.rawEventsPerSecond(), "events/s", 0.7,
+        details);
+  }
+
+  /**
+   * (7) Batches posted to a hub whose store already holds {@code historyEvents} (loaded directly
+   * into its store before it starts) beside the same posted to a hub on an empty store. The two
+   * hubs run side by side and take turns, so that drifting load hits both alike.
+   */
+  static ScenarioResult atScale(Run run) throws IOException, InterruptedException {
+    Sizes sizes = run.sizes();
+    long loadStart = System.nanoTime();
+    try (RawStore history = run.target().openRaw("history")) {
+      // Ids from a year ago: new events' ids land after them, as in production.
+      history.loadHistory(new EventGenerator(run.seed() + 7, System.currentTimeMillis() - 400L * 86_400_000L),
+          sizes.historyEvents());
+    }
+    Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
+    run.progress("ingest-at-scale: loaded %,d events of history in %.1f s", sizes.historyEvents(), load.toMillis() / 1000.0);
+    try (HubProcess big = run.startHub("history"); HubProcess empty = run.startHub("empty")) {
+      EventGenerator generator = EventGenerator.fresh(run.seed(), 7_000);
+      int warm = Math.min(20_000, Math.max(sizes.batchSize(), sizes.scaleEvents() / 5));
+      Load.postBatches(empty.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
+      Load.postBatches(big.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
+      Duration bigTime = Duration.ZERO;
+      Duration emptyTime = Duration.ZERO;
+      int rounds = 4;
+      int perRound = Math.max(sizes.batchSize(), sizes.scaleEvents() / rounds);
+      for (int round = 0; round < rounds; round++) {
+        // The same events to both: separate stores, so the work is exactly the same.
+        List<byte[]> bodies = run.bodies(generator.next(perRound));
+        emptyTime = emptyTime.plus(Load.postBatches(empty.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
+        bigTime = bigTime.plus(Load.postBatches(big.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
+      }
+      long events = (long) perRound * rounds;
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("history_events", sizes.historyEvents());
+      details.put("history_load_seconds", load.toMillis() / 1000.0);
+      details.put("events_posted", events);
+      details.put("batch_size", sizes.batchSize());
+      details.put("client_connections", IngestScenarios.BATCH_CONNECTIONS);
+      return ScenarioResult.ratio("ingest-at-scale", Run.rate(events, bigTime), Run.rate(events, emptyTime),
+          "events/s", 0.8, details);
+    }
+  }
+
+  /** (8) The hub's peak resident memory over the scenarios it served, beside its resident memory when idle after start. */
+  static ScenarioResult peakRss(HubProcess hub, long idleRssBytes, List<String> during) {
+    OptionalLong peak = hub.peakRssBytes();
+    if (peak.isEmpty()) {
+      return ScenarioResult.failed("hub-peak-rss", "no /proc/" + hub.pid() + "/status to read VmHWM from (not Linux?)");
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("during", String.join(",", during));
+    details.put("baseline_is", "resident memory of the idle hub just after start");
+    details.put("jvm_flags", "JVM defaults (no -Xmx); max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+        + " MiB here");
+    double idle = idleRssBytes / MIB;
+    double figure = peak.getAsLong() / MIB;
+    return new ScenarioResult("hub-peak-rss", figure, "MiB", idle, idle > 0 ? figure / idle : null, null,
+        ScenarioResult.Goal.NONE, details, null);
+  }
+}

@@ -1,0 +1,221 @@
+package io.annals.ops.bench;
+
+import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The SQLite baseline through plain JDBC: one connection, WAL, {@code synchronous=FULL}, each
+ * batch one {@code BEGIN IMMEDIATE} ... {@code COMMIT} of the same {@code INSERT ... ON CONFLICT
+ * DO NOTHING} the hub runs. The file's schema is created by the hub's own migration before
+ * anything is timed ({@link #open}), so the tables and indexes cannot drift from the hub's.
+ */
+final class RawSqlite implements RawStore {
+
+  private static final String COLUMNS = "id, service, type, created_at, aggregate_id, correlation_id, received_at, payload";
+  private static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+      + " ON CONFLICT (id) DO NOTHING";
+  private static final long HISTORY_MICROS = TimeUnit.DAYS.toMicros(365);
+
+  private final Connection connection;
+  private final Path file;
+
+  private RawSqlite(Connection connection, Path file) {
+    this.connection = connection;
+    this.file = file;
+  }
+
+  /** Opens (creating with the hub's schema if needed) {@code events.db} in {@code dataDir}. */
+  static RawSqlite open(Path dataDir) {
+    SqliteEventStore.open(dataDir).close();
+    Path file = dataDir.resolve(SqliteEventStore.FILE_NAME);
+    try {
+      Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement s = connection.createStatement()) {
+        s.execute("PRAGMA journal_mode = WAL");
+        s.execute("PRAGMA synchronous = FULL");
+        s.execute("PRAGMA busy_timeout = 30000");
+      }
+      return new RawSqlite(connection, file);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Duration insert(List<BenchEvent> events, int perTransaction) {
+    long start = System.nanoTime();
+    try (Statement tx = connection.createStatement(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      for (int from = 0; from < events.size(); from += perTransaction) {
+        tx.execute("BEGIN IMMEDIATE");
+        long receivedAt = nowMicros();
+        for (BenchEvent event : events.subList(from, Math.min(events.size(), from + perTransaction))) {
+          bind(insert, event, receivedAt);
+          insert.executeUpdate();
+        }
+        tx.execute("COMMIT");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("raw insert into " + file + " failed: " + e.getMessage(), e);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  @Override
+  public Samples insertEach(List<BenchEvent> events) {
+    Samples samples = new Samples();
+    try (Statement tx = connection.createStatement(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      for (BenchEvent event : events) {
+        long start = System.nanoTime();
+        tx.execute("BEGIN IMMEDIATE");
+        bind(insert, event, nowMicros());
+        insert.executeUpdate();
+        tx.execute("COMMIT");
+        samples.record((System.nanoTime() - start) / 1000);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("raw insert into " + file + " failed: " + e.getMessage(), e);
+    }
+    return samples;
+  }
+
+  @Override
+  public Scan scan(Set<String> types, int pageSize) {
+    String typeFilter = types.isEmpty() ? "" : types.size() == 1 ? "type = ? AND "
+        : "type IN (" + "?, ".repeat(types.size() - 1) + "?) AND ";
+    String sql = "SELECT " + COLUMNS + " FROM events WHERE " + typeFilter
+        + "(received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?";
+    long start = System.nanoTime();
+    long read = 0;
+    long afterReceived = Long.MIN_VALUE;
+    String afterId = "";
+    try (PreparedStatement page = connection.prepareStatement(sql)) {
+      while (true) {
+        int p = 1;
+        for (String type : types) {
+          page.setString(p++, type);
+        }
+        page.setLong(p++, afterReceived);
+        page.setString(p++, afterId);
+        page.setInt(p, pageSize);
+        int rows = 0;
+        try (ResultSet rs = page.executeQuery()) {
+          while (rs.next()) {
+            Row row = new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                rs.getString(6), rs.getLong(7), rs.getString(8));
+            afterReceived = row.receivedAt();
+            afterId = row.id();
+            rows++;
+          }
+        }
+        read += rows;
+        if (rows < pageSize) {
+          break;
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("raw scan of " + file + " failed: " + e.getMessage(), e);
+    }
+    return new Scan(read, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** What a consumer holds of a row: every column, decoded. */
+  private record Row(String id, String service, String type, long createdAt, String aggregateId, String correlationId,
+      long receivedAt, String payload) {}
+
+  /**
+   * Bulk load: no fsync, a large cache, the hub's secondary indexes dropped during the load and
+   * rebuilt from their own stored definitions afterwards (building an index by sorting is far
+   * faster than growing it row by row). Rows go in {@code received_at} order, as the hub writes them.
+   */
+  @Override
+  public void loadHistory(EventGenerator generator, long count) {
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA synchronous = OFF");
+      s.execute("PRAGMA cache_size = -1048576");
+      s.execute("PRAGMA temp_store = MEMORY");
+      Map<String, String> indexes = new LinkedHashMap<>();
+      try (ResultSet rs = s.executeQuery(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL")) {
+        while (rs.next()) {
+          indexes.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      for (String name : indexes.keySet()) {
+        s.execute("DROP INDEX " + name);
+      }
+      long first = nowMicros() - HISTORY_MICROS;
+      double step = HISTORY_MICROS / (double) Math.max(1, count);
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        for (long done = 0; done < count; ) {
+          s.execute("BEGIN");
+          long end = Math.min(count, done + 100_000);
+          for (; done < end; done++) {
+            bind(insert, generator.next(), first + (long) (done * step));
+            insert.executeUpdate();
+          }
+          s.execute("COMMIT");
+        }
+      }
+      for (String ddl : indexes.values()) {
+        s.execute(ddl);
+      }
+      s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      s.execute("PRAGMA synchronous = FULL");
+      s.execute("PRAGMA cache_size = -2000");
+    } catch (SQLException e) {
+      throw new IllegalStateException("loading history into " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long count() {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("count of " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void bind(PreparedStatement insert, BenchEvent event, long receivedAt) throws SQLException {
+    insert.setString(1, event.id());
+    insert.setString(2, event.service());
+    insert.setString(3, event.type());
+    insert.setLong(4, event.createdAtMicros());
+    insert.setString(5, event.aggregateId());
+    if (event.correlationId() == null) {
+      insert.setNull(6, Types.VARCHAR);
+    } else {
+      insert.setString(6, event.correlationId());
+    }
+    insert.setLong(7, receivedAt);
+    insert.setString(8, event.payloadJson());
+  }
+
+  private static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // nothing left to do
+    }
+  }
+}

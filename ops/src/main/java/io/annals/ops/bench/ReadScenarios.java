@@ -1,0 +1,104 @@
+package io.annals.ops.bench;
+
+import io.annals.hub.client.FeedPage;
+import io.annals.hub.client.FeedReader;
+import io.annals.projections.reports.Reports;
+import io.annals.projections.runtime.CatchUpResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Scenarios (4) and (5): paging the feed, and the payments projection catching up through it. */
+final class ReadScenarios {
+
+  static final String PAYMENTS = "payment-completed";
+  private static final int PAGE = 1000;
+
+  private ReadScenarios() {}
+
+  /** What a consumer paging the feed read, and how long it took. */
+  record Paging(long events, long pages, Duration elapsed) {
+    double perSecond() {
+      return Run.rate(events, elapsed);
+    }
+  }
+
+  /**
+   * Follows the feed of {@code types} from the start with the SDK's {@link FeedReader}, pages of
+   * {@link #PAGE}, until a page comes back short: what a projection worker does, JSON decoding included.
+   */
+  static Paging page(HubProcess hub, Set<String> types) {
+    FeedReader reader = FeedReader.of(hub.url().toString(), null);
+    long start = System.nanoTime();
+    long events = 0;
+    long pages = 0;
+    String after = null;
+    while (true) {
+      FeedPage page = reader.read(after, types, PAGE);
+      events += page.events().size();
+      pages++;
+      after = page.next();
+      if (!page.full(PAGE)) {
+        return new Paging(events, pages, Duration.ofNanos(System.nanoTime() - start));
+      }
+    }
+  }
+
+  /** Posts batches until the hub's store holds at least {@code stored} events (it holds {@code have}). */
+  static void topUp(Run run, HubProcess hub, long have, long stored) throws InterruptedException {
+    if (have >= stored) {
+      return;
+    }
+    EventGenerator generator = EventGenerator.fresh(run.seed(), 4_000);
+    run.progress("feed-paging: posting %,d events to reach %,d stored", stored - have, stored);
+    for (long missing = stored - have; missing > 0; ) {
+      int chunk = (int) Math.min(100_000, missing);
+      Load.postBatches(hub.url(), run.bodies(generator.next(chunk)), IngestScenarios.BATCH_CONNECTIONS);
+      missing -= chunk;
+    }
+  }
+
+  /**
+   * (4) The whole feed paged through HTTP beside a raw keyset scan of the same rows in the hub's own
+   * store, pages of the same size; each side once to warm up caches, then measured.
+   */
+  static ScenarioResult feed(Run run, HubProcess hub, String hubName) {
+    try (RawStore raw = run.target().openRaw(hubName)) {
+      raw.scan(Set.of(), PAGE);
+      page(hub, Set.of());
+      RawStore.Scan scan = raw.scan(Set.of(), PAGE);
+      Paging paging = page(hub, Set.of());
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("events", paging.events());
+      details.put("raw_events", scan.events());
+      details.put("page_size", PAGE);
+      details.put("feed_seconds", paging.elapsed().toMillis() / 1000.0);
+      details.put("raw_seconds", scan.elapsed().toMillis() / 1000.0);
+      return ScenarioResult.ratio("feed-paging", paging.perSecond(), scan.perSecond(), "events/s", 0.6, details);
+    }
+  }
+
+  /**
+   * (5) The {@code payments-daily} projection catching up from the start (fresh SQLite read model)
+   * beside paging the feed of the same events, {@code payment-completed}, with the same page size.
+   */
+  static ScenarioResult projection(Run run, HubProcess hub) {
+    Paging paging = page(hub, Set.of(PAYMENTS));
+    String db = "jdbc:sqlite:" + run.workDir().resolve("projections-" + System.nanoTime() + ".db");
+    CatchUpResult result = Reports.catchUp(hub.url().toString(), null, db, "payments-daily", PAGE);
+    if (result.outcome() != CatchUpResult.Outcome.CAUGHT_UP || result.applied() != paging.events()) {
+      throw new IllegalStateException("the projection ended " + result.outcome() + " after " + result.applied()
+          + " events of " + paging.events() + ": " + result.detail());
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("events", result.applied());
+    details.put("batches", result.batches());
+    details.put("page_size", PAGE);
+    details.put("read_model", "SQLite");
+    details.put("projection_seconds", result.elapsed().toMillis() / 1000.0);
+    details.put("feed_seconds", paging.elapsed().toMillis() / 1000.0);
+    return ScenarioResult.ratio("projection-catch-up", result.eventsPerSecond(), paging.perSecond(), "events/s", 0.5,
+        details);
+  }
+}

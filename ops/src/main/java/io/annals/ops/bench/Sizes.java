@@ -1,0 +1,58 @@
+package io.annals.ops.bench;
+
+import java.time.Duration;
+
+/**
+ * How much work each scenario does. {@link #full()} is the issue's: a million stored events for the
+ * feed, ten million for the history test; {@link #quick()} keeps the whole run under two minutes on
+ * two cores. {@link #scaled} shrinks either for smoke tests.
+ *
+ * @param ingestEvents events posted in batches by {@code ingest-batch} (and so stored for the read side)
+ * @param batchSize events per request and per raw transaction
+ * @param clients concurrent single-event clients of {@code ingest-concurrent-single}
+ * @param concurrentTime how long those clients send, after a warm-up of a fifth of it
+ * @param latencyTime how long the half-load schedule runs, after a warm-up of a fifth of it
+ * @param rawCommits single-event transactions timed for the latency baseline
+ * @param feedStored events the store holds at least when the feed is paged (topped up by batches)
+ * @param sdkEvents events published through the SDK, and posted raw
+ * @param historyEvents events loaded as history before {@code ingest-at-scale}
+ * @param scaleEvents events posted to the large and to the empty store in {@code ingest-at-scale}
+ */
+record Sizes(
+    int ingestEvents,
+    int batchSize,
+    int clients,
+    Duration concurrentTime,
+    Duration latencyTime,
+    int rawCommits,
+    int feedStored,
+    int sdkEvents,
+    long historyEvents,
+    int scaleEvents) {
+
+  static Sizes quick() {
+    return new Sizes(60_000, 1000, 64, Duration.ofSeconds(6), Duration.ofSeconds(10), 300, 100_000, 20_000,
+        1_000_000, 40_000);
+  }
+
+  static Sizes full() {
+    return new Sizes(1_000_000, 1000, 64, Duration.ofSeconds(30), Duration.ofSeconds(60), 2000, 1_000_000, 100_000,
+        10_000_000, 200_000);
+  }
+
+  /** Every count and duration times {@code factor} (batch size and clients kept, each at least 1). */
+  Sizes scaled(double factor) {
+    if (!(factor > 0 && factor <= 1)) {
+      throw new IllegalArgumentException("scale must be in (0, 1], was " + factor);
+    }
+    return new Sizes(atLeast(ingestEvents * factor, batchSize), batchSize, clients,
+        Duration.ofMillis(Math.max(500, (long) (concurrentTime.toMillis() * factor))),
+        Duration.ofMillis(Math.max(500, (long) (latencyTime.toMillis() * factor))), atLeast(rawCommits * factor, 20),
+        atLeast(feedStored * factor, batchSize), atLeast(sdkEvents * factor, 100),
+        (long) Math.max(1000, historyEvents * factor), atLeast(scaleEvents * factor, batchSize));
+  }
+
+  private static int atLeast(double value, int minimum) {
+    return (int) Math.max(minimum, value);
+  }
+}
