@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.projections.sql.Database;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,9 +51,10 @@ class CrashRecoveryTest {
       }
       ChildJvm last = Workers.start(dir, "survivor", hub.url(), crashed.url(), "run",
           "--lease-timeout", "1s", "--interval", "200ms");
+      Deadline deadline = Deadline.in(Duration.ofMinutes(5), "the survivor to catch up; log: " + last.log());
       while (!Workers.handled(crashed).equals(Workers.handled(clean))) {
         assertThat(last.alive()).as("survivor log: " + last.log()).isTrue();
-        Thread.sleep(200);
+        deadline.sleep(200);
       }
       last.stop();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annals.projections.sql.Database;
 import io.annals.projections.support.Sql;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +31,16 @@ class LeaseTakeoverTest {
       Database database = Database.open("jdbc:sqlite:" + dir.resolve("shared.db"));
       ChildJvm first = Workers.start(dir, "worker-a", hub.url(), database.url(), "run",
           "--lease-timeout", LEASE_TIMEOUT, "--interval", "500ms", "--batch-size", "200");
+      Deadline deadline = Deadline.in(Duration.ofMinutes(5), "the workers to apply every event");
       while (Workers.audited(database) == 0) {
         assertThat(first.alive()).as("log: " + first.log()).isTrue();
-        Thread.sleep(20);
+        deadline.sleep(20);
       }
       ChildJvm second = Workers.start(dir, "worker-b", hub.url(), database.url(), "run",
           "--lease-timeout", LEASE_TIMEOUT, "--interval", "500ms", "--batch-size", "200");
       while (Workers.audited(database) < EVENTS / 3) {
-        Thread.sleep(20);
+        assertThat(first.alive()).as("log: " + first.log()).isTrue();
+        deadline.sleep(20);
       }
       first.kill();
       long killedAtMicros = System.currentTimeMillis() * 1000;
@@ -49,7 +52,7 @@ class LeaseTakeoverTest {
       long appliedByTheDead = Workers.audited(database);
       while (Workers.audited(database) < EVENTS) {
         assertThat(second.alive()).as("log: " + second.log()).isTrue();
-        Thread.sleep(50);
+        deadline.sleep(50);
       }
       second.stop();
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A test double of the hub's feed over an in-memory list: events in {@code (received_at, id)}
  * order, the cursor is the position after the last event returned, every event is stable.
- * Only for runtime unit tests; the integration tests read a real hub.
+ * Only for unit tests (runtime, reports, CLI); the integration tests in {@code it} read a real hub.
  */
 public final class ListFeedSource implements FeedSource {
 

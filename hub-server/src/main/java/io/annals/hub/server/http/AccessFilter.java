@@ -69,8 +69,9 @@ final class AccessFilter {
   private static void deny(Context ctx, HubServices s, AccessDecision.Denied denied) {
     s.metrics().authDenied(denied.reason().name().toLowerCase(Locale.ROOT));
     denied.headers().forEach(ctx::header);
-    Problem.send(ctx, s.json(), Problem.of(s.json(), denied.status(), slug(denied.reason()), denied.title(),
-        denied.detail(), List.of()), 0);
+    // The body of a denied request is never read: UnreadBody keeps a streamed one from being drained.
+    UnreadBody.answer(ctx, s.json(), Problem.of(s.json(), denied.status(), slug(denied.reason()), denied.title(),
+        denied.detail(), List.of()), 0, s.config().ingest().maxBodyBytes());
     ctx.skipRemainingHandlers();
   }
 

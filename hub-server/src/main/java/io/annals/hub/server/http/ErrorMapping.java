@@ -22,9 +22,12 @@ final class ErrorMapping {
 
   private ErrorMapping() {}
 
-  static void register(Javalin app, EventJson json) {
-    app.exception(RequestRejectedException.class, (e, ctx) -> Problem.send(ctx, json,
-        Problem.of(json, e.status(), e.problemType(), e.title(), e.getMessage(), e.errors()), e.retryAfterSeconds()));
+  /** @param maxBodyBytes the body limit, which also bounds what is discarded of a refused body */
+  static void register(Javalin app, EventJson json, long maxBodyBytes) {
+    // A refused request may still be sending its body: see UnreadBody.
+    app.exception(RequestRejectedException.class, (e, ctx) -> UnreadBody.answer(ctx, json,
+        Problem.of(json, e.status(), e.problemType(), e.title(), e.getMessage(), e.errors()), e.retryAfterSeconds(),
+        maxBodyBytes));
     app.exception(BadParametersException.class, (e, ctx) -> {
       ObjectNode p = Problem.of(json, 400, "invalid-parameter", "Invalid parameter", e.getMessage(), List.of());
       ArrayNode errors = p.putArray("errors");

@@ -37,7 +37,7 @@ public final class HubApp {
       config.requestLogger.http((ctx, ms) -> services.metrics().httpRequest(
           ctx.method().name(), route(ctx), ctx.statusCode(), (long) (ms * 1_000_000L)));
     });
-    ErrorMapping.register(app, services.json());
+    ErrorMapping.register(app, services.json(), services.config().ingest().maxBodyBytes());
     AccessFilter.register(app, services);
     for (Routes r : routes) {
       r.register(app, services);

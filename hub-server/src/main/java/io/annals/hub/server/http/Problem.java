@@ -33,6 +33,28 @@ final class Problem {
     return p;
   }
 
+  /**
+   * Sends {@code problem} at once, committed before the handler returns, with
+   * {@code Connection: close}: for a request whose body is still arriving and will not be read
+   * (see {@link UnreadBody}). Jetty then neither reads more of it nor keeps the connection.
+   */
+  static void sendAndClose(Context ctx, EventJson json, ObjectNode problem, int retryAfterSeconds) {
+    if (retryAfterSeconds > 0) {
+      ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+    }
+    byte[] body = json.bytes(problem);
+    ctx.header("Connection", "close");
+    ctx.status(problem.get("status").asInt());
+    ctx.res().setContentType(CONTENT_TYPE);
+    ctx.res().setContentLength(body.length);
+    try {
+      ctx.res().getOutputStream().write(body);
+      ctx.res().flushBuffer();
+    } catch (java.io.IOException e) {
+      // The client is gone; there is nobody left to answer.
+    }
+  }
+
   /** Sends {@code problem} with its status and, when {@code retryAfterSeconds > 0}, {@code Retry-After}. */
   static void send(Context ctx, EventJson json, ObjectNode problem, int retryAfterSeconds) {
     if (retryAfterSeconds > 0) {

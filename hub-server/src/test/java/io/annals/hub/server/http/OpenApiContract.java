@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
@@ -24,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The committed OpenAPI document as a checker of real answers: for a request's method and path
@@ -42,12 +46,18 @@ final class OpenApiContract {
   private final JsonSchemaFactory factory;
   private final SchemaValidatorsConfig config;
   private final Set<String> seen = new TreeSet<>();
+  private final AtomicLong schemas = new AtomicLong();
 
   private OpenApiContract(JsonNode document) {
     this.document = document;
+    // The document itself is loaded as the resource that $refs point into; its OpenAPI members are not keywords.
+    JsonMetaSchema dialect = JsonMetaSchema.builder(OpenApi31.getInstance())
+        .keywords(Stream.of("openapi", "info", "jsonSchemaDialect", "servers", "security", "tags", "paths", "webhooks",
+            "components", "externalDocs").map(NonValidationKeyword::new).toList())
+        .build();
     this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
-        .metaSchema(OpenApi31.getInstance())
-        .defaultMetaSchemaIri(OpenApi31.getInstance().getIri()));
+        .metaSchema(dialect)
+        .defaultMetaSchemaIri(dialect.getIri()));
     this.config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
   }
 
@@ -168,7 +178,9 @@ final class OpenApiContract {
   }
 
   private JsonSchema schema(JsonNode schema) {
-    return factory.getSchema(SchemaLocation.of("urn:annals:openapi-check"), absoluteRefs(schema.deepCopy()), config);
+    // A fresh location per schema: the factory may cache by location.
+    return factory.getSchema(SchemaLocation.of("urn:annals:openapi-check:" + schemas.incrementAndGet()),
+        absoluteRefs(schema.deepCopy()), config);
   }
 
   /** Local {@code $ref}s (#/components/...) point into the document once the schema is taken out of it. */

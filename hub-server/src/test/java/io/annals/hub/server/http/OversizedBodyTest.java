@@ -31,7 +31,6 @@ class OversizedBodyTest {
 
   private static final long OFFERED = 1L << 30; // 1 GiB, against a 64 KiB limit
   private static final int CHUNK = 64 * 1024;
-  static final java.util.concurrent.atomic.AtomicLong SENT = new java.util.concurrent.atomic.AtomicLong();
 
   @TempDir Path dir;
   TestHub hub;
@@ -54,7 +53,7 @@ class OversizedBodyTest {
 
     assertThat(exchange.response()).startsWith("HTTP/1.1 413");
     assertThat(exchange.response()).contains("urn:annals:problem:request-too-large");
-    assertThat(exchange.bytesSent()).isLessThan(OFFERED / 16);
+    assertThat(exchange.bytesSent()).isLessThan(OFFERED / 32);
     assertTheHubStillServesAndStoredNothing();
   }
 
@@ -64,7 +63,7 @@ class OversizedBodyTest {
 
     assertThat(exchange.response()).startsWith("HTTP/1.1 413");
     // What the socket took is the limit plus what the kernels' buffers hold: far from the whole.
-    assertThat(exchange.bytesSent()).isLessThan(OFFERED / 16);
+    assertThat(exchange.bytesSent()).isLessThan(OFFERED / 32);
     assertTheHubStillServesAndStoredNothing();
   }
 
@@ -73,7 +72,7 @@ class OversizedBodyTest {
     Exchange exchange = send("Content-Length: " + OFFERED + "\r\n", false, null);
 
     assertThat(exchange.response()).startsWith("HTTP/1.1 401");
-    assertThat(exchange.bytesSent()).isLessThan(OFFERED / 16);
+    assertThat(exchange.bytesSent()).isLessThan(OFFERED / 32);
   }
 
   private void assertTheHubStillServesAndStoredNothing() {
@@ -115,10 +114,8 @@ class OversizedBodyTest {
             out.write('\n');
           }
           sent += CHUNK;
-          SENT.set(sent);
         }
       } catch (IOException e) {
-        System.err.println("DEBUG write failed at " + sent + " " + e + " t=" + System.nanoTime() / 1_000_000);
         // The hub answered and closed the connection: it stopped reading, which is the point.
       }
       return new Exchange(response.get(60, TimeUnit.SECONDS), sent);
@@ -130,7 +127,6 @@ class OversizedBodyTest {
     byte[] buffer = new byte[8192];
     try {
       for (int n; (n = in.read(buffer)) > 0; ) {
-        System.err.println("DEBUG read " + n + " at sent=" + SENT.get() + " t=" + System.nanoTime() / 1_000_000);
         answer.write(buffer, 0, n);
         if (answer.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n") && complete(answer)) {
           break;

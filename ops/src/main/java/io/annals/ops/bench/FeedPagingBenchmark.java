@@ -1,0 +1,406 @@
+package io.annals.ops.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.hub.server.Hub;
+import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Measures the feed on the embedded store, for the ops {@code bench} command and on its own
+ * ({@link #main}): on a fresh store it loads {@code events} events (directly through the store,
+ * in batches, as group commits would), then
+ * <ol>
+ *   <li>pages the whole feed over HTTP through a real hub, following {@code next} with pages of
+ *       1000, JSON decoding included, as a projection worker does;
+ *   <li>scans the same rows with plain JDBC, keyset on {@code (received_at, id)}, pages of 1000:
+ *       the ceiling the feed is measured against;
+ *   <li>measures visibility: a writer posts single events over HTTP while a consumer tails the feed
+ *       (polling every 10 ms when caught up); each event's delay is acknowledged → first seen.
+ *       Once with the hub otherwise idle, once while 4 more writers post batches as fast as they can.
+ * </ol>
+ * Figures only; nothing here is a pass/fail threshold.
+ */
+public final class FeedPagingBenchmark {
+
+  private static final int PAGE = 1000;
+  private static final int LOAD_BATCH = 10_000;
+  private static final int EVENTS_PER_STAMP = 100;
+  private static final int BUSY_WRITERS = 4;
+  private static final int BUSY_BATCH = 20;
+  private static final Duration PROBE_EVERY = Duration.ofMillis(20);
+  private static final Duration POLL_EVERY = Duration.ofMillis(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What to measure: {@code events} loaded in {@code workDirectory}, visibility probed for {@code visibilityRun} each. */
+  public record Plan(Path workDirectory, int events, Duration visibilityRun) {}
+
+  /** Delays acknowledged → seen: how many, median, 99th percentile, largest. */
+  public record Delays(int samples, Duration median, Duration p99, Duration max) {
+
+    static Delays of(List<Duration> delays) {
+      if (delays.isEmpty()) {
+        return new Delays(0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+      }
+      List<Duration> sorted = delays.stream().sorted().toList();
+      return new Delays(sorted.size(), sorted.get((sorted.size() - 1) / 2),
+          sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1), sorted.get(sorted.size() - 1));
+    }
+
+    @Override
+    public String toString() {
+      return String.format("median %d ms, p99 %d ms, max %d ms (%d events)",
+          median.toMillis(), p99.toMillis(), max.toMillis(), samples);
+    }
+  }
+
+  /** The figures of one run. */
+  public record Figures(int events, Duration load, Duration feedPaging, Duration rawScan, Delays idle, Delays busy) {
+
+    public double feedEventsPerSecond() {
+      return rate(events, feedPaging);
+    }
+
+    public double rawEventsPerSecond() {
+      return rate(events, rawScan);
+    }
+
+    /** A few lines for a terminal. */
+    public String report() {
+      return String.format("%,d events on the embedded store (loaded in %.1f s, %,.0f events/s)%n"
+              + "  feed paging over HTTP (GET /feed, limit %d, JSON decoded): %,10.0f events/s  (%.1f s)%n"
+              + "  raw SQLite keyset scan (JDBC, same rows, pages of %d):    %,10.0f events/s  (%.1f s)%n"
+              + "  feed / raw: %.2f%n"
+              + "  visibility, acknowledged -> seen by a tailing consumer (poll every %d ms when caught up):%n"
+              + "    hub idle: %s%n"
+              + "    hub busy (%d writers posting batches of %d): %s",
+          events, load.toMillis() / 1000.0, rate(events, load), PAGE, feedEventsPerSecond(),
+          feedPaging.toMillis() / 1000.0, PAGE, rawEventsPerSecond(), rawScan.toMillis() / 1000.0,
+          feedEventsPerSecond() / rawEventsPerSecond(), POLL_EVERY.toMillis(), idle, BUSY_WRITERS, BUSY_BATCH, busy);
+    }
+
+    private static double rate(long n, Duration d) {
+      return n / Math.max(1e-9, d.toNanos() / 1e9);
+    }
+  }
+
+  private final Plan plan;
+  private final Path dataDir;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private volatile String base;
+
+  private FeedPagingBenchmark(Plan plan) {
+    this.plan = plan;
+    this.dataDir = plan.workDirectory().resolve("hub-data");
+  }
+
+  /**
+   * Runs the plan in a work directory that must not hold a store yet.
+   *
+   * @throws IllegalStateException when the feed or the scan does not return every loaded event
+   */
+  public static Figures run(Plan plan) throws InterruptedException {
+    if (plan.events() < 1) {
+      throw new IllegalArgumentException("events must be at least 1, was " + plan.events());
+    }
+    if (Files.exists(plan.workDirectory().resolve("hub-data"))) {
+      throw new IllegalArgumentException("work directory already holds a store: " + plan.workDirectory().resolve("hub-data"));
+    }
+    return new FeedPagingBenchmark(plan).measure();
+  }
+
+  /** {@code FeedPagingBenchmark [events] [work directory]}: 1,000,000 events in a temporary directory by default. */
+  public static void main(String[] args) throws Exception {
+    int events = args.length > 0 ? Integer.parseInt(args[0].replace("_", "").replace(",", "")) : 1_000_000;
+    Path work = args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("annals-feed-bench");
+    System.out.println("feed paging benchmark: " + String.format("%,d", events) + " events in " + work);
+    Figures figures = run(new Plan(work, events, Duration.ofSeconds(10)));
+    System.out.println(figures.report());
+    if (args.length <= 1) {
+      deleteRecursively(work);
+    }
+  }
+
+  private Figures measure() throws InterruptedException {
+    Duration load = load();
+    try (Hub hub = startHub()) {
+      base = "http://127.0.0.1:" + hub.port();
+      pageFeed(base, 20 * PAGE); // warm-up: JIT, connections, SQLite page cache
+      long start = System.nanoTime();
+      Paged paged = pageFeed(base, plan.events());
+      Duration feed = Duration.ofNanos(System.nanoTime() - start);
+      if (paged.events() != plan.events()) {
+        throw new IllegalStateException("the feed returned " + paged.events() + " events, " + plan.events() + " were loaded");
+      }
+      rawScan(20 * PAGE);
+      start = System.nanoTime();
+      long scanned = rawScan(plan.events());
+      Duration raw = Duration.ofNanos(System.nanoTime() - start);
+      if (scanned != plan.events()) {
+        throw new IllegalStateException("the raw scan returned " + scanned + " rows, " + plan.events() + " were loaded");
+      }
+      Visibility visibility = new Visibility(paged.next());
+      Delays idle = visibility.measure(0);
+      Delays busy = visibility.measure(BUSY_WRITERS);
+      return new Figures(plan.events(), load, feed, raw, idle, busy);
+    }
+  }
+
+  /** Loads the events straight into the store: one transaction per 10,000, 100 events per received_at. */
+  private Duration load() {
+    long start = System.nanoTime();
+    Instant firstStamp = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+    try (SqliteEventStore store = SqliteEventStore.open(dataDir)) {
+      List<StoredEvent> batch = new ArrayList<>(LOAD_BATCH);
+      for (int i = 0; i < plan.events(); i++) {
+        Instant receivedAt = firstStamp.plus(i / EVENTS_PER_STAMP, ChronoUnit.MICROS);
+        batch.add(new StoredEvent(new Event(id(0, i), "billing", "payment-" + (i % 4 == 0 ? "failed" : "completed"),
+            receivedAt.minusMillis(250), "payment/" + (i % 50_000), i % 3 == 0 ? null : "order/" + (i / 3),
+            "{\"amount\":\"" + (i % 1000) + ".2500/EUR\",\"n\":" + i + "}"), receivedAt));
+        if (batch.size() == LOAD_BATCH) {
+          store.append(batch);
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
+        store.append(batch);
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private Hub startHub() {
+    HubConfig config = HubConfig.load(Map.of(
+        "HUB_PORT", "0",
+        "HUB_DATA_DIR", dataDir.toString(),
+        "HUB_RATE_LIMIT", "1000000"), new String[0]);
+    return Hub.start(config, SqliteEventStore.open(dataDir), Clock.systemUTC());
+  }
+
+  private record Paged(long events, String next) {}
+
+  /** Follows the feed from the start until {@code events} were read; every event's JSON is decoded. */
+  private Paged pageFeed(String base, long events) {
+    long seen = 0;
+    String after = null;
+    while (seen < events) {
+      JsonNode page = getJson(base + "/feed?limit=" + PAGE + (after == null ? "" : "&after=" + encode(after)));
+      int n = page.get("events").size();
+      seen += n;
+      after = page.get("next").asText();
+      if (n < PAGE) {
+        break;
+      }
+    }
+    return new Paged(seen, after);
+  }
+
+  /** Reads the rows the feed reads, in the same order, with every column: the store's own speed. */
+  private long rawScan(long rows) {
+    String sql = "SELECT id, service, type, created_at, aggregate_id, correlation_id, received_at, payload"
+        + " FROM events WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?";
+    long read = 0;
+    long lastReceived = Long.MIN_VALUE;
+    String lastId = "";
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteEventStore.FILE_NAME));
+        PreparedStatement page = c.prepareStatement(sql)) {
+      while (read < rows) {
+        page.setLong(1, lastReceived);
+        page.setString(2, lastId);
+        page.setInt(3, PAGE);
+        int n = 0;
+        try (ResultSet rs = page.executeQuery()) {
+          while (rs.next()) {
+            lastId = rs.getString(1);
+            rs.getString(2);
+            rs.getString(3);
+            rs.getLong(4);
+            rs.getString(5);
+            rs.getString(6);
+            lastReceived = rs.getLong(7);
+            rs.getString(8);
+            n++;
+          }
+        }
+        read += n;
+        if (n < PAGE) {
+          break;
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("raw scan failed: " + e.getMessage(), e);
+    }
+    return read;
+  }
+
+  /** Probe events posted one at a time, a consumer tailing the feed, and the delays between ack and sight. */
+  private final class Visibility {
+    private String after;
+    private int round;
+
+    Visibility(String after) {
+      this.after = after;
+    }
+
+    Delays measure(int busyWriters) throws InterruptedException {
+      round++;
+      Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+      Map<String, Long> seen = new ConcurrentHashMap<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> threads = new ArrayList<>();
+      Thread consumer = new Thread(() -> tail(seen, stop), "feed-bench-consumer");
+      threads.add(consumer);
+      for (int w = 0; w < busyWriters; w++) {
+        int writer = w;
+        threads.add(new Thread(() -> flood(writer, stop), "feed-bench-writer-" + w));
+      }
+      threads.forEach(Thread::start);
+      long end = System.nanoTime() + plan.visibilityRun().toNanos();
+      int probes = 0;
+      while (System.nanoTime() < end) {
+        String id = id(1000 + round, probes++);
+        post("{\"id\":\"" + id + "\",\"meta\":{\"service\":\"probe\",\"type\":\"probe\",\"created_at\":\""
+            + Instant.now() + "\",\"aggregate_id\":\"probe/1\"},\"payload\":{}}");
+        acknowledged.put(id, System.nanoTime());
+        Thread.sleep(PROBE_EVERY.toMillis());
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!seen.keySet().containsAll(acknowledged.keySet()) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+      List<Duration> delays = new ArrayList<>();
+      acknowledged.forEach((id, ackNanos) -> {
+        Long sightNanos = seen.get(id);
+        if (sightNanos == null) {
+          throw new IllegalStateException("probe event " + id + " was acknowledged but not seen in the feed within 30 s");
+        }
+        // A consumer may see an event before its writer has read the answer: that counts as 0.
+        delays.add(Duration.ofNanos(Math.max(0, sightNanos - ackNanos)));
+      });
+      delays.sort(Comparator.naturalOrder());
+      return Delays.of(delays);
+    }
+
+    private void tail(Map<String, Long> seen, AtomicBoolean stop) {
+      while (!stop.get()) {
+        JsonNode page = getJson(base + "/feed?types=probe&limit=" + PAGE + "&after=" + encode(after));
+        long now = System.nanoTime();
+        page.get("events").forEach(e -> seen.putIfAbsent(e.get("id").asText(), now));
+        after = page.get("next").asText();
+        if (page.get("events").size() < PAGE) {
+          sleep(POLL_EVERY);
+        }
+      }
+    }
+
+    private void flood(int writer, AtomicBoolean stop) {
+      int n = 0;
+      while (!stop.get()) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < BUSY_BATCH; i++) {
+          batch.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id(2000 + round * 100 + writer, n++))
+              .append("\",\"meta\":{\"service\":\"load\",\"type\":\"load\",\"created_at\":\"").append(Instant.now())
+              .append("\",\"aggregate_id\":\"load/").append(writer).append("\"},\"payload\":{\"n\":").append(n).append("}}");
+        }
+        post(batch.append(']').toString());
+      }
+    }
+  }
+
+  /** Posts until acknowledged (retrying 429/503 as a client would); anything else stops the run. */
+  private void post(String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/events"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    while (true) {
+      HttpResponse<byte[]> answer = send(request);
+      int status = answer.statusCode();
+      if (status == 200 || status == 201) {
+        return;
+      }
+      if (status != 429 && status != 503) {
+        throw new IllegalStateException("POST /events answered " + status + ": " + new String(answer.body(), StandardCharsets.UTF_8));
+      }
+      sleep(Duration.ofMillis(50));
+    }
+  }
+
+  private JsonNode getJson(String url) {
+    HttpResponse<byte[]> answer = send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    if (answer.statusCode() != 200) {
+      throw new IllegalStateException("GET " + url + " answered " + answer.statusCode() + ": "
+          + new String(answer.body(), StandardCharsets.UTF_8));
+    }
+    try {
+      return JSON.readTree(answer.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** A canonical UUID, increasing with {@code n} for one {@code series}, so inserts append to the id index. */
+  private static String id(int series, long n) {
+    return String.format("%08x-0000-7000-8000-%012x", series, n);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
