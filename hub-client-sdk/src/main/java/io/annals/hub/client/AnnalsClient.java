@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -81,6 +83,37 @@ public final class AnnalsClient implements AutoCloseable {
       throw new UncheckedIOException("cannot write event " + envelope.id() + " to the spool " + spool.directory(), e);
     }
     return envelope.id();
+  }
+
+  /**
+   * Spools {@code events} and returns their ids, in order, once all are synced to the local disk:
+   * one sync for the whole list, where {@link #publish} costs one per event, so a producer that
+   * raises events in bursts (an import, a request that raises several) should publish them together.
+   * All or nothing: when one cannot be spooled, none is.
+   *
+   * @throws SpoolFullException at once when the events do not all fit in the spool (none is spooled)
+   * @throws UncheckedIOException when the spool cannot be written (none is spooled)
+   * @throws IllegalArgumentException when {@code events} is empty
+   */
+  public List<String> publishAll(List<EventBuilder> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("publishAll needs at least one event");
+    }
+    Instant now = clock.instant();
+    List<String> published = new ArrayList<>(events.size());
+    List<byte[]> bodies = new ArrayList<>(events.size());
+    for (EventBuilder event : events) {
+      EventBuilder.Envelope envelope = event.toEnvelope(service, ids, now);
+      published.add(envelope.id());
+      bodies.add(envelope.json());
+    }
+    try {
+      spool.appendAll(bodies);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + events.size() + " events (" + published.get(0)
+          + " ...) to the spool " + spool.directory(), e);
+    }
+    return List.copyOf(published);
   }
 
   /** Spools an event of {@code type} about {@code aggregateId}; see {@link #publish(EventBuilder)}. */

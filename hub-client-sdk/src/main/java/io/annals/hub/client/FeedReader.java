@@ -88,7 +88,7 @@ public final class FeedReader {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new HubException("hub " + hub + " unreachable: " + e.getMessage(), 0, true, e);
+      throw new HubException("hub " + hub + " unreachable: " + e, 0, true, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException("interrupted while reading the feed", 0, true, e);

@@ -109,6 +109,37 @@ class PublishTest {
   }
 
   @Test
+  void events_published_together_are_delivered_each_exactly_once() {
+    List<String> ids = new ArrayList<>();
+    try (AnnalsClient client = client().batchSize(100, 1024 * 1024).build()) {
+      for (int round = 0; round < 5; round++) {
+        List<EventBuilder> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          events.add(Events.of("order-placed", "order/" + round + "-" + i).payload(Map.of("n", i)));
+        }
+        List<String> published = client.publishAll(events);
+        assertThat(published).hasSize(200).doesNotHaveDuplicates();
+        ids.addAll(published);
+      }
+      assertThat(client.flush(Duration.ofSeconds(30))).isTrue();
+    }
+    assertThat(hub.stored().keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(ids).allSatisfy(id -> assertThat(hub.timesReceived(id)).isEqualTo(1));
+  }
+
+  @Test
+  void a_list_that_does_not_fit_in_the_spool_is_refused_whole() {
+    hub.answerNext(1000, 503, "60");
+    try (AnnalsClient client = client().maxSpoolEvents(3).build()) {
+      client.publish("order-placed", "order/0", Map.of());
+      assertThatThrownBy(() -> client.publishAll(List.of(Events.of("order-placed", "order/1"),
+          Events.of("order-placed", "order/2"), Events.of("order-placed", "order/3"))))
+          .isInstanceOf(SpoolFullException.class);
+      assertThat(client.pendingEvents()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void a_full_spool_refuses_the_next_publish_at_once() {
     hub.answerNext(1000, 503, "60");
     try (AnnalsClient client = client().maxSpoolEvents(3).build()) {

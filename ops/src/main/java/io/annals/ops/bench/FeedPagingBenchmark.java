@@ -152,9 +152,9 @@ public final class FeedPagingBenchmark {
     Duration load = load();
     try (Hub hub = startHub()) {
       base = "http://127.0.0.1:" + hub.port();
-      pageFeed(base, 20 * PAGE); // warm-up: JIT, connections, SQLite page cache
+      pageFeed(20 * PAGE); // warm-up: JIT, connections, SQLite page cache
       long start = System.nanoTime();
-      Paged paged = pageFeed(base, plan.events());
+      Paged paged = pageFeed(plan.events());
       Duration feed = Duration.ofNanos(System.nanoTime() - start);
       if (paged.events() != plan.events()) {
         throw new IllegalStateException("the feed returned " + paged.events() + " events, " + plan.events() + " were loaded");
@@ -207,7 +207,7 @@ public final class FeedPagingBenchmark {
   private record Paged(long events, String next) {}
 
   /** Follows the feed from the start until {@code events} were read; every event's JSON is decoded. */
-  private Paged pageFeed(String base, long events) {
+  private Paged pageFeed(long events) {
     long seen = 0;
     String after = null;
     while (seen < events) {
@@ -308,7 +308,6 @@ public final class FeedPagingBenchmark {
         // A consumer may see an event before its writer has read the answer: that counts as 0.
         delays.add(Duration.ofNanos(Math.max(0, sightNanos - ackNanos)));
       });
-      delays.sort(Comparator.naturalOrder());
       return Delays.of(delays);
     }
 

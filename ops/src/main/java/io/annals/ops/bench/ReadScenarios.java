@@ -60,8 +60,31 @@ final class ReadScenarios {
   }
 
   /**
-   * (4) The whole feed paged through HTTP beside a raw keyset scan of the same rows in the hub's own
-   * store, pages of the same size; each side once to warm up caches, then measured.
+   * (4) on the embedded store, by the read side's {@link FeedPagingBenchmark}: {@code feedStored}
+   * events loaded into a fresh store, the whole feed paged over HTTP beside a raw SQLite keyset
+   * scan of the same rows, and the feed's visibility delay with the hub idle and busy.
+   */
+  static ScenarioResult feedPaging(Run run) throws InterruptedException {
+    FeedPagingBenchmark.Figures f = FeedPagingBenchmark.run(new FeedPagingBenchmark.Plan(
+        run.workDir().resolve("feed-paging"), run.sizes().feedStored(), run.sizes().visibilityTime()));
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("events", f.events());
+    details.put("page_size", PAGE);
+    details.put("hub", "in the bench JVM (FeedPagingBenchmark)");
+    details.put("feed_seconds", f.feedPaging().toMillis() / 1000.0);
+    details.put("raw_seconds", f.rawScan().toMillis() / 1000.0);
+    details.put("visibility_idle_median_ms", f.idle().median().toMillis());
+    details.put("visibility_idle_p99_ms", f.idle().p99().toMillis());
+    details.put("visibility_busy_median_ms", f.busy().median().toMillis());
+    details.put("visibility_busy_p99_ms", f.busy().p99().toMillis());
+    return ScenarioResult.ratio("feed-paging", f.feedEventsPerSecond(), f.rawEventsPerSecond(), "events/s", 0.6,
+        details);
+  }
+
+  /**
+   * (4) on any store: the whole feed of the hub {@code hubName} paged through HTTP beside a raw
+   * keyset scan of the same rows in its store with the store's driver, pages of the same size;
+   * each side once to warm up caches, then measured.
    */
   static ScenarioResult feed(Run run, HubProcess hub, String hubName) {
     try (RawStore raw = run.target().openRaw(hubName)) {

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param concurrentTime how long those clients send, after a warm-up of a fifth of it
  * @param latencyTime how long the half-load schedule runs, after a warm-up of a fifth of it
  * @param rawCommits single-event transactions timed for the latency baseline
- * @param feedStored events the store holds at least when the feed is paged (topped up by batches)
+ * @param feedStored events stored for {@code feed-paging}
+ * @param visibilityTime how long the feed's visibility delay is probed, idle and busy each
  * @param sdkEvents events published through the SDK, and posted raw
  * @param historyEvents events loaded as history before {@code ingest-at-scale}
  * @param scaleEvents events posted to the large and to the empty store in {@code ingest-at-scale}
@@ -26,18 +27,19 @@ record Sizes(
     Duration latencyTime,
     int rawCommits,
     int feedStored,
+    Duration visibilityTime,
     int sdkEvents,
     long historyEvents,
     int scaleEvents) {
 
   static Sizes quick() {
-    return new Sizes(60_000, 1000, 64, Duration.ofSeconds(6), Duration.ofSeconds(10), 300, 100_000, 20_000,
-        1_000_000, 40_000);
+    return new Sizes(60_000, 1000, 64, Duration.ofSeconds(6), Duration.ofSeconds(10), 300, 100_000,
+        Duration.ofSeconds(3), 20_000, 1_000_000, 40_000);
   }
 
   static Sizes full() {
-    return new Sizes(1_000_000, 1000, 64, Duration.ofSeconds(30), Duration.ofSeconds(60), 2000, 1_000_000, 100_000,
-        10_000_000, 200_000);
+    return new Sizes(1_000_000, 1000, 64, Duration.ofSeconds(30), Duration.ofSeconds(60), 2000, 1_000_000,
+        Duration.ofSeconds(10), 100_000, 10_000_000, 200_000);
   }
 
   /** Every count and duration times {@code factor} (batch size and clients kept, each at least 1). */
@@ -46,10 +48,13 @@ record Sizes(
       throw new IllegalArgumentException("scale must be in (0, 1], was " + factor);
     }
     return new Sizes(atLeast(ingestEvents * factor, batchSize), batchSize, clients,
-        Duration.ofMillis(Math.max(500, (long) (concurrentTime.toMillis() * factor))),
-        Duration.ofMillis(Math.max(500, (long) (latencyTime.toMillis() * factor))), atLeast(rawCommits * factor, 20),
-        atLeast(feedStored * factor, batchSize), atLeast(sdkEvents * factor, 100),
+        scaled(concurrentTime, factor), scaled(latencyTime, factor), atLeast(rawCommits * factor, 20),
+        atLeast(feedStored * factor, batchSize), scaled(visibilityTime, factor), atLeast(sdkEvents * factor, 100),
         (long) Math.max(1000, historyEvents * factor), atLeast(scaleEvents * factor, batchSize));
+  }
+
+  private static Duration scaled(Duration duration, double factor) {
+    return Duration.ofMillis(Math.max(500, (long) (duration.toMillis() * factor)));
   }
 
   private static int atLeast(double value, int minimum) {

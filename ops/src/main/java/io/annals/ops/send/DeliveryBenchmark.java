@@ -1,6 +1,7 @@
 package io.annals.ops.send;
 
 import io.annals.hub.client.AnnalsClient;
+import io.annals.hub.client.EventBuilder;
 import io.annals.hub.client.Events;
 import java.io.IOException;
 import java.net.URI;
@@ -29,12 +30,23 @@ public final class DeliveryBenchmark {
 
   private static final int WARMUP_EVENTS = 500;
 
-  /** What to measure: {@code events} per side, sent in batches of {@code batchSize}, published from {@code publishers} threads. */
-  public record Plan(String hubUrl, String apiKey, Path workDirectory, int events, int batchSize, int publishers) {}
+  /**
+   * What to measure: {@code events} per side, sent in batches of {@code batchSize}, published from
+   * {@code publishers} threads, {@code publishBatch} events per call ({@code publishAll}, one spool
+   * sync per call; 1 = {@code publish} one event at a time, one sync each).
+   */
+  public record Plan(String hubUrl, String apiKey, Path workDirectory, int events, int batchSize, int publishers,
+      int publishBatch) {
+
+    /** Events published one at a time. */
+    public Plan(String hubUrl, String apiKey, Path workDirectory, int events, int batchSize, int publishers) {
+      this(hubUrl, apiKey, workDirectory, events, batchSize, publishers, 1);
+    }
+  }
 
   /** The figures of one run. {@code sdkPublished}: until every publish returned (spooled, synced). */
-  public record Figures(int events, int batchSize, int publishers, Duration sdkPublished, Duration sdkDelivered,
-      Duration rawPosted) {
+  public record Figures(int events, int batchSize, int publishers, int publishBatch, Duration sdkPublished,
+      Duration sdkDelivered, Duration rawPosted) {
 
     public double sdkEventsPerSecond() {
       return perSecond(sdkDelivered);
@@ -54,11 +66,11 @@ public final class DeliveryBenchmark {
 
     /** A few lines for a terminal. */
     public String report() {
-      return String.format("%d events, batches of %d, %d publisher threads%n"
+      return String.format("%d events, batches of %d, %d publisher threads publishing %d at a time%n"
               + "  SDK end to end (publish -> acknowledged): %,10.0f events/s  (%d ms; publishing alone %,.0f events/s)%n"
               + "  raw batched POST /events:                  %,10.0f events/s  (%d ms)%n"
               + "  SDK / raw: %.2f",
-          events, batchSize, publishers, sdkEventsPerSecond(), sdkDelivered.toMillis(), publishEventsPerSecond(),
+          events, batchSize, publishers, publishBatch, sdkEventsPerSecond(), sdkDelivered.toMillis(), publishEventsPerSecond(),
           rawEventsPerSecond(), rawPosted.toMillis(), sdkEventsPerSecond() / rawEventsPerSecond());
     }
   }
@@ -78,15 +90,16 @@ public final class DeliveryBenchmark {
    * @throws IllegalStateException when the hub refuses events or the SDK cannot deliver them in 10 minutes
    */
   public static Figures run(Plan plan) throws IOException, InterruptedException {
-    if (plan.events() < 1 || plan.batchSize() < 1 || plan.publishers() < 1) {
-      throw new IllegalArgumentException("events, batch size and publishers must be at least 1, were: " + plan);
+    if (plan.events() < 1 || plan.batchSize() < 1 || plan.publishers() < 1 || plan.publishBatch() < 1) {
+      throw new IllegalArgumentException("events, batch size, publishers and publish batch must be at least 1, were: "
+          + plan);
     }
     DeliveryBenchmark benchmark = new DeliveryBenchmark(plan);
     benchmark.viaSdk(benchmark.ids(WARMUP_EVENTS), "warmup");
     benchmark.raw(benchmark.ids(WARMUP_EVENTS));
     Duration[] sdk = benchmark.viaSdk(benchmark.ids(plan.events()), "measured");
     Duration raw = benchmark.raw(benchmark.ids(plan.events()));
-    return new Figures(plan.events(), plan.batchSize(), plan.publishers(), sdk[0], sdk[1], raw);
+    return new Figures(plan.events(), plan.batchSize(), plan.publishers(), plan.publishBatch(), sdk[0], sdk[1], raw);
   }
 
   /** Publishes events with {@code ids} from the publisher threads; returns {time to publish all, time to delivery}. */
@@ -99,8 +112,17 @@ public final class DeliveryBenchmark {
       long start = System.nanoTime();
       for (int t = 0; t < plan.publishers(); t++) {
         Thread publisher = new Thread(() -> {
-          for (int i = next.getAndIncrement(); i < ids.size(); i = next.getAndIncrement()) {
-            client.publish(Events.of("bench-measured", "bench/" + i).id(ids.get(i)).payload(payload(i)));
+          int chunk = plan.publishBatch();
+          for (int from = next.getAndAdd(chunk); from < ids.size(); from = next.getAndAdd(chunk)) {
+            if (chunk == 1) {
+              client.publish(event(ids, from));
+            } else {
+              List<EventBuilder> events = new ArrayList<>(chunk);
+              for (int i = from; i < Math.min(ids.size(), from + chunk); i++) {
+                events.add(event(ids, i));
+              }
+              client.publishAll(events);
+            }
           }
         });
         publisher.start();
@@ -145,6 +167,10 @@ public final class DeliveryBenchmark {
       }
     }
     return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private static EventBuilder event(List<String> ids, int i) {
+    return Events.of("bench-measured", "bench/" + i).id(ids.get(i)).payload(payload(i));
   }
 
   private static Map<String, Object> payload(int i) {

@@ -108,9 +108,14 @@ public final class WatermarkPublisher implements AutoCloseable {
           warned = false;
         }
         return true;
-      } catch (StoreUnavailableException e) {
+      } catch (RuntimeException e) {
+        // Never let a failure end the periodic task: a silent instance holds every feed back by the lag.
         if (!warned) {
-          LOG.warn("could not publish the feed watermark of instance {}: {}", instanceId, e.getMessage());
+          if (e instanceof StoreUnavailableException) {
+            LOG.warn("could not publish the feed watermark of instance {}: {}", instanceId, e.getMessage());
+          } else {
+            LOG.error("could not publish the feed watermark of instance {}", instanceId, e);
+          }
           warned = true;
         }
         return false;

@@ -132,13 +132,10 @@ class FeedExactlyOnceTest {
     }
     Thread consumer = new Thread(() -> consume(http, hubs, writers, outcome), "consumer");
     consumer.start();
-    long t0 = System.nanoTime();
     for (Thread t : writers) {
       t.join();
     }
-    System.out.println("TIMING writers " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     consumer.join();
-    System.out.println("TIMING consumer " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     return outcome;
   }
 

@@ -108,7 +108,7 @@ final class FuzzBodies {
 
   /** The event with up to three structural changes. */
   ObjectNode mutated(ObjectNode event) {
-    int changes = random.nextInt(4);
+    int changes = random.nextBoolean() ? 0 : 1 + random.nextInt(3);
     for (int i = 0; i < changes; i++) {
       ObjectNode meta = event.get("meta") instanceof ObjectNode m ? m : event.putObject("meta");
       switch (random.nextInt(10)) {

@@ -26,6 +26,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -119,6 +120,9 @@ class IngestFuzzTest {
     HttpResponse<String> answer = hub.send(fuzzed.toHttp(hub.uri("/events")));
 
     int added = hub.sqliteRowCount() - before;
+    Statistics.label("status").collect(answer.statusCode());
+    Statistics.label("body").collect(fuzzed.body().kind());
+    Statistics.label("events created").collect(added == 0 ? "none" : added == 1 ? "one" : "several");
     assertThat(answer.statusCode()).as("status; answer %s", answer.body()).isIn(STATUSES);
     assertThat(added).as("events stored vs. answered created; answer %s", answer.body()).isEqualTo(created(answer));
     if (!fuzzed.caller().mayWrite()) {

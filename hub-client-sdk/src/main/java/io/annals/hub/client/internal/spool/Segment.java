@@ -24,6 +24,7 @@ final class Segment {
 
   private static final String PREFIX = "segment-";
   private static final String SUFFIX = ".log";
+  private static final int WRITE_BUFFER = 1 << 20;
 
   final long base;
   final Path path;
@@ -94,11 +95,28 @@ final class Segment {
     return new Recovery(segment, length - end);
   }
 
-  /** Writes one encoded frame after the last record; on failure the file is cut back so no torn frame stays. */
-  void append(byte[] frame) throws IOException {
+  /**
+   * Writes encoded frames ({@code bytes} in all) after the last record, gathered into few large
+   * writes; on failure the file is cut back so that none of them stays, torn or whole.
+   */
+  void append(List<byte[]> frames, long bytes) throws IOException {
     try {
       writer.seek(size);
-      writer.write(frame);
+      byte[] buffer = new byte[(int) Math.min(bytes, WRITE_BUFFER)];
+      int filled = 0;
+      for (byte[] frame : frames) {
+        if (filled > 0 && filled + frame.length > buffer.length) {
+          writer.write(buffer, 0, filled);
+          filled = 0;
+        }
+        if (frame.length >= buffer.length) {
+          writer.write(frame);
+        } else {
+          System.arraycopy(frame, 0, buffer, filled, frame.length);
+          filled += frame.length;
+        }
+      }
+      writer.write(buffer, 0, filled);
     } catch (IOException e) {
       try {
         writer.setLength(size);

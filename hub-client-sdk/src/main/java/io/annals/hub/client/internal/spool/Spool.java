@@ -99,45 +99,73 @@ public final class Spool implements Closeable {
    * @throws IllegalArgumentException when the record alone is larger than the spool may hold
    */
   public long append(byte[] body) throws IOException {
-    long frameBytes = Frame.HEADER + (long) body.length;
-    if (body.length == 0 || body.length > Frame.MAX_BODY || frameBytes > maxBytes) {
-      throw new IllegalArgumentException("an event of " + body.length
-          + " bytes cannot be spooled: the limit is " + Math.min(Frame.MAX_BODY, maxBytes - Frame.HEADER));
+    return appendAll(List.of(body));
+  }
+
+  /**
+   * Appends {@code bodies} in order and returns the sequence number of the first once all are
+   * synced to the disk: one sync for the whole list (and shared with concurrent appenders), where
+   * appending them one by one costs one sync each. All or nothing: when they do not all fit, or the
+   * write fails, none is appended. The list goes into one segment file, which may therefore grow
+   * past the segment size when the list alone is larger.
+   *
+   * @throws SpoolFullException at once, appending nothing, when the records do not all fit in the spool
+   * @throws IllegalArgumentException when {@code bodies} is empty or holds a record too large for the spool
+   */
+  public long appendAll(List<byte[]> bodies) throws IOException {
+    if (bodies.isEmpty()) {
+      throw new IllegalArgumentException("nothing to append: the list of records is empty");
     }
-    long seq;
+    long totalBytes = 0;
+    for (byte[] body : bodies) {
+      long frameBytes = Frame.HEADER + (long) body.length;
+      if (body.length == 0 || body.length > Frame.MAX_BODY || frameBytes > maxBytes) {
+        throw new IllegalArgumentException("an event of " + body.length
+            + " bytes cannot be spooled: the limit is " + Math.min(Frame.MAX_BODY, maxBytes - Frame.HEADER));
+      }
+      totalBytes += frameBytes;
+    }
+    long first;
     lock.lock();
     try {
       if (closed) {
         throw new IllegalStateException("spool " + dir + " is closed");
       }
-      if (pendingEvents + 1 > maxEvents || pendingBytes + frameBytes > maxBytes) {
+      if (pendingEvents + bodies.size() > maxEvents || pendingBytes + totalBytes > maxBytes) {
         throw new SpoolFullException("spool " + dir + " is full: " + pendingEvents + " events, "
             + pendingBytes + " bytes undelivered (limits " + maxEvents + " events, " + maxBytes
-            + " bytes); the hub may be unreachable", pendingEvents, pendingBytes);
+            + " bytes; " + bodies.size() + " events, " + totalBytes + " bytes more do not fit); the hub may be"
+            + " unreachable", pendingEvents, pendingBytes);
       }
       // Never decreasing along the log, so expired events always form a prefix of it.
       long spooledAt = Math.max(clock.millis(), lastSpooledAt);
+      // The whole list goes into one segment in one write, so that a failed write leaves none of it.
       Segment tail = segments.peekLast();
-      if (tail.size > 0 && tail.size + frameBytes > segmentBytes) {
+      if (tail.size > 0 && tail.size + totalBytes > segmentBytes) {
         tail = roll(tail);
       }
-      tail.append(Frame.encode(spooledAt, body));
-      tail.size += frameBytes;
-      tail.count++;
-      tail.lastSpooledAt = spooledAt;
-      seq = next++;
+      List<byte[]> frames = new ArrayList<>(bodies.size());
+      for (byte[] body : bodies) {
+        frames.add(Frame.encode(spooledAt, body));
+      }
+      tail.append(frames, totalBytes);
+      first = next;
       if (pendingEvents == 0) {
         headSpooledAt = spooledAt;
       }
-      pendingEvents++;
-      pendingBytes += frameBytes;
+      tail.size += totalBytes;
+      tail.count += bodies.size();
+      tail.lastSpooledAt = spooledAt;
+      next += bodies.size();
+      pendingEvents += bodies.size();
+      pendingBytes += totalBytes;
       lastSpooledAt = spooledAt;
       changed.signalAll();
     } finally {
       lock.unlock();
     }
-    groupSync.await(seq, this::syncTarget);
-    return seq;
+    groupSync.await(first + bodies.size() - 1, this::syncTarget);
+    return first;
   }
 
   /** Starts a new tail segment; the old one is synced first so that its records count as durable. */

@@ -162,6 +162,26 @@ class SpoolTest {
         pool.shutdown();
       }
     }
+    @Test
+    void a_list_is_appended_in_order_under_consecutive_sequence_numbers_in_one_segment() throws IOException {
+      try (Spool spool = open(200)) {
+        spool.append(event(0));
+        List<byte[]> list = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+          list.add(event(i));
+        }
+
+        assertThat(spool.appendAll(list)).isEqualTo(1);
+
+        assertThat(spool.append(event(21))).isEqualTo(21);
+        assertThat(bodies(spool.peek(100, MB))).isEqualTo(expected(0, 22));
+        assertThat(segmentFiles()).as("the list, larger than a segment, starts one and stays whole in it")
+            .extracting(f -> Segment.baseOf(f)).containsExactly(0L, 1L, 21L);
+      }
+      try (Spool reopened = open(200)) {
+        assertThat(bodies(reopened.peek(100, MB))).isEqualTo(expected(0, 22));
+      }
+    }
   }
 
   @Nested
@@ -182,6 +202,22 @@ class SpoolTest {
 
         spool.ack(spool.peek(1, MB));
         assertThat(spool.append(event(3))).isEqualTo(3);
+      }
+    }
+
+    @Test
+    void a_list_that_does_not_all_fit_is_refused_whole() throws IOException {
+      try (Spool spool = Spool.open(dir, MB, 5, MB, CLOCK)) {
+        spool.append(event(0));
+        spool.append(event(1));
+
+        assertThatThrownBy(() -> spool.appendAll(List.of(event(2), event(3), event(4), event(5))))
+            .isInstanceOf(SpoolFullException.class)
+            .hasMessageContaining("4 events");
+        assertThat(spool.pendingEvents()).isEqualTo(2);
+        assertThat(spool.appendAll(List.of(event(2), event(3), event(4)))).isEqualTo(2);
+        assertThat(bodies(spool.peek(10, MB))).isEqualTo(expected(0, 5));
+        assertThatThrownBy(() -> spool.appendAll(List.of())).isInstanceOf(IllegalArgumentException.class);
       }
     }
 
