@@ -121,8 +121,13 @@ final class Bench {
   private void measure(String name, Measurement measurement) {
     run.progress("%s: starting", name);
     ScenarioResult result;
+    Cpu.Watch watch = Cpu.watch();
     try {
       result = measurement.run();
+      Double stall = watch.stallPercent();
+      if (stall != null) {
+        result = result.withDetail("cpu_stall_pct", stall);
+      }
     } catch (Exception | AssertionError e) {
       result = ScenarioResult.failed(name, e.getClass().getSimpleName() + ": " + e.getMessage());
       e.printStackTrace(run.out());

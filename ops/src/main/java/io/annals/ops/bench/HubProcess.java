@@ -74,6 +74,11 @@ final class HubProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** CPU time the hub has used so far, in nanoseconds (0 where /proc has no answer). */
+  long cpuNanos() {
+    return Cpu.processNanos(process.pid()).orElse(0);
+  }
+
   /** The hub's peak resident memory so far ({@code VmHWM}), in bytes; empty where /proc has no answer. */
   OptionalLong peakRssBytes() {
     return statusKiB("VmHWM:");

@@ -30,10 +30,16 @@ final class IngestScenarios {
       raw.insert(warm, run.sizes().batchSize());
       Duration hubTime = Duration.ZERO;
       Duration rawTime = Duration.ZERO;
+      CpuTally cpu = new CpuTally();
       for (int done = 0; done < events; ) {
         List<BenchEvent> chunk = generator.next(Math.min(CHUNK, events - done));
-        hubTime = hubTime.plus(Load.postBatches(hub.url(), run.bodies(chunk), BATCH_CONNECTIONS));
+        List<byte[]> bodies = run.bodies(chunk);
+        cpu.startHub(hub);
+        hubTime = hubTime.plus(Load.postBatches(hub.url(), bodies, BATCH_CONNECTIONS));
+        cpu.stopHub(hub);
+        cpu.startRaw();
         rawTime = rawTime.plus(raw.insert(chunk, run.sizes().batchSize()));
+        cpu.stopRaw();
         done += chunk.size();
         run.progress("ingest-batch: %,d of %,d events (hub %,.0f/s, raw %,.0f/s)", done, events,
             Run.rate(done, hubTime), Run.rate(done, rawTime));
@@ -44,6 +50,7 @@ final class IngestScenarios {
       details.put("client_connections", BATCH_CONNECTIONS);
       details.put("hub_seconds", hubTime.toMillis() / 1000.0);
       details.put("raw_seconds", rawTime.toMillis() / 1000.0);
+      cpu.addTo(details, events, events);
       return ScenarioResult.ratio("ingest-batch", Run.rate(events, hubTime), Run.rate(events, rawTime), "events/s",
           0.7, details);
     }
@@ -57,8 +64,11 @@ final class IngestScenarios {
    */
   static ScenarioResult concurrent(Run run, HubProcess hub) throws InterruptedException {
     Sizes sizes = run.sizes();
+    CpuTally cpu = new CpuTally();
+    cpu.startHub(hub);
     Load.Singles singles = Load.closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime().dividedBy(5),
         sizes.concurrentTime(), run.seed() + 2);
+    cpu.stopHub(hub);
     run.progress("ingest-concurrent-single: hub %,.0f events/s from %d clients", singles.perSecond(), sizes.clients());
     int rawEvents = (int) Math.min(200_000, Math.max(sizes.clients() * 20L, singles.created()));
     EventGenerator generator = EventGenerator.fresh(run.seed(), 2_000);
@@ -66,7 +76,10 @@ final class IngestScenarios {
     double rawBatch;
     try (RawStore raw = run.target().openRaw("raw-ingest-single")) {
       raw.insert(generator.next(sizes.clients() * 10), sizes.clients());
-      rawGroup = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.clients()));
+      List<BenchEvent> events = generator.next(rawEvents);
+      cpu.startRaw();
+      rawGroup = Run.rate(rawEvents, raw.insert(events, sizes.clients()));
+      cpu.stopRaw();
       rawBatch = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.batchSize()));
     }
     Map<String, Object> details = new LinkedHashMap<>();
@@ -79,6 +92,7 @@ final class IngestScenarios {
     details.put("baseline_transaction_events", sizes.clients());
     details.put("raw_batch_" + sizes.batchSize() + "_events_per_s", rawBatch);
     details.put("ratio_to_raw_batch_" + sizes.batchSize(), singles.perSecond() / rawBatch);
+    cpu.addTo(details, singles.all(), rawEvents);
     return ScenarioResult.ratio("ingest-concurrent-single", singles.perSecond(), rawGroup, "events/s", 0.5, details);
   }
 

@@ -64,8 +64,11 @@ final class Load {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  /** What many clients achieved: events created in the measured window, and latencies. */
-  record Singles(long created, long overloaded, Duration window, Samples latency) {
+  /**
+   * What many clients achieved: events created in the measured window, and latencies; {@code all}
+   * counts the warm-up's events too.
+   */
+  record Singles(long created, long overloaded, Duration window, Samples latency, long all) {
     double perSecond() {
       return created / Math.max(1e-9, window.toNanos() / 1e9);
     }
@@ -82,6 +85,7 @@ final class Load {
     long until = from + measure.toNanos();
     AtomicLong created = new AtomicLong();
     AtomicLong overloaded = new AtomicLong();
+    AtomicLong all = new AtomicLong();
     Samples latency = new Samples();
     run(clients, "bench-single-", (c, failure) -> {
       EventGenerator events = EventGenerator.fresh(seed, c);
@@ -92,13 +96,14 @@ final class Load {
           HttpConnection.Answer answer = http.post("/events", JSON, body);
           now = System.nanoTime();
           count(answer, now >= from && now < until, created, overloaded);
+          all.incrementAndGet();
           if (now >= from && now < until) {
             latency.record((now - sent) / 1000);
           }
         }
       }
     });
-    return new Singles(created.get(), overloaded.get(), measure, latency);
+    return new Singles(created.get(), overloaded.get(), measure, latency, all.get());
   }
 
   /**
@@ -117,6 +122,7 @@ final class Load {
     AtomicLong next = new AtomicLong();
     AtomicLong created = new AtomicLong();
     AtomicLong overloaded = new AtomicLong();
+    AtomicLong all = new AtomicLong();
     Samples latency = new Samples();
     run(workers, "bench-scheduled-", (c, failure) -> {
       EventGenerator events = EventGenerator.fresh(seed, c);
@@ -134,13 +140,14 @@ final class Load {
           HttpConnection.Answer answer = http.post("/events", JSON, body);
           long done = System.nanoTime();
           count(answer, due >= from, created, overloaded);
+          all.incrementAndGet();
           if (due >= from) {
             latency.record((done - due) / 1000);
           }
         }
       }
     });
-    return new Singles(created.get(), overloaded.get(), measure, latency);
+    return new Singles(created.get(), overloaded.get(), measure, latency, all.get());
   }
 
   private static void count(HttpConnection.Answer answer, boolean measured, AtomicLong created, AtomicLong overloaded) {

@@ -70,13 +70,19 @@ final class OtherScenarios {
       Load.postBatches(big.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
       Duration bigTime = Duration.ZERO;
       Duration emptyTime = Duration.ZERO;
+      CpuTally bigCpu = new CpuTally();
+      CpuTally emptyCpu = new CpuTally();
       int rounds = 4;
       int perRound = Math.max(sizes.batchSize(), sizes.scaleEvents() / rounds);
       for (int round = 0; round < rounds; round++) {
         // The same events to both: separate stores, so the work is exactly the same.
         List<byte[]> bodies = run.bodies(generator.next(perRound));
+        emptyCpu.startHub(empty);
         emptyTime = emptyTime.plus(Load.postBatches(empty.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
+        emptyCpu.stopHub(empty);
+        bigCpu.startHub(big);
         bigTime = bigTime.plus(Load.postBatches(big.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
+        bigCpu.stopHub(big);
       }
       long events = (long) perRound * rounds;
       Map<String, Object> details = new LinkedHashMap<>();
@@ -85,6 +91,8 @@ final class OtherScenarios {
       details.put("events_posted", events);
       details.put("batch_size", sizes.batchSize());
       details.put("client_connections", IngestScenarios.BATCH_CONNECTIONS);
+      details.put("hub_cpu_us_per_event_with_history", bigCpu.hubMicrosPerEvent(events));
+      details.put("hub_cpu_us_per_event_empty", emptyCpu.hubMicrosPerEvent(events));
       return ScenarioResult.ratio("ingest-at-scale", Run.rate(events, bigTime), Run.rate(events, emptyTime),
           "events/s", 0.8, details);
     }

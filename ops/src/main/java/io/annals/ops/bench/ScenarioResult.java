@@ -79,6 +79,13 @@ record ScenarioResult(
     return Double.isNaN(figure);
   }
 
+  /** This result with {@code key} added to (or replaced in) the details. */
+  ScenarioResult withDetail(String key, Object value) {
+    Map<String, Object> more = new LinkedHashMap<>(details);
+    more.put(key, value);
+    return new ScenarioResult(name, figure, unit, baseline, ratio, target, goal, more, note);
+  }
+
   ScenarioResult withNote(String text) {
     return new ScenarioResult(name, figure, unit, baseline, ratio, target, goal, details, text);
   }

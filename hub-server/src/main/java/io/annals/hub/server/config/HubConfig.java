@@ -85,8 +85,9 @@ public record HubConfig(
   public static String usage() {
     StringBuilder text = new StringBuilder("Annals hub. Settings (environment variable, or the flag, which wins):\n");
     for (Setting s : Setting.values()) {
-      text.append(String.format("  %-24s %-24s default %-10s %s%n",
-          s.env(), s.flag(), s.defaultValue() == null ? "(none)" : s.defaultValue(), s.expected()));
+      // A setting without a default text either has none or says in its expected form how it is chosen.
+      text.append(String.format("  %-26s %-26s %-18s %s%n",
+          s.env(), s.flag(), s.defaultValue() == null ? "" : "default " + s.defaultValue(), s.expected()));
     }
     return text.toString();
   }

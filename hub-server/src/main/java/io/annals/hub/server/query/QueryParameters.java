@@ -43,6 +43,10 @@ public final class QueryParameters {
   public QueryParameters(Map<String, List<String>> values, Set<String> known) {
     this.values = values;
     for (String name : new TreeSet<>(values.keySet())) {
+      // "a=1&" or "a=1&&b=2" leave an empty name behind: a stray separator, not a parameter.
+      if (name.isEmpty()) {
+        continue;
+      }
       if (!known.contains(name)) {
         errors.add(new ParameterError(shown(name), "unknown parameter; this endpoint takes " + String.join(", ", new TreeSet<>(known))));
       }

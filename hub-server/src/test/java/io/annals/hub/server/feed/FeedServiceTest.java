@@ -149,6 +149,37 @@ class FeedServiceTest {
   }
 
   @Test
+  void an_instance_joining_later_never_stamps_below_a_stable_point_handed_out_before_it_was_seen() {
+    // Given instance A, which last published at T0 and whose clock has since moved on 10 s
+    Instant t0 = Instant.parse("2026-01-01T12:00:00Z");
+    MovableClock aClock = new MovableClock(t0);
+    try (SqliteEventStore aStore = SqliteEventStore.builder(dir.resolve("shared")).clock(aClock).open();
+        SqliteEventStore bStore = SqliteEventStore.builder(dir.resolve("shared"))
+            .clock(java.time.Clock.fixed(t0.minusSeconds(3600), java.time.ZoneOffset.UTC)).open()) {
+      ReceivedAtClock a = new ReceivedAtClock(aStore::clock);
+      InFlightWatermark aWatermark = new InFlightWatermark(a);
+      WatermarkPublisher aPublisher = new WatermarkPublisher(aStore, "hub-a", aWatermark, a);
+      aPublisher.publishOnce();
+      aClock.now = t0.plusSeconds(10);
+      Instant handedOut = new FeedService(aStore, aWatermark, a, aPublisher, SETTINGS, metrics, nanos::get)
+          .read(Set.of(), null, 10).stableUntil();
+
+      // When instance B, its clock an hour behind, joins
+      ReceivedAtClock b = new ReceivedAtClock(bStore::clock);
+      InFlightWatermark bWatermark = new InFlightWatermark(b);
+      WatermarkPublisher bPublisher = new WatermarkPublisher(bStore, "hub-b", bWatermark, b);
+      bPublisher.join(Duration.ofHours(1), Duration.ZERO);
+
+      // Then its first stamp is not below what A handed out
+      InFlightWatermark.Ticket first = bWatermark.begin();
+      assertThat(first.stamp()).isAfterOrEqualTo(handedOut);
+      first.end();
+      bPublisher.close();
+      aPublisher.close();
+    }
+  }
+
+  @Test
   void an_instance_silent_past_the_expiry_is_retired_by_a_reader() {
     publisher.publishOnce();
     store.publishWatermark(new InstanceWatermark("hub-killed", micros(1), micros(1)));
@@ -186,5 +217,29 @@ class FeedServiceTest {
 
     double lag = metrics.registry().get("annals.hub.feed.stable.lag").gauge().value();
     assertThat(lag).isGreaterThanOrEqualTo(0).isLessThan(3600);
+  }
+
+  /** A clock a test moves by hand. */
+  static final class MovableClock extends java.time.Clock {
+    volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 }

@@ -31,6 +31,7 @@ class BadInputCorpusTest {
 
   private static final Set<Integer> WHOLE_REJECTIONS = Set.of(400, 413, 415);
   private static final String[] CONTENT_TYPES = {"application/json", "application/x-ndjson"};
+  private static final String[] CLOUD_EVENTS_TYPES = {"application/cloudevents+json", "application/cloudevents-batch+json"};
 
   @TempDir static Path dir;
   static TestHub hub;
@@ -156,13 +157,18 @@ class BadInputCorpusTest {
   void wrong_content_types_empty_bodies_and_odd_documents_never_store_anything() {
     byte[] event = json(newId()).getBytes(StandardCharsets.UTF_8);
     for (String type : new String[] {null, "", "text/plain", "application/xml", "multipart/form-data; boundary=x",
-        "application/json; charset=latin1", "application/jsonx", "*/*", "application/cloudevents+json"}) {
+        "application/json; charset=latin1", "application/jsonx", "*/*", "application/cloudevents+json; charset=latin1"}) {
       assertThat(send(type, event).statusCode()).isEqualTo(415);
     }
+    // A native envelope sent as a CloudEvent is read, and is an invalid CloudEvent: nothing stored.
+    assertThat(send("application/cloudevents+json", event).statusCode()).isEqualTo(400);
     for (String body : new String[] {"", " ", "\n\n", "null", "1", "\"s\"", "true", "[[]]", "[null]", "{}",
         "{\"id\":", "NaN", "[1,]", "{\"a\":1}//", "{} {}", "\u0000", "\uFEFF" + json(newId()), "1e999999999",
         "[" + "9".repeat(2000) + "]"}) {
       for (String type : CONTENT_TYPES) {
+        send(type, body.getBytes(StandardCharsets.UTF_8));
+      }
+      for (String type : CLOUD_EVENTS_TYPES) {
         send(type, body.getBytes(StandardCharsets.UTF_8));
       }
     }

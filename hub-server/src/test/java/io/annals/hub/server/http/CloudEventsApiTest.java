@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.Await;
+import io.annals.hub.server.TestApiKeys;
 import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
 import io.cloudevents.CloudEvent;
@@ -42,6 +44,7 @@ class CloudEventsApiTest {
   static final String STRUCTURED = "application/cloudevents+json";
   static final String BATCH = "application/cloudevents-batch+json";
   static final String PAYLOAD = "{\"amount\":\"3.0000/EUR\",\"n\":3.0000}";
+  static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z";
   static final JsonFormat FORMAT = new JsonFormat();
   /** Serializes lists of SDK events as the JSON batch format. */
   static final ObjectMapper SDK_JSON = JsonMapper.builder().addModule(JsonFormat.getCloudEventJacksonModule()).build();
@@ -356,6 +359,94 @@ class CloudEventsApiTest {
 
       assertThat(answer.statusCode()).isEqualTo(400);
       assertThat(parse(answer.body()).get("type").asText()).isEqualTo("urn:annals:problem:unreadable-request");
+    }
+  }
+
+  @Nested
+  class Reading_lists {
+
+    @Test
+    void the_feed_answers_a_cloudevents_batch_that_the_sdk_reads_with_cursor_and_stable_point_in_headers()
+        throws Exception {
+      // One batch is one transaction with one received_at, so the feed orders its events by id.
+      List<String> ids = java.util.stream.Stream.of(newId(), newId(), newId()).sorted().toList();
+      sendBatch(ids.stream().map(id -> event(id).build()).toList());
+      Await.until("the feed shows the three events", () -> parse(hub.get("/feed").body()).get("events").size() == 3);
+
+      HttpResponse<byte[]> answer = getCloudEvent("/feed?limit=2&types=payment-completed", BATCH);
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("Content-Type")).hasValue(BATCH);
+      List<CloudEvent> page = SDK_JSON.readValue(answer.body(), new TypeReference<>() {});
+      assertThat(page).extracting(CloudEvent::getId).containsExactlyElementsOf(ids.subList(0, 2));
+      assertThat(page).allSatisfy(e -> assertThat(e.getExtension("receivedat")).isNotNull());
+      String next = answer.headers().firstValue("Annals-Next-Cursor").orElseThrow();
+      assertThat(answer.headers().firstValue("Annals-Stable-Until")).hasValueSatisfying(t -> assertThat(t).matches(TIME));
+      List<CloudEvent> rest = SDK_JSON.readValue(getCloudEvent("/feed?after=" + next, BATCH).body(), new TypeReference<>() {});
+      assertThat(rest).extracting(CloudEvent::getId).containsExactly(ids.get(2));
+    }
+
+    @Test
+    void a_query_answers_a_cloudevents_batch_with_the_next_cursor_in_a_header_only_while_there_is_more()
+        throws Exception {
+      String first = newId();
+      String second = newId();
+      sendStructured(event(first).build());
+      sendStructured(event(second).build());
+
+      HttpResponse<byte[]> full = getCloudEvent("/events?service=billing&limit=1", BATCH);
+      HttpResponse<byte[]> last = getCloudEvent("/events?service=billing&limit=1&cursor="
+          + full.headers().firstValue("Annals-Next-Cursor").orElseThrow(), BATCH);
+
+      assertThat(SDK_JSON.readValue(full.body(), new TypeReference<List<CloudEvent>>() {}))
+          .extracting(CloudEvent::getId).containsExactly(first);
+      assertThat(SDK_JSON.readValue(last.body(), new TypeReference<List<CloudEvent>>() {}))
+          .extracting(CloudEvent::getId).containsExactly(second);
+      assertThat(getCloudEvent("/events?service=billing&limit=2", BATCH).headers().firstValue("Annals-Next-Cursor"))
+          .isPresent();
+      assertThat(getCloudEvent("/events?service=billing&limit=3", BATCH).headers().firstValue("Annals-Next-Cursor"))
+          .isEmpty();
+    }
+
+    @Test
+    void without_a_cloudevents_accept_type_lists_answer_natively() {
+      sendStructured(event(newId()).build());
+
+      HttpResponse<byte[]> answer = getCloudEvent("/events?service=billing", "application/json");
+
+      assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(json(answer.body()).get("events").get(0).at("/meta/service").asText()).isEqualTo("billing");
+    }
+  }
+
+  @Nested
+  class With_api_keys {
+
+    @Test
+    void a_producer_may_publish_cloudevents_only_with_a_source_bound_to_its_key() throws Exception {
+      hub.close();
+      hub = TestHub.configured(dir.resolve("keyed"), Map.of("HUB_API_KEYS_FILE",
+          TestApiKeys.write(java.nio.file.Files.createDirectories(dir.resolve("keys"))).toString()));
+      Written own = new Written();
+      HttpMessageFactory.createWriter(own.headers::put, own::body).writeBinary(event(newId()).build());
+      Written other = new Written();
+      HttpMessageFactory.createWriter(other.headers::put, other::body)
+          .writeBinary(event(newId()).withSource(URI.create("shipping")).build());
+
+      HttpResponse<String> allowed = sendWithKey(own, TestApiKeys.PRODUCER);
+      HttpResponse<String> refused = sendWithKey(other, TestApiKeys.PRODUCER);
+
+      assertThat(allowed.statusCode()).isEqualTo(201);
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(pointers(refused)).containsExactly("/source");
+      assertThat(hub.storedCount()).isEqualTo(1);
+    }
+
+    HttpResponse<String> sendWithKey(Written w, String key) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri("/events")).timeout(Duration.ofSeconds(30))
+          .header("Authorization", TestApiKeys.bearer(key)).POST(HttpRequest.BodyPublishers.ofByteArray(w.body));
+      w.headers.forEach(request::header);
+      return hub.send(request.build());
     }
   }
 

@@ -268,6 +268,14 @@ abstract class ReadApiContract {
     }
 
     @Test
+    void the_query_shapes_the_sdk_feed_reader_sends_are_accepted() {
+      // FeedReader.lag builds "/feed/lag?" and "/feed/lag?types=a&" when it has no cursor
+      assertThat(hub.get("/feed/lag?").statusCode()).isEqualTo(200);
+      assertThat(hub.get("/feed/lag?types=a&").statusCode()).isEqualTo(200);
+      assertThat(hub.get("/feed?limit=10&types=a%2Cb").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void feed_events_have_the_envelope_of_get_event_by_id() {
       String id = postEach(List.of(event("a", "billing", "payment/1", T0))).get(0);
       Awaited.feedHolds(hub, 1);

@@ -1,0 +1,81 @@
+package io.annals.ops.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * CPU accounting, the part of a figure that a busy machine does not distort: CPU time spent per
+ * event by the hub and by the baseline is the same whether the run had the cores to itself or
+ * shared them, where events per second are not. And how contended the CPU was: the share of the
+ * time some task waited for a core (Linux pressure stall information), to read a run's figures by.
+ */
+final class Cpu {
+
+  /** Clock ticks per second of {@code /proc/<pid>/stat}; 100 on every Linux that matters here. */
+  private static final long TICKS_PER_SECOND = 100;
+
+  private Cpu() {}
+
+  /** CPU time (user + system) of process {@code pid} so far, in nanoseconds. */
+  static OptionalLong processNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return OptionalLong.of(ticks * 1_000_000_000L / TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** CPU time of this JVM so far, in nanoseconds (0 where the platform does not say). */
+  static long ownNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  /** CPU time of the calling thread so far, in nanoseconds. */
+  static long threadNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  /** Microseconds some task waited for a CPU since boot ({@code /proc/pressure/cpu}), or -1 where unknown. */
+  static long stallMicros() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc/pressure/cpu"));
+      for (String line : lines) {
+        if (line.startsWith("some ")) {
+          return Long.parseLong(line.substring(line.indexOf("total=") + 6).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no PSI on this kernel
+    }
+    return -1;
+  }
+
+  /** A stopwatch of wall time and CPU stall, started by {@link #watch()}. */
+  record Watch(long wallNanos, long stallMicros) {
+
+    /** Percent of the wall time since the start in which some task waited for a CPU; null where unknown. */
+    Double stallPercent() {
+      long stall = Cpu.stallMicros();
+      long wall = System.nanoTime() - wallNanos;
+      if (stall < 0 || stallMicros < 0 || wall <= 0) {
+        return null;
+      }
+      return Math.min(100, 100.0 * (stall - stallMicros) * 1000 / wall);
+    }
+  }
+
+  static Watch watch() {
+    return new Watch(System.nanoTime(), stallMicros());
+  }
+}

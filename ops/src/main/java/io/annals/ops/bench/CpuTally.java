@@ -1,0 +1,52 @@
+package io.annals.ops.bench;
+
+import java.util.Map;
+
+/**
+ * Adds up CPU time over the timed windows of a scenario: the hub's process and this process (the
+ * load generator) while the hub works, and the calling thread while it does the raw baseline.
+ * Reported per event, the figure that contention for cores does not change much.
+ */
+final class CpuTally {
+
+  private long hubNanos;
+  private long clientNanos;
+  private long rawNanos;
+  private long hubMark;
+  private long clientMark;
+  private long rawMark;
+
+  void startHub(HubProcess hub) {
+    hubMark = hub.cpuNanos();
+    clientMark = Cpu.ownNanos();
+  }
+
+  void stopHub(HubProcess hub) {
+    hubNanos += hub.cpuNanos() - hubMark;
+    clientNanos += Cpu.ownNanos() - clientMark;
+  }
+
+  void startRaw() {
+    rawMark = Cpu.threadNanos();
+  }
+
+  void stopRaw() {
+    rawNanos += Cpu.threadNanos() - rawMark;
+  }
+
+  /** The hub's CPU microseconds per event over the hub windows; NaN when unknown. */
+  double hubMicrosPerEvent(long events) {
+    return hubNanos > 0 && events > 0 ? hubNanos / 1000.0 / events : Double.NaN;
+  }
+
+  /** Puts CPU microseconds per event into {@code details}: the hub's, the load generator's, the baseline's. */
+  void addTo(Map<String, Object> details, long hubEvents, long rawEvents) {
+    if (hubNanos > 0 && hubEvents > 0) {
+      details.put("hub_cpu_us_per_event", hubNanos / 1000.0 / hubEvents);
+      details.put("load_generator_cpu_us_per_event", clientNanos / 1000.0 / hubEvents);
+    }
+    if (rawNanos > 0 && rawEvents > 0) {
+      details.put("raw_cpu_us_per_event", rawNanos / 1000.0 / rawEvents);
+    }
+  }
+}
