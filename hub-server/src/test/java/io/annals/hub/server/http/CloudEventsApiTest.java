@@ -163,6 +163,15 @@ class CloudEventsApiTest {
     }
 
     @Test
+    void the_sdk_structured_form_is_what_the_openapi_document_describes() {
+      Written w = new Written();
+      HttpMessageFactory.createWriter(w.headers::put, w::body).writeStructured(event(newId()).build(), FORMAT);
+
+      assertThat(w.headers).containsEntry("Content-Type", STRUCTURED);
+      assertThat(OpenApiContract.load().validate("CloudEvent", json(w.body))).isEmpty();
+    }
+
+    @Test
     void a_stored_event_reads_back_as_a_cloudevent_that_the_sdk_parses() {
       String id = newId();
       sendStructured(event(id).build());

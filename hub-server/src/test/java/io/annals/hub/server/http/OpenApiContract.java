@@ -133,6 +133,21 @@ final class OpenApiContract {
     return violations;
   }
 
+  /** Violations of the documented request body of {@code method path} by {@code body} sent as {@code contentType}. */
+  List<String> checkRequest(String method, String path, String contentType, String body) {
+    String where = method + " " + path + " request as " + contentType;
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    JsonNode content = operation(method, path).path("requestBody").path("content").path(mediaType);
+    if (content.isMissingNode()) {
+      return List.of(where + ": media type not documented");
+    }
+    JsonNode instance = body(mediaType, body.getBytes(StandardCharsets.UTF_8));
+    if (instance == null) {
+      return List.of(where + ": body is not JSON");
+    }
+    return schema(content.path("schema")).validate(instance).stream().map(m -> where + ": " + m.getMessage()).toList();
+  }
+
   /** Every documented answer as {@code METHOD path status media-type}. */
   Set<String> documentedAnswers() {
     Set<String> all = new TreeSet<>();

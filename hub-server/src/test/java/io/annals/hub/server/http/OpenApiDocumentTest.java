@@ -326,6 +326,10 @@ class OpenApiDocumentTest {
           + text.substring(0, Math.min(300, text.length())));
     }
     violations.addAll(contract.check(method, template, answer));
+    if (body != null && status == 201) {
+      // What the hub stores must be what the document describes as a request.
+      violations.addAll(contract.checkRequest(method, template, headers.get("Content-Type"), body));
+    }
   }
 
   private static HttpResponse<byte[]> call(TestHub hub, String method, String path, String key, Map<String, String> headers,

@@ -79,7 +79,10 @@ class InJvmMongoEventStoreTest extends MongoEventStoreContract {
       MongoServer second = new MongoServer(backend);
       second.bind(address.getHostString(), address.getPort());
       try {
-        // Then appends work again, and what was acknowledged before is still there
+        // Then, once the driver has found the server again (its monitor retries every 500 ms;
+        // on a loaded machine the first selection may still time out), appends work again,
+        // and what was acknowledged before is still there
+        awaitReachable(mongo);
         assertThat(mongo.append(List.of(anEvent(2).build()))).extracting(AppendResult::outcome).containsExactly(Outcome.CREATED);
         assertThat(mongo.find(id(1))).contains(before);
         assertThat(mongo.append(List.of(before))).containsExactly(new AppendResult(Outcome.DUPLICATE, before));
@@ -116,6 +119,20 @@ class InJvmMongoEventStoreTest extends MongoEventStoreContract {
       assertThat(mongo.clock()).isEqualTo(T0.plusSeconds(3600));
     } finally {
       skewed.shutdownNow();
+    }
+  }
+
+  private static void awaitReachable(MongoEventStore mongo) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        mongo.ping();
+        return;
+      } catch (StoreUnavailableException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
     }
   }
 }

@@ -1,0 +1,55 @@
+package io.annals.ops.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Smoke test: the command runs end to end with tiny sizes; figures are printed, never asserted on. */
+class BenchCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void a_tiny_run_measures_the_chosen_scenarios_against_a_real_hub_and_writes_the_json() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Path out = dir.resolve("bench-results.json");
+
+    int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {
+        "--quick", "--scale", "0.02", "--only", "ingest-batch,hub-peak-rss", "--out", out.toString(),
+        "--work-dir", dir.resolve("work").toString()});
+
+    String printed = output.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    assertThat(exit).as(printed).isZero();
+    JsonNode json = new ObjectMapper().readTree(Files.readString(out));
+    assertThat(json.path("machine").asText()).contains("cpus");
+    assertThat(json.path("scenarios")).extracting(s -> s.path("name").asText())
+        .containsExactly("ingest-batch", "hub-peak-rss");
+    for (JsonNode scenario : json.path("scenarios")) {
+      assertThat(scenario.path("figure").asDouble()).as(scenario.toString()).isPositive();
+      assertThat(scenario.path("baseline").asDouble()).as(scenario.toString()).isPositive();
+    }
+    assertThat(printed).contains("ingest-batch").contains("hub-peak-rss");
+    assertThat(dir.resolve("work")).as("the work directory is removed").doesNotExist();
+  }
+
+  @Test
+  void a_bad_option_prints_the_usage_and_exits_64() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8), Map.of())
+        .run(new String[] {"--only", "nope"});
+
+    assertThat(exit).isEqualTo(64);
+    assertThat(output.toString(StandardCharsets.UTF_8)).contains("unknown scenario \"nope\"");
+  }
+}

@@ -1,0 +1,47 @@
+package io.annals.ops.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+  @Test
+  void defaults_are_the_full_run_of_every_scenario_on_the_embedded_store() {
+    BenchOptions options = BenchOptions.parse(new String[0], Map.of());
+
+    assertThat(options.quick()).isFalse();
+    assertThat(options.out()).isEqualTo(Path.of("bench-results.json"));
+    assertThat(Bench.SCENARIOS).allMatch(options::runs);
+    assertThat(options.mongodbUri()).isNull();
+    assertThat(options.sizes()).isEqualTo(Sizes.full());
+  }
+
+  @Test
+  void flags_select_quick_sizes_some_scenarios_and_the_output_file() {
+    BenchOptions options = BenchOptions.parse(new String[] {"--quick", "--only", "ingest-batch, feed-paging",
+        "--out", "x.json", "--hub-jvm-arg", "-Xmx512m", "--scale", "0.5"}, Map.of("HUB_MONGODB_URI", "mongodb://db"));
+
+    assertThat(options.runs("ingest-batch")).isTrue();
+    assertThat(options.runs("feed-paging")).isTrue();
+    assertThat(options.runs("sdk-delivery")).isFalse();
+    assertThat(options.out()).isEqualTo(Path.of("x.json"));
+    assertThat(options.hubJvmArgs()).containsExactly("-Xmx512m");
+    assertThat(options.mongodbUri()).isEqualTo("mongodb://db");
+    assertThat(options.sizes().ingestEvents()).isEqualTo(Sizes.quick().ingestEvents() / 2);
+    assertThat(options.sizes().batchSize()).isEqualTo(1000);
+  }
+
+  @Test
+  void a_bad_option_is_named_with_what_was_expected() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--only", "ingest-fast"}, Map.of()))
+        .hasMessageContaining("ingest-fast").hasMessageContaining("ingest-batch");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--scale", "2"}, Map.of()))
+        .hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--out"}, Map.of())).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}, Map.of())).hasMessageContaining("--fast");
+  }
+}
