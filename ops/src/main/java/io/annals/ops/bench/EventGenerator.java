@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * amount like {@code "123.4500/EUR"}, the report the payments projection builds), 30%
  * {@code order-placed} (shop), 10% {@code parcel-sent} (shipping); aggregates drawn from a
  * million, a correlation id on half of them, {@code created_at} within the ten days before the
- * generator's start. Ids are time-ordered like the SDK's UUIDv7, so that, as in production, new ids
+ * time of the first id. Ids are time-ordered like the SDK's UUIDv7, so that, as in production, new ids
  * land at the end of the id index. Not thread-safe: one generator per thread.
  */
 final class EventGenerator {
@@ -28,7 +28,7 @@ final class EventGenerator {
   EventGenerator(long seed, long idMillis) {
     this.random = new SplittableRandom(seed);
     this.idMillis = idMillis;
-    this.startMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+    this.startMicros = TimeUnit.MILLISECONDS.toMicros(idMillis);
   }
 
   /** A generator of fresh ids from now on; {@code stream} keeps parallel generators' ids apart. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,11 +34,18 @@ final class HubProcess implements AutoCloseable {
     this.url = url;
   }
 
-  /**
-   * Starts a hub with {@code storeArgs} (e.g. {@code --data-dir D}) and {@code jvmArgs}, on the
-   * classpath of this JVM (the ops jar holds the hub), and waits until it listens.
-   */
+  /** As {@link #start(Path, List, Map, List)} with no environment of its own. */
   static HubProcess start(Path log, List<String> storeArgs, List<String> jvmArgs) throws IOException, InterruptedException {
+    return start(log, storeArgs, Map.of(), jvmArgs);
+  }
+
+  /**
+   * Starts a hub with {@code storeArgs} (e.g. {@code --data-dir D}), {@code env} and
+   * {@code jvmArgs}, on the classpath of this JVM (the ops jar holds the hub), and waits until it
+   * listens.
+   */
+  static HubProcess start(Path log, List<String> storeArgs, Map<String, String> env, List<String> jvmArgs)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -48,8 +56,9 @@ final class HubProcess implements AutoCloseable {
     command.addAll(storeArgs);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    // The hub reads HUB_* variables too; the bench's flags must be the whole configuration.
+    // The hub reads HUB_* variables too; the bench's flags and env must be the whole configuration.
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
+    builder.environment().putAll(env);
     Process process = builder.start();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
@@ -72,6 +81,27 @@ final class HubProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /**
+   * Events and transactions the hub's group committer has stored so far, from its {@code /metrics}
+   * ({@code annals_hub_ingest_batch_events} sum and count); {0, 0} when it does not say.
+   */
+  long[] commits() {
+    try (HttpConnection http = new HttpConnection(url, null)) {
+      HttpConnection.Answer metrics = http.get("/metrics");
+      long[] sumAndCount = new long[2];
+      for (String line : metrics.text().split("\n")) {
+        if (line.startsWith("annals_hub_ingest_batch_events_sum ")) {
+          sumAndCount[0] = (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+        } else if (line.startsWith("annals_hub_ingest_batch_events_count ")) {
+          sumAndCount[1] = (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+        }
+      }
+      return sumAndCount;
+    } catch (IOException | RuntimeException e) {
+      return new long[2];
+    }
   }
 
   /** CPU time the hub has used so far, in nanoseconds (0 where /proc has no answer). */

@@ -65,10 +65,12 @@ final class IngestScenarios {
   static ScenarioResult concurrent(Run run, HubProcess hub) throws InterruptedException {
     Sizes sizes = run.sizes();
     CpuTally cpu = new CpuTally();
+    long[] commitsBefore = hub.commits();
     cpu.startHub(hub);
     Load.Singles singles = Load.closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime().dividedBy(5),
         sizes.concurrentTime(), run.seed() + 2);
     cpu.stopHub(hub);
+    long[] commitsAfter = hub.commits();
     run.progress("ingest-concurrent-single: hub %,.0f events/s from %d clients", singles.perSecond(), sizes.clients());
     int rawEvents = (int) Math.min(200_000, Math.max(sizes.clients() * 20L, singles.created()));
     EventGenerator generator = EventGenerator.fresh(run.seed(), 2_000);
@@ -89,6 +91,11 @@ final class IngestScenarios {
     details.put("answers_429_503", singles.overloaded());
     details.put("latency_p50_ms", singles.latency().percentileMillis(0.5));
     details.put("latency_p99_ms", singles.latency().percentileMillis(0.99));
+    long transactions = commitsAfter[1] - commitsBefore[1];
+    if (transactions > 0) {
+      // Group commit at work: how many single-event requests shared each transaction (fsync).
+      details.put("hub_events_per_transaction", (commitsAfter[0] - commitsBefore[0]) / (double) transactions);
+    }
     details.put("baseline_transaction_events", sizes.clients());
     details.put("raw_batch_" + sizes.batchSize() + "_events_per_s", rawBatch);
     details.put("ratio_to_raw_batch_" + sizes.batchSize(), singles.perSecond() / rawBatch);

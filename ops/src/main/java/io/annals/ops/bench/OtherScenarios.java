@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 final class OtherScenarios {
 
   private static final double MIB = 1024.0 * 1024.0;
+  private static final int ROUNDS = 4;
 
   private OtherScenarios() {}
 
@@ -63,18 +64,24 @@ final class OtherScenarios {
     }
     Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
     run.progress("ingest-at-scale: loaded %,d events of history in %.1f s", sizes.historyEvents(), load.toMillis() / 1000.0);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("history_events", sizes.historyEvents());
+    details.put("history_load_seconds", load.toMillis() / 1000.0);
+    EventGenerator generator = EventGenerator.fresh(run.seed(), 7_000);
+    double bigRate;
+    double emptyRate;
     try (HubProcess big = run.startHub("history"); HubProcess empty = run.startHub("empty")) {
-      EventGenerator generator = EventGenerator.fresh(run.seed(), 7_000);
-      int warm = Math.min(20_000, Math.max(sizes.batchSize(), sizes.scaleEvents() / 5));
+      // Both hubs start cold; the one on the large store has more to warm up (its page cache over
+      // indexes of millions of rows), which is a restart's cost, not the steady cost of history.
+      int warm = Math.max(Math.min(20_000, sizes.scaleEvents()), sizes.scaleEvents() / 4);
       Load.postBatches(empty.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
       Load.postBatches(big.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
       Duration bigTime = Duration.ZERO;
       Duration emptyTime = Duration.ZERO;
       CpuTally bigCpu = new CpuTally();
       CpuTally emptyCpu = new CpuTally();
-      int rounds = 4;
-      int perRound = Math.max(sizes.batchSize(), sizes.scaleEvents() / rounds);
-      for (int round = 0; round < rounds; round++) {
+      int perRound = Math.max(sizes.batchSize(), sizes.scaleEvents() / ROUNDS);
+      for (int round = 0; round < ROUNDS; round++) {
         // The same events to both: separate stores, so the work is exactly the same.
         List<byte[]> bodies = run.bodies(generator.next(perRound));
         emptyCpu.startHub(empty);
@@ -84,18 +91,36 @@ final class OtherScenarios {
         bigTime = bigTime.plus(Load.postBatches(big.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
         bigCpu.stopHub(big);
       }
-      long events = (long) perRound * rounds;
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("history_events", sizes.historyEvents());
-      details.put("history_load_seconds", load.toMillis() / 1000.0);
+      long events = (long) perRound * ROUNDS;
+      bigRate = Run.rate(events, bigTime);
+      emptyRate = Run.rate(events, emptyTime);
       details.put("events_posted", events);
+      details.put("warm_up_events_each", warm);
       details.put("batch_size", sizes.batchSize());
       details.put("client_connections", IngestScenarios.BATCH_CONNECTIONS);
       details.put("hub_cpu_us_per_event_with_history", bigCpu.hubMicrosPerEvent(events));
       details.put("hub_cpu_us_per_event_empty", emptyCpu.hubMicrosPerEvent(events));
-      return ScenarioResult.ratio("ingest-at-scale", Run.rate(events, bigTime), Run.rate(events, emptyTime),
-          "events/s", 0.8, details);
     }
+    // The same question asked of the store alone, on the same two stores once the hubs are gone:
+    // how much of the slow-down with history is the store's own.
+    Duration rawBig = Duration.ZERO;
+    Duration rawEmpty = Duration.ZERO;
+    int perRound = Math.max(sizes.batchSize(), sizes.scaleEvents() / ROUNDS / 2);
+    try (RawStore big = run.target().openRaw("history"); RawStore empty = run.target().openRaw("empty")) {
+      for (int round = 0; round < ROUNDS; round++) {
+        List<BenchEvent> events = generator.next(perRound);
+        rawEmpty = rawEmpty.plus(empty.insert(events, sizes.batchSize()));
+        rawBig = rawBig.plus(big.insert(events, sizes.batchSize()));
+      }
+    }
+    double rawRatio = rawEmpty.toNanos() / (double) Math.max(1, rawBig.toNanos());
+    details.put("raw_events_each", (long) perRound * ROUNDS);
+    details.put("raw_ratio_with_history_to_empty", rawRatio);
+    ScenarioResult result = ScenarioResult.ratio("ingest-at-scale", bigRate, emptyRate, "events/s", 0.8, details);
+    return result.met() == Boolean.FALSE && rawRatio < 0.8
+        ? result.withNote("the store alone slows down with history too: raw inserts with the history run at "
+            + BenchReport.round(rawRatio) + " of their rate on the (nearly) empty store")
+        : result;
   }
 
   /** (8) The hub's peak resident memory over the scenarios it served, beside its resident memory when idle after start. */

@@ -26,7 +26,8 @@ interface RawStore extends AutoCloseable {
 
   /**
    * Loads {@code count} events of {@code generator} as history received over the year before now,
-   * as fast as the store allows (not durable until it returns; not a measurement).
+   * as fast as the store allows (not a measurement), and returns once they are on disk, so that
+   * nothing of the load is left for a later measurement to pay for.
    */
   void loadHistory(EventGenerator generator, long count);
 

@@ -15,7 +15,8 @@ record Run(BenchOptions options, Sizes sizes, Target target, Path workDir, Print
 
   /** Starts a hub named {@code name} (its own store) in a child JVM; its log is {@code <name>.log}. */
   HubProcess startHub(String name) throws IOException, InterruptedException {
-    HubProcess hub = HubProcess.start(workDir.resolve(name + ".log"), target.hubArgs(name), options.hubJvmArgs());
+    HubProcess hub = HubProcess.start(workDir.resolve(name + ".log"), target.hubArgs(name), target.hubEnv(),
+        options.hubJvmArgs());
     progress("hub '%s' started (pid %d) at %s", name, hub.pid(), hub.url());
     return hub;
   }

@@ -3,6 +3,7 @@ package io.annals.ops.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,6 +19,9 @@ interface Target extends AutoCloseable {
 
   /** The hub flags that select this store for {@code name}. */
   List<String> hubArgs(String name);
+
+  /** Environment for the hub: secrets such as a MongoDB URI go here, not on its command line. */
+  Map<String, String> hubEnv();
 
   /** Raw driver access to the store of {@code name} (the hub's, if a hub runs with that name). */
   RawStore openRaw(String name);
@@ -37,6 +41,11 @@ interface Target extends AutoCloseable {
       @Override
       public List<String> hubArgs(String name) {
         return List.of("--store", "embedded", "--data-dir", workDir.resolve(name).toString());
+      }
+
+      @Override
+      public Map<String, String> hubEnv() {
+        return Map.of();
       }
 
       @Override
@@ -60,7 +69,12 @@ interface Target extends AutoCloseable {
 
       @Override
       public List<String> hubArgs(String name) {
-        return List.of("--store", "mongodb", "--mongodb-uri", uri, "--mongodb-database", database(name));
+        return List.of("--store", "mongodb", "--mongodb-database", database(name));
+      }
+
+      @Override
+      public Map<String, String> hubEnv() {
+        return Map.of("HUB_MONGODB_URI", uri);
       }
 
       @Override
