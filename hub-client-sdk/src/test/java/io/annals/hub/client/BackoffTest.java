@@ -4,42 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.hub.client.internal.delivery.BackoffPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Must-show 2: against a hub that fails, attempts follow the backoff policy and honour
  * Retry-After, and delivery completes once the hub recovers. Gaps are measured at the hub, between
  * the arrivals of consecutive attempts; the upper bounds carry generous slack for a busy machine.
  */
-class BackoffTest {
+class BackoffTest extends AgainstFakeHub {
 
   private static final long SLACK_MILLIS = 700;
 
-  @TempDir Path spool;
-  FakeHub hub;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  @BeforeEach
-  void start_hub() throws Exception {
-    hub = new FakeHub();
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
-
   private AnnalsClientBuilder client(Duration base, Duration max) {
-    return AnnalsClient.builder().hubUrl(hub.url()).service("billing").spoolDirectory(spool)
+    return clientOfBilling()
         .backoff(base, max).meterRegistry(registry);
   }
 

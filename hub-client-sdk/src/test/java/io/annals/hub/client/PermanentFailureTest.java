@@ -7,42 +7,26 @@ import io.annals.hub.client.internal.delivery.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Must-show 3: conflict, invalid, forbidden and expired events are dead-lettered with the reason,
  * never retried, and counted; and a bad event does not hold back the good ones.
  */
-class PermanentFailureTest {
+class PermanentFailureTest extends AgainstFakeHub {
 
   private static final String TAKEN_ID = "0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a11";
 
-  @TempDir Path spool;
-  FakeHub hub;
   final RecordingListener listener = new RecordingListener();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  @BeforeEach
-  void start_hub() throws Exception {
-    hub = new FakeHub();
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
-
   private AnnalsClientBuilder client() {
-    return AnnalsClient.builder().hubUrl(hub.url()).service("billing").spoolDirectory(spool)
+    return clientOfBilling()
         .listener(listener).meterRegistry(registry).backoff(Duration.ofMillis(10), Duration.ofMillis(50));
   }
 

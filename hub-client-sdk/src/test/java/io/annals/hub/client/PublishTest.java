@@ -5,36 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PublishTest {
+class PublishTest extends AgainstFakeHub {
 
-  @TempDir Path spool;
-  FakeHub hub;
   final RecordingListener listener = new RecordingListener();
 
-  @BeforeEach
-  void start_hub() throws Exception {
-    hub = new FakeHub();
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
-
   private AnnalsClientBuilder client() {
-    return AnnalsClient.builder().hubUrl(hub.url()).service("billing").spoolDirectory(spool)
+    return clientOfBilling()
         .listener(listener).backoff(Duration.ofMillis(20), Duration.ofMillis(100));
   }
 

@@ -3,32 +3,16 @@ package io.annals.hub.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SendTest {
+class SendTest extends AgainstFakeHub {
 
-  @TempDir Path spool;
-  FakeHub hub;
-
-  @BeforeEach
-  void start_hub() throws Exception {
-    hub = new FakeHub();
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   private AnnalsClientBuilder client() {
-    return AnnalsClient.builder().hubUrl(hub.url()).service("billing").spoolDirectory(spool)
+    return clientOfBilling()
         .backoff(Duration.ofMillis(10), Duration.ofMillis(50));
   }
 
