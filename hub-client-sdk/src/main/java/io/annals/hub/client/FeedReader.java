@@ -1,9 +1,8 @@
 package io.annals.hub.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.annals.hub.client.internal.feed.FeedJson;
+import io.annals.hub.client.internal.feed.ReadAhead;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,11 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reads the hub's projection feed ({@code GET /feed}) page by page. Following {@code next}
@@ -25,15 +22,15 @@ import java.util.Objects;
  */
 public final class FeedReader {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+  /** The feed page's next cursor and event count, also in the body: in headers they arrive before it is decoded. */
+  private static final String NEXT_CURSOR = "Annals-Next-Cursor";
+  private static final String EVENT_COUNT = "Annals-Event-Count";
 
   private final URI hub;
   private final String apiKey;
   private final HttpClient http;
   private final Duration timeout;
+  private final ReadAhead readAhead = new ReadAhead();
 
   private FeedReader(URI hub, String apiKey, Duration timeout) {
     this.hub = hub;
@@ -61,12 +58,37 @@ public final class FeedReader {
    * Reads the page after {@code after} (null = from the beginning of history) holding at most
    * {@code limit} events whose type is in {@code types} (empty = every type).
    *
+   * <p>Reads ahead: when the hub answers a full page, its headers name the next page's cursor,
+   * and this reader asks for that page at once, so the hub reads page n+1 while the caller decodes
+   * and applies page n. The next call for exactly that page takes the answer read ahead, if it
+   * was a full page (a full page below the stable point never changes); otherwise, and for any
+   * other call, it asks the hub afresh. A caller that stops following leaves one answer unused.
+   *
    * @throws HubException when the hub answers an error or cannot be reached
    */
   public FeedPage read(String after, Collection<String> types, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, was: " + limit);
     }
+    String query = feedQuery(after, types, limit);
+    HttpResponse<byte[]> response = readAhead.take(query, r -> fullPage(r, limit));
+    if (response == null) {
+      response = send(query);
+    }
+    byte[] body = checked(query, response);
+    Optional<String> next = response.headers().firstValue(NEXT_CURSOR);
+    if (next.isPresent() && fullPage(response, limit)) {
+      String following = feedQuery(next.get(), types, limit);
+      readAhead.put(following, http.sendAsync(request(following), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    try {
+      return FeedJson.page(body);
+    } catch (IOException | RuntimeException e) {
+      throw new HubException("unreadable feed page: " + e.getMessage(), 200, false, e);
+    }
+  }
+
+  private static String feedQuery(String after, Collection<String> types, int limit) {
     StringBuilder query = new StringBuilder("/feed?limit=").append(limit);
     if (types != null && !types.isEmpty()) {
       query.append("&types=").append(encode(String.join(",", types)));
@@ -74,25 +96,43 @@ public final class FeedReader {
     if (after != null) {
       query.append("&after=").append(encode(after));
     }
-    return parse(get(query.toString()));
+    return query.toString();
   }
 
-  private byte[] get(String pathAndQuery) {
+  /** True when the answer is a feed page holding {@code limit} events (by its count header). */
+  private static boolean fullPage(HttpResponse<byte[]> response, int limit) {
+    if (response.statusCode() != 200) {
+      return false;
+    }
+    try {
+      return response.headers().firstValue(EVENT_COUNT).map(Integer::parseInt).orElse(0) >= limit;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private HttpRequest request(String pathAndQuery) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(hub.resolve(pathAndQuery)).timeout(timeout).GET()
             .header("Accept", "application/json");
     if (apiKey != null) {
       request.header("Authorization", "Bearer " + apiKey);
     }
-    HttpResponse<byte[]> response;
+    return request.build();
+  }
+
+  private HttpResponse<byte[]> send(String pathAndQuery) {
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new HubException("hub " + hub + " unreachable: " + e, 0, true, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException("interrupted while reading the feed", 0, true, e);
     }
+  }
+
+  private static byte[] checked(String pathAndQuery, HttpResponse<byte[]> response) {
     if (response.statusCode() != 200) {
       int status = response.statusCode();
       boolean retryable = status == 429 || status >= 500;
@@ -117,47 +157,21 @@ public final class FeedReader {
     if (after != null) {
       query.append("after=").append(encode(after));
     }
-    byte[] body = get(query.toString());
+    byte[] body = checked(query.toString(), send(query.toString()));
     try {
-      JsonNode root = JSON.readTree(body);
+      JsonNode root = FeedJson.JSON.readTree(body);
       return new FeedLag(
           root.path("events").asLong(),
-          root.path("oldest_received_at").isTextual()
-              ? Instant.parse(root.get("oldest_received_at").asText()) : null,
-          root.path("stable_until").isTextual() ? Instant.parse(root.get("stable_until").asText()) : null);
+          root.path("oldest_received_at").isTextual() ? FeedJson.time(root.get("oldest_received_at").asText()) : null,
+          root.path("stable_until").isTextual() ? FeedJson.time(root.get("stable_until").asText()) : null);
     } catch (IOException | RuntimeException e) {
       throw new HubException("unreadable feed lag: " + e.getMessage(), 200, false, e);
     }
   }
 
-  static FeedPage parse(byte[] body) {
-    try {
-      JsonNode root = JSON.readTree(body);
-      List<ReceivedEvent> events = new ArrayList<>();
-      for (JsonNode node : root.path("events")) {
-        events.add(toEvent(node));
-      }
-      String next = root.path("next").isTextual() ? root.get("next").asText() : null;
-      Instant stable =
-          root.path("stable_until").isTextual() ? Instant.parse(root.get("stable_until").asText()) : null;
-      return new FeedPage(List.copyOf(events), next, stable);
-    } catch (IOException | RuntimeException e) {
-      throw new HubException("unreadable feed page: " + e.getMessage(), 200, false, e);
-    }
-  }
-
   /** Reads one event envelope as the hub returns it. */
   public static ReceivedEvent toEvent(JsonNode node) {
-    JsonNode meta = node.path("meta");
-    return new ReceivedEvent(
-        node.path("id").asText(),
-        meta.path("service").asText(),
-        meta.path("type").asText(),
-        Instant.parse(meta.path("created_at").asText()),
-        meta.path("aggregate_id").asText(),
-        meta.hasNonNull("correlation_id") ? meta.get("correlation_id").asText() : null,
-        Instant.parse(meta.path("received_at").asText()),
-        node.path("payload"));
+    return FeedJson.event(node);
   }
 
   private static String encode(String s) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Scenarios (1) to (3): ingestion in batches, from many single-event clients, and the latency of
@@ -56,8 +57,17 @@ final class IngestScenarios {
     }
   }
 
+  /** The closed loop's figures, from wrk or from Java threads, with the hub's commit counters around it. */
+  private record Singles(long created, long overloaded, Duration window, double p50Millis, double p99Millis, long all,
+      long[] commitsAfter, long[] commitsBefore) {
+    double perSecond() {
+      return Run.rate(created, window);
+    }
+  }
+
   /**
-   * (2) {@code clients} threads each posting single events in a closed loop, beside raw inserts of
+   * (2) {@code clients} connections each posting single events in a closed loop (driven by
+   * {@link Wrk} when it is installed, else by as many Java threads), beside raw inserts of
    * as many events in transactions of {@code clients} events: the most a perfect group commit of
    * that many clients, each with one event in flight, can share per fsync. The ratio to batches of
    * the batch size is in the details.
@@ -65,12 +75,35 @@ final class IngestScenarios {
   static ScenarioResult concurrent(Run run, HubProcess hub) throws InterruptedException {
     Sizes sizes = run.sizes();
     CpuTally cpu = new CpuTally();
-    long[] commitsBefore = hub.commits();
-    cpu.startHub(hub);
-    Load.Singles singles = Load.closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime().dividedBy(5),
-        sizes.concurrentTime(), run.seed() + 2);
-    cpu.stopHub(hub);
-    long[] commitsAfter = hub.commits();
+    Optional<Wrk> wrk = Wrk.find(run.workDir());
+    Map<String, Object> details = new LinkedHashMap<>();
+    Singles singles;
+    if (wrk.isPresent()) {
+      details.put("load_generator", "wrk (2 threads, " + sizes.clients() + " connections)");
+      // Warm-up as long as the measurement: the hub's JIT compiler needs tens of seconds of one
+      // core here before the single-event path runs compiled.
+      wrk.get().closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime(), run.seed() + 2);
+      long[] commitsBefore = hub.commits();
+      cpu.startHub(hub);
+      Wrk.Result result = wrk.get().closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime(), run.seed() + 4);
+      cpu.stopHub(hub);
+      singles = new Singles(result.requests(), result.refused(), result.elapsed(), result.p50Millis(),
+          result.p99Millis(), result.requests(), hub.commits(), commitsBefore);
+      if (result.refused() > 0) {
+        throw new IllegalStateException("the hub refused " + result.refused() + " single events under wrk's load");
+      }
+    } else {
+      run.progress("ingest-concurrent-single: no wrk on the PATH (apt-get install wrk); Java client threads load"
+          + " the hub instead and take part of its CPU");
+      details.put("load_generator", "Java threads in the bench (no wrk on the PATH)");
+      long[] commitsBefore = hub.commits();
+      cpu.startHub(hub);
+      Load.Singles java = Load.closedLoop(hub.url(), sizes.clients(), sizes.concurrentTime(),
+          sizes.concurrentTime(), run.seed() + 2);
+      cpu.stopHub(hub);
+      singles = new Singles(java.created(), java.overloaded(), java.window(), java.latency().percentileMillis(0.5),
+          java.latency().percentileMillis(0.99), java.all(), hub.commits(), commitsBefore);
+    }
     run.progress("ingest-concurrent-single: hub %,.0f events/s from %d clients", singles.perSecond(), sizes.clients());
     int rawEvents = (int) Math.min(200_000, Math.max(sizes.clients() * 20L, singles.created()));
     EventGenerator generator = EventGenerator.fresh(run.seed(), 2_000);
@@ -84,17 +117,17 @@ final class IngestScenarios {
       cpu.stopRaw();
       rawBatch = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.batchSize()));
     }
-    Map<String, Object> details = new LinkedHashMap<>();
     details.put("clients", sizes.clients());
-    details.put("seconds", sizes.concurrentTime().toMillis() / 1000.0);
+    details.put("seconds", singles.window().toMillis() / 1000.0);
     details.put("events_created", singles.created());
     details.put("answers_429_503", singles.overloaded());
-    details.put("latency_p50_ms", singles.latency().percentileMillis(0.5));
-    details.put("latency_p99_ms", singles.latency().percentileMillis(0.99));
-    long transactions = commitsAfter[1] - commitsBefore[1];
+    details.put("latency_p50_ms", singles.p50Millis());
+    details.put("latency_p99_ms", singles.p99Millis());
+    long transactions = singles.commitsAfter()[1] - singles.commitsBefore()[1];
     if (transactions > 0) {
       // Group commit at work: how many single-event requests shared each transaction (fsync).
-      details.put("hub_events_per_transaction", (commitsAfter[0] - commitsBefore[0]) / (double) transactions);
+      details.put("hub_events_per_transaction",
+          (singles.commitsAfter()[0] - singles.commitsBefore()[0]) / (double) transactions);
     }
     details.put("baseline_transaction_events", sizes.clients());
     details.put("raw_batch_" + sizes.batchSize() + "_events_per_s", rawBatch);

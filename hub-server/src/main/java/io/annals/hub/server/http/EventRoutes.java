@@ -74,9 +74,9 @@ public final class EventRoutes implements Routes {
     switch (r.outcome()) {
       case CREATED -> {
         ctx.header("Location", "/events/" + r.id());
-        ctx.status(201).contentType(JSON).result(json.bytes(json.envelope(r.stored())));
+        ctx.status(201).contentType(JSON).result(json.bytes(r.stored()));
       }
-      case DUPLICATE -> ctx.status(200).contentType(JSON).result(json.bytes(json.envelope(r.stored())));
+      case DUPLICATE -> ctx.status(200).contentType(JSON).result(json.bytes(r.stored()));
       case CONFLICT -> {
         // No stored event in the result: it belongs to a service this caller may not publish.
         ObjectNode p = Problem.of(json, 409, "conflict", "Conflict", "event " + r.id()
@@ -110,7 +110,7 @@ public final class EventRoutes implements Routes {
       CloudEventsJson.send(ctx, s.json(), stored);
       return;
     }
-    ctx.status(200).contentType(JSON).result(s.json().bytes(s.json().envelope(stored)));
+    ctx.status(200).contentType(JSON).result(s.json().bytes(stored));
   }
 
   /** The {@code ce-*} headers (CloudEvents binary mode), names in lower case; empty for other requests. */

@@ -21,6 +21,8 @@ import java.util.Set;
 public final class FeedRoutes implements Routes {
 
   private static final String JSON = "application/json";
+  /** How many events a feed page holds: a consumer that sees {@code limit} asks for the next page at once. */
+  public static final String EVENT_COUNT_HEADER = "Annals-Event-Count";
   private static final Set<String> FEED_PARAMETERS = Set.of("types", "after", "limit");
   private static final Set<String> LAG_PARAMETERS = Set.of("types", "after");
 
@@ -40,14 +42,16 @@ public final class FeedRoutes implements Routes {
     EventJson json = s.json();
     String next = page.next() == null ? Cursor.start() : Cursor.of(page.next());
     ctx.header("Vary", "Accept");
+    // The cursor and count in headers in either form, so a consumer can ask for the next page
+    // before it has decoded this one (the SDK's FeedReader.follow): the hub reads while it decodes.
+    ctx.header(EVENT_COUNT_HEADER, Integer.toString(page.events().size()));
     if (CloudEventsJson.wantsBatch(ctx)) {
       CloudEventsJson.sendBatch(ctx, json, page.events(), next, page.stableUntil());
       return;
     }
-    ObjectNode body = json.object();
-    QueryRoutes.page(json, body, page.events(), next);
-    body.put("stable_until", EventJson.time(page.stableUntil()));
-    ctx.status(200).contentType(JSON).result(json.bytes(body));
+    ctx.header(CloudEventsJson.NEXT_HEADER, next);
+    ctx.header(CloudEventsJson.STABLE_UNTIL_HEADER, EventJson.time(page.stableUntil()));
+    ctx.status(200).contentType(JSON).result(json.page(page.events(), next, page.stableUntil()));
   }
 
   private static void lag(Context ctx, HubServices s) {

@@ -1,7 +1,5 @@
 package io.annals.hub.server.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.auth.Operation;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.query.Cursor;
@@ -77,26 +75,15 @@ public final class QueryRoutes implements Routes {
     send(ctx, s.json(), events, next);
   }
 
-  /** {@code {"events": [...], "next": ...}} plus any extra members already in {@code body}. */
-  static ObjectNode page(EventJson json, ObjectNode body, List<StoredEvent> events, String next) {
-    ArrayNode list = body.putArray("events");
-    for (StoredEvent e : events) {
-      list.add(json.envelope(e));
-    }
-    if (next == null) {
-      body.putNull("next");
-    } else {
-      body.put("next", next);
-    }
-    return body;
-  }
-
   private static void send(Context ctx, EventJson json, List<StoredEvent> events, String next) {
     ctx.header("Vary", "Accept");
     if (CloudEventsJson.wantsBatch(ctx)) {
       CloudEventsJson.sendBatch(ctx, json, events, next, null);
       return;
     }
-    ctx.status(200).contentType(JSON).result(json.bytes(page(json, json.object(), events, next)));
+    if (next != null) {
+      ctx.header(CloudEventsJson.NEXT_HEADER, next);
+    }
+    ctx.status(200).contentType(JSON).result(json.page(events, next, null));
   }
 }

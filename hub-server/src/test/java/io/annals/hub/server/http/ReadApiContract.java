@@ -12,6 +12,7 @@ import io.annals.hub.server.query.Cursor;
 import io.annals.hub.server.store.EventStore;
 import io.annals.hub.server.store.Position;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -237,6 +238,21 @@ abstract class ReadApiContract {
       assertThat(seen).containsExactlyElementsOf(wanted);
       assertThat(tail.get("events")).isEmpty();
       assertThat(tail.get("next").asText()).isNotEmpty();
+    }
+
+    @Test
+    void a_feed_page_repeats_its_cursor_stable_point_and_count_in_headers() {
+      postEach(IntStream.range(0, 3).mapToObj(i -> event("h", "billing", "payment/" + i, T0)).toList());
+      Awaited.feedHolds(hub, 3);
+
+      HttpResponse<String> answer = hub.get("/feed?types=h&limit=2");
+      JsonNode page = parse(answer.body());
+
+      assertThat(answer.headers().firstValue("Annals-Next-Cursor")).contains(page.get("next").asText());
+      assertThat(answer.headers().firstValue("Annals-Stable-Until")).contains(page.get("stable_until").asText());
+      assertThat(answer.headers().firstValue("Annals-Event-Count")).contains("2");
+      HttpResponse<String> tail = hub.get("/feed?types=h&limit=2&after=" + page.get("next").asText());
+      assertThat(tail.headers().firstValue("Annals-Event-Count")).contains("1");
     }
 
     @Test

@@ -1,0 +1,164 @@
+package io.annals.hub.client.internal.feed;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.annals.hub.client.FeedPage;
+import io.annals.hub.client.ReceivedEvent;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes the hub's feed pages and envelopes. A page is read token by token: only each payload
+ * becomes a tree (the caller's {@link ReceivedEvent#payload()}), the envelope's members go straight
+ * into the record. Building the whole page as a tree first, then copying out of it, took as long as
+ * the hub needed to read the page from its store. Unknown members are skipped, so a newer hub
+ * that adds members does not break an older reader.
+ */
+public final class FeedJson {
+
+  /** Payload decimals stay exact ({@code BigDecimal}), as the hub stores them. */
+  public static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+  private FeedJson() {}
+
+  /** {@code {"events": [...], "next": ..., "stable_until": ...}}. */
+  public static FeedPage page(byte[] body) throws IOException {
+    try (JsonParser p = JSON.createParser(body)) {
+      expect(p, p.nextToken(), JsonToken.START_OBJECT, "a feed page");
+      List<ReceivedEvent> events = new ArrayList<>();
+      String next = null;
+      Instant stableUntil = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "events" -> {
+            expect(p, value, JsonToken.START_ARRAY, "events");
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              events.add(event(p));
+            }
+          }
+          case "next" -> next = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+          case "stable_until" -> stableUntil = value == JsonToken.VALUE_NULL ? null : time(p.getValueAsString());
+          default -> p.skipChildren();
+        }
+      }
+      return new FeedPage(List.copyOf(events), next, stableUntil);
+    }
+  }
+
+  /** One envelope, the parser on its {@code START_OBJECT}. */
+  private static ReceivedEvent event(JsonParser p) throws IOException {
+    expect(p, p.currentToken(), JsonToken.START_OBJECT, "an event");
+    String id = null;
+    String service = null;
+    String type = null;
+    Instant createdAt = null;
+    String aggregateId = null;
+    String correlationId = null;
+    Instant receivedAt = null;
+    JsonNode payload = NullNode.getInstance();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "id" -> id = p.getValueAsString();
+        case "payload" -> payload = JSON.readTree(p);
+        case "meta" -> {
+          expect(p, value, JsonToken.START_OBJECT, "meta");
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String member = p.currentName();
+            JsonToken v = p.nextToken();
+            String text = v == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+            switch (member) {
+              case "service" -> service = text;
+              case "type" -> type = text;
+              case "created_at" -> createdAt = text == null ? null : time(text);
+              case "aggregate_id" -> aggregateId = text;
+              case "correlation_id" -> correlationId = text;
+              case "received_at" -> receivedAt = text == null ? null : time(text);
+              default -> p.skipChildren();
+            }
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (id == null || createdAt == null || receivedAt == null) {
+      throw new IOException("an event lacks id, meta.created_at or meta.received_at");
+    }
+    return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt, payload);
+  }
+
+  /** One envelope as a tree (for answers other than feed pages). */
+  public static ReceivedEvent event(JsonNode node) {
+    JsonNode meta = node.path("meta");
+    return new ReceivedEvent(
+        node.path("id").asText(),
+        meta.path("service").asText(),
+        meta.path("type").asText(),
+        time(meta.path("created_at").asText()),
+        meta.path("aggregate_id").asText(),
+        meta.hasNonNull("correlation_id") ? meta.get("correlation_id").asText() : null,
+        time(meta.path("received_at").asText()),
+        node.path("payload"));
+  }
+
+  /**
+   * A time as the hub prints it, {@code uuuu-MM-ddTHH:mm:ss.SSSSSSZ}, read digit by digit
+   * ({@link Instant#parse} takes about a microsecond, and a page has two times per event); any
+   * other ISO-8601 instant through {@link Instant#parse}.
+   *
+   * @throws DateTimeException when {@code text} is not an ISO-8601 instant
+   */
+  public static Instant time(String text) {
+    if (text.length() != 27 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.' || text.charAt(26) != 'Z') {
+      return Instant.parse(text);
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    int micros = digits(text, 20, 6);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || micros < 0) {
+      return Instant.parse(text); // not plain digits, or a leap second: let the full parser decide
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, micros * 1_000L);
+  }
+
+  /** The decimal number in {@code text[at, at + width)}, or -1 when a character is not a digit. */
+  private static int digits(String text, int at, int width) {
+    int value = 0;
+    for (int i = at; i < at + width; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  private static void expect(JsonParser p, JsonToken actual, JsonToken expected, String what) throws IOException {
+    if (actual != expected) {
+      throw new IOException(what + " should start with " + expected + ", found " + actual + " at " + p.currentLocation());
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.annals.hub.client.internal.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.annals.hub.client.FeedPage;
+import io.annals.hub.client.ReceivedEvent;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FeedJsonTest {
+
+  @Test
+  void a_page_decodes_member_by_member_skipping_unknown_members() throws IOException {
+    String body = "{\"future\":{\"x\":[1,2]},\"events\":[{\"id\":\"e1\",\"extra\":[{}],\"meta\":{\"service\":\"billing\","
+        + "\"type\":\"payment-completed\",\"created_at\":\"2026-01-01T12:00:00.123456Z\",\"aggregate_id\":\"payment/1\","
+        + "\"correlation_id\":\"order/9\",\"received_at\":\"2026-01-01T12:00:01.000001Z\",\"later\":\"x\"},"
+        + "\"payload\":{\"amount\":3.0000,\"list\":[1,{\"a\":null}]}},"
+        + "{\"id\":\"e2\",\"meta\":{\"service\":\"s\",\"type\":\"t\",\"created_at\":\"2026-01-01T13:00:00+01:00\","
+        + "\"aggregate_id\":\"a\",\"received_at\":\"2026-01-01T12:00:02.000000Z\"},\"payload\":{}}],"
+        + "\"next\":\"c2\",\"stable_until\":\"2026-01-01T12:00:03.000000Z\"}";
+
+    FeedPage page = FeedJson.page(body.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(page.next()).isEqualTo("c2");
+    assertThat(page.stableUntil()).isEqualTo(Instant.parse("2026-01-01T12:00:03Z"));
+    ReceivedEvent first = page.events().get(0);
+    assertThat(first).extracting(ReceivedEvent::id, ReceivedEvent::service, ReceivedEvent::type,
+            ReceivedEvent::aggregateId, ReceivedEvent::correlationId)
+        .containsExactly("e1", "billing", "payment-completed", "payment/1", "order/9");
+    assertThat(first.createdAt()).isEqualTo(Instant.parse("2026-01-01T12:00:00.123456Z"));
+    assertThat(first.receivedAt()).isEqualTo(Instant.parse("2026-01-01T12:00:01.000001Z"));
+    assertThat(first.payload().get("amount").decimalValue()).isEqualTo(new BigDecimal("3.0000"));
+    assertThat(first.payload().get("list").get(1).get("a").isNull()).isTrue();
+    ReceivedEvent second = page.events().get(1);
+    assertThat(second.correlationId()).isNull();
+    assertThat(second.createdAt()).isEqualTo(Instant.parse("2026-01-01T12:00:00Z"));
+    assertThat(second.payload().isEmpty()).isTrue();
+  }
+
+  @Test
+  void a_page_that_is_not_a_feed_page_is_refused() {
+    assertThatThrownBy(() -> FeedJson.page("[]".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> FeedJson.page("{\"events\":{}}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> FeedJson.page("{\"events\":[{\"id\":\"e\",\"payload\":{}}]}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class).hasMessageContaining("created_at");
+  }
+
+  @Test
+  void the_hubs_time_format_reads_as_instant_parse_reads_it() {
+    SplittableRandom random = new SplittableRandom(3);
+    long min = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    for (int i = 0; i < 100_000; i++) {
+      Instant t = Instant.ofEpochSecond(random.nextLong(min, max + 1), random.nextInt(1_000_000) * 1000L);
+      String text = t.toString().substring(0, 19) + String.format(".%06dZ", t.getNano() / 1000);
+      assertThat(FeedJson.time(text)).as(text).isEqualTo(Instant.parse(text));
+    }
+  }
+
+  @Test
+  void other_iso_instants_go_to_instant_parse_and_nonsense_fails_as_it_does() {
+    assertThat(FeedJson.time("2026-01-01T12:00:00Z")).isEqualTo(Instant.parse("2026-01-01T12:00:00Z"));
+    assertThat(FeedJson.time("2026-01-01T12:00:00.1Z")).isEqualTo(Instant.parse("2026-01-01T12:00:00.1Z"));
+    assertThatThrownBy(() -> FeedJson.time("2026-02-30T12:00:00.000000Z")).isInstanceOf(java.time.DateTimeException.class);
+    assertThatThrownBy(() -> FeedJson.time("2026-01-01T12:00:00.00000xZ")).isInstanceOf(DateTimeParseException.class);
+  }
+}

@@ -1,0 +1,73 @@
+package io.annals.hub.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The streamed writers give exactly the text the tree-built envelope gives, member order included. */
+class EventJsonPageTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final EventJson json = new EventJson();
+
+  @Test
+  void a_streamed_page_is_the_tree_built_page_byte_for_byte() throws Exception {
+    List<StoredEvent> events = events(200);
+    ObjectNode expected = json.object();
+    ArrayNode list = expected.putArray("events");
+    events.forEach(e -> list.add(json.envelope(e)));
+    expected.put("next", "cursor-1");
+    expected.put("stable_until", "2026-11-23T10:00:00.000000Z");
+
+    byte[] page = json.page(events, "cursor-1", Instant.parse("2026-11-23T10:00:00Z"));
+
+    assertThat(new String(page, "UTF-8")).isEqualTo(new String(json.bytes(expected), "UTF-8"));
+  }
+
+  @Test
+  void a_page_without_next_says_null_and_a_list_has_no_stable_point() throws Exception {
+    JsonNode page = JSON.readTree(json.page(events(1), null, null));
+
+    assertThat(page.get("next").isNull()).isTrue();
+    assertThat(page.has("stable_until")).isFalse();
+    assertThat(page.get("events")).hasSize(1);
+  }
+
+  @Test
+  void one_streamed_event_is_its_tree_built_envelope_and_keeps_payload_decimals() throws Exception {
+    for (StoredEvent e : events(50)) {
+      assertThat(new String(json.bytes(e), "UTF-8")).isEqualTo(new String(json.bytes(json.envelope(e)), "UTF-8"));
+    }
+    StoredEvent exact = events(1).get(0);
+    assertThat(new String(json.bytes(exact), "UTF-8")).contains("\"payload\":" + exact.event().payloadJson());
+  }
+
+  /** Events with and without correlation ids, text needing escapes, and exact decimals in payloads. */
+  private static List<StoredEvent> events(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    List<StoredEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Instant created = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(100_000_000), random.nextInt(1_000_000) * 1000L);
+      events.add(new StoredEvent(new Event(
+          String.format("0190a000-0000-7000-8000-%012x", i),
+          "billing \"eu\"",
+          i % 2 == 0 ? "payment-completed" : "caf\u00e9/\u2603",
+          created,
+          "payment/" + i + "\\x",
+          i % 3 == 0 ? null : "order/" + i,
+          "{\"amount\":\"" + i + ".2500\",\"n\":3.0000,\"nested\":{\"a\":[1,2,{\"b\":null}]}}"),
+          created.plusMillis(random.nextInt(5000))));
+    }
+    return events;
+  }
+}
