@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads the hub's projection feed ({@code GET /feed}) page by page. Following {@code next}
@@ -25,6 +27,12 @@ public final class FeedReader {
   /** The feed page's next cursor and event count, also in the body: in headers they arrive before it is decoded. */
   private static final String NEXT_CURSOR = "Annals-Next-Cursor";
   private static final String EVENT_COUNT = "Annals-Event-Count";
+  /**
+   * How many pages the reader keeps asked for beyond the one a caller just read. Two, so that
+   * the hub reads page n+2 while this side receives page n+1 and the caller applies page n: with
+   * one, the hub waited for each page to be received before it was asked for the next (docs/decisions.md).
+   */
+  private static final int PAGES_AHEAD = 2;
 
   private final URI hub;
   private final String apiKey;
@@ -59,10 +67,11 @@ public final class FeedReader {
    * {@code limit} events whose type is in {@code types} (empty = every type).
    *
    * <p>Reads ahead: when the hub answers a full page, its headers name the next page's cursor,
-   * and this reader asks for that page at once, so the hub reads page n+1 while the caller decodes
-   * and applies page n. The next call for exactly that page takes the answer read ahead, if it
-   * was a full page (a full page below the stable point never changes); otherwise, and for any
-   * other call, it asks the hub afresh. A caller that stops following leaves one answer unused.
+   * and this reader asks for that page at once, and for the one after it as soon as that page's
+   * headers show it full, so the hub reads the pages ahead while the caller decodes and applies
+   * this one. The next call for exactly such a page takes the answer read ahead, if it was a full
+   * page (a full page below the stable point never changes); otherwise, and for any other call,
+   * it asks the hub afresh. A caller that stops following leaves up to two answers unused.
    *
    * @throws HubException when the hub answers an error or cannot be reached
    */
@@ -71,21 +80,45 @@ public final class FeedReader {
       throw new IllegalArgumentException("limit must be at least 1, was: " + limit);
     }
     String query = feedQuery(after, types, limit);
-    HttpResponse<byte[]> response = readAhead.take(query, r -> fullPage(r, limit));
+    HttpResponse<byte[]> response = readAhead.take(query, r -> fullPage(r.statusCode(), r.headers(), limit));
     if (response == null) {
       response = send(query);
     }
     byte[] body = checked(query, response);
-    Optional<String> next = response.headers().firstValue(NEXT_CURSOR);
-    if (next.isPresent() && fullPage(response, limit)) {
-      String following = feedQuery(next.get(), types, limit);
-      readAhead.put(following, http.sendAsync(request(following), HttpResponse.BodyHandlers.ofByteArray()));
-    }
+    readAhead(response.statusCode(), response.headers(), types, limit, PAGES_AHEAD);
     try {
       return FeedJson.page(body);
     } catch (IOException | RuntimeException e) {
       throw new HubException("unreadable feed page: " + e.getMessage(), 200, false, e);
     }
+  }
+
+  /**
+   * When the answer with these headers is a full page, asks for the page its cursor names (unless
+   * asked for already) and, {@code pages} deep, for the pages after that one as their headers arrive.
+   */
+  private void readAhead(int status, HttpHeaders headers, Collection<String> types, int limit, int pages) {
+    Optional<String> next = headers.firstValue(NEXT_CURSOR);
+    if (pages < 1 || next.isEmpty() || !fullPage(status, headers, limit)) {
+      return;
+    }
+    String following = feedQuery(next.get(), types, limit);
+    ReadAhead.Answer answer = readAhead.ask(following, () -> sendAhead(following));
+    answer.head().thenAccept(head -> readAhead(head.statusCode(), head.headers(), types, limit, pages - 1));
+  }
+
+  private ReadAhead.Answer sendAhead(String pathAndQuery) {
+    CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
+    CompletableFuture<HttpResponse<byte[]>> whole = http.sendAsync(request(pathAndQuery), info -> {
+      head.complete(info);
+      return HttpResponse.BodySubscribers.ofByteArray();
+    });
+    whole.whenComplete((response, failure) -> {
+      if (failure != null) {
+        head.completeExceptionally(failure);
+      }
+    });
+    return new ReadAhead.Answer(head, whole);
   }
 
   private static String feedQuery(String after, Collection<String> types, int limit) {
@@ -100,12 +133,12 @@ public final class FeedReader {
   }
 
   /** True when the answer is a feed page holding {@code limit} events (by its count header). */
-  private static boolean fullPage(HttpResponse<byte[]> response, int limit) {
-    if (response.statusCode() != 200) {
+  private static boolean fullPage(int status, HttpHeaders headers, int limit) {
+    if (status != 200) {
       return false;
     }
     try {
-      return response.headers().firstValue(EVENT_COUNT).map(Integer::parseInt).orElse(0) >= limit;
+      return headers.firstValue(EVENT_COUNT).map(Integer::parseInt).orElse(0) >= limit;
     } catch (NumberFormatException e) {
       return false;
     }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reader asks for the next page as soon as a full page's headers name it, and hands that
- * answer to the call that asks for exactly that page; a partial or failed answer read ahead is
+ * The reader asks for the next pages as soon as full pages' headers name them (two ahead of the
+ * caller), and hands an answer to the call that asks for exactly that page; a partial or failed answer read ahead is
  * never what a caller gets. Against a scripted feed: page k holds events k*2 and k*2+1 up to
  * {@code size}, cursors are "c1", "c2", ...
  */
@@ -102,13 +102,12 @@ class FeedReaderReadAheadTest {
   }
 
   @Test
-  void a_full_page_makes_the_reader_ask_for_the_next_one_which_the_next_call_takes() {
+  void a_full_page_makes_the_reader_ask_for_the_next_ones_which_the_next_calls_take() {
     size.set(5);
     FeedPage first = reader.read(null, Set.of(), 2);
-    awaitRequests(2);
+    awaitRequests(3); // c1 at once, c2 when c1's headers showed it full
 
     FeedPage second = reader.read(first.next(), Set.of(), 2);
-    awaitRequests(3); // second was full too: its successor is asked for
     FeedPage third = reader.read(second.next(), Set.of(), 2);
 
     assertThat(ids(first)).containsExactly("e0", "e1");
@@ -116,6 +115,20 @@ class FeedReaderReadAheadTest {
     assertThat(ids(third)).containsExactly("e4");
     // Page c2 was read ahead but held one event, not two: the call asked for it afresh.
     assertThat(requests).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c2", "limit=2&after=c2");
+  }
+
+  @Test
+  void the_reader_keeps_two_pages_asked_for_ahead_of_its_caller_and_no_more() throws InterruptedException {
+    size.set(1000);
+    FeedPage first = reader.read(null, Set.of(), 2);
+    awaitRequests(3);
+    Thread.sleep(200);
+    assertThat(requests).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c2");
+
+    reader.read(first.next(), Set.of(), 2);
+    awaitRequests(4);
+    Thread.sleep(200);
+    assertThat(requests).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c2", "limit=2&after=c3");
   }
 
   @Test

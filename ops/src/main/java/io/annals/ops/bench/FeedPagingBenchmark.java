@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>pages the whole feed over HTTP through a real hub, following {@code next} with pages of
  *       1000 through the SDK's {@code FeedReader}, JSON decoding included, as a projection worker does;
  *   <li>scans the same rows with plain JDBC, keyset on {@code (received_at, id)}, pages of 1000:
- *       the ceiling the feed is measured against;
+ *       the ceiling the feed is measured against. After a warm-up of each side, the two take
+ *       turns, a tenth of the events each, so that the machine's drifting load hits both alike;
  *   <li>measures visibility: a writer posts single events over HTTP while a consumer tails the feed
  *       (polling every 10 ms when caught up); each event's delay is acknowledged → first seen.
  *       Once with the hub otherwise idle, once while 4 more writers post batches as fast as they can.
@@ -61,10 +62,14 @@ public final class FeedPagingBenchmark {
   private static final int BUSY_BATCH = 20;
   private static final Duration PROBE_EVERY = Duration.ofMillis(20);
   private static final Duration POLL_EVERY = Duration.ofMillis(10);
+  private static final Duration READ_AHEAD_SETTLE = Duration.ofMillis(100);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What to measure: {@code events} loaded in {@code workDirectory}, visibility probed for {@code visibilityRun} each. */
-  public record Plan(Path workDirectory, int events, Duration visibilityRun) {}
+  /**
+   * What to measure: {@code events} loaded in {@code workDirectory}, each side warmed up for
+   * {@code warmUp} before it is timed, visibility probed for {@code visibilityRun} each.
+   */
+  public record Plan(Path workDirectory, int events, Duration warmUp, Duration visibilityRun) {}
 
   /** Delays acknowledged → seen: how many, median, 99th percentile, largest. */
   public record Delays(int samples, Duration median, Duration p99, Duration max) {
@@ -86,7 +91,8 @@ public final class FeedPagingBenchmark {
   }
 
   /** The figures of one run. */
-  public record Figures(int events, Duration load, Duration feedPaging, Duration rawScan, Delays idle, Delays busy) {
+  public record Figures(int events, Duration load, Duration feedPaging, Duration rawScan, Duration rawScanGetString,
+      Delays idle, Delays busy) {
 
     public double feedEventsPerSecond() {
       return rate(events, feedPaging);
@@ -101,13 +107,15 @@ public final class FeedPagingBenchmark {
       return String.format("%,d events on the embedded store (loaded in %.1f s, %,.0f events/s)%n"
               + "  feed paging over HTTP (GET /feed, limit %d, JSON decoded): %,10.0f events/s  (%.1f s)%n"
               + "  raw SQLite keyset scan (JDBC, same rows, pages of %d):    %,10.0f events/s  (%.1f s)%n"
+              + "    (the same scan reading text with getString: %,.0f events/s)%n"
               + "  feed / raw: %.2f%n"
               + "  visibility, acknowledged -> seen by a tailing consumer (poll every %d ms when caught up):%n"
               + "    hub idle: %s%n"
               + "    hub busy (%d writers posting batches of %d): %s",
           events, load.toMillis() / 1000.0, rate(events, load), PAGE, feedEventsPerSecond(),
           feedPaging.toMillis() / 1000.0, PAGE, rawEventsPerSecond(), rawScan.toMillis() / 1000.0,
-          feedEventsPerSecond() / rawEventsPerSecond(), POLL_EVERY.toMillis(), idle, BUSY_WRITERS, BUSY_BATCH, busy);
+          rate(events, rawScanGetString), feedEventsPerSecond() / rawEventsPerSecond(), POLL_EVERY.toMillis(), idle,
+          BUSY_WRITERS, BUSY_BATCH, busy);
     }
 
     private static double rate(long n, Duration d) {
@@ -145,7 +153,7 @@ public final class FeedPagingBenchmark {
     int events = args.length > 0 ? Integer.parseInt(args[0].replace("_", "").replace(",", "")) : 1_000_000;
     Path work = args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("annals-feed-bench");
     System.out.println("feed paging benchmark: " + String.format("%,d", events) + " events in " + work);
-    Figures figures = run(new Plan(work, events, Duration.ofSeconds(10)));
+    Figures figures = run(new Plan(work, events, Duration.ofSeconds(30), Duration.ofSeconds(10)));
     System.out.println(figures.report());
     if (args.length <= 1) {
       deleteRecursively(work);
@@ -156,30 +164,65 @@ public final class FeedPagingBenchmark {
     Duration load = load();
     try (Hub hub = startHub()) {
       base = "http://127.0.0.1:" + hub.port();
-      // Warm-up, each side alike: the hub's JIT compiler alone takes seconds of CPU on this
-      // 2-core machine, and a short warm-up left it compiling on the other core while paging.
-      pageFeed(warmUp());
-      long start = System.nanoTime();
-      Paged paged = pageFeed(plan.events());
-      Duration feed = Duration.ofNanos(System.nanoTime() - start);
-      if (paged.events() != plan.events()) {
-        throw new IllegalStateException("the feed returned " + paged.events() + " events, " + plan.events() + " were loaded");
+      // Warm-up, each side alike and by time: the hub's JIT compiler takes 10-15 s of one core
+      // here to compile the HTTP path (Jetty, Javalin, Jackson, the SDK's client); a warm-up of
+      // 200 pages left it compiling on the other core through the whole measurement, which is a
+      // hub's first minute, not the feed a long-running hub serves.
+      warmUp(() -> pageFeed(null, warmUpEvents()));
+      warmUp(() -> {
+        try (RawScan scan = new RawScan(true)) {
+          scan.read(warmUpEvents());
+        }
+      });
+      // Feed and raw scan take turns over the history, a chunk each, so that the machine's
+      // drifting load (other tenants) hits both alike.
+      long feedNanos = 0;
+      long rawNanos = 0;
+      Paged paged = new Paged(0, null);
+      try (RawScan raw = new RawScan(true)) {
+        while (paged.events() < plan.events()) {
+          long chunk = Math.min(chunk(), plan.events() - paged.events());
+          long start = System.nanoTime();
+          Paged more = pageFeed(paged.next(), chunk);
+          feedNanos += System.nanoTime() - start;
+          paged = new Paged(paged.events() + more.events(), more.next());
+          // The pages the reader asked for ahead are served before the raw chunk starts.
+          Thread.sleep(READ_AHEAD_SETTLE.toMillis());
+          start = System.nanoTime();
+          raw.read(chunk);
+          rawNanos += System.nanoTime() - start;
+          if (more.events() < chunk) {
+            break;
+          }
+        }
+        if (paged.events() != plan.events() || raw.rows() != plan.events()) {
+          throw new IllegalStateException("the feed returned " + paged.events() + " events and the raw scan "
+              + raw.rows() + " rows; " + plan.events() + " were loaded");
+        }
       }
-      rawScan(warmUp());
-      start = System.nanoTime();
-      long scanned = rawScan(plan.events());
-      Duration raw = Duration.ofNanos(System.nanoTime() - start);
-      if (scanned != plan.events()) {
-        throw new IllegalStateException("the raw scan returned " + scanned + " rows, " + plan.events() + " were loaded");
-      }
+      Duration rawGetString = timedScan(false);
       Visibility visibility = new Visibility(paged.next());
       Delays idle = visibility.measure(0);
       Delays busy = visibility.measure(BUSY_WRITERS);
-      return new Figures(plan.events(), load, feed, raw, idle, busy);
+      return new Figures(plan.events(), load, Duration.ofNanos(feedNanos), Duration.ofNanos(rawNanos), rawGetString,
+          idle, busy);
     }
   }
 
-  private long warmUp() {
+  /** A tenth of the events, in whole pages. */
+  private long chunk() {
+    return Math.max(PAGE, plan.events() / 10 / PAGE * PAGE);
+  }
+
+  /** Runs {@code pass} (from the start of the feed) again and again until the warm-up time is over; at least once. */
+  private void warmUp(Runnable pass) {
+    long end = System.nanoTime() + plan.warmUp().toNanos();
+    do {
+      pass.run();
+    } while (System.nanoTime() < end);
+  }
+
+  private long warmUpEvents() {
     return Math.min(plan.events(), WARM_UP);
   }
 
@@ -217,61 +260,114 @@ public final class FeedPagingBenchmark {
   private record Paged(long events, String next) {}
 
   /**
-   * Follows the feed from the start until {@code events} were read, through the SDK's
-   * {@link FeedReader} as a projection worker does: every event decoded into a record with its
-   * payload as a tree, the next page read ahead while this one is decoded.
+   * Follows the feed from {@code after} (null: the start) until {@code events} were read, through
+   * the SDK's {@link FeedReader} as a projection worker does: every event decoded into a record
+   * with its payload as a tree, the next pages read ahead while this one is decoded. A new reader
+   * each time, so no page read ahead before the call is counted in it.
    */
-  private Paged pageFeed(long events) {
+  private Paged pageFeed(String after, long events) {
     FeedReader reader = FeedReader.of(base, null);
     long seen = 0;
-    String after = null;
+    String cursor = after;
     while (seen < events) {
-      FeedPage page = reader.read(after, Set.of(), PAGE);
+      FeedPage page = reader.read(cursor, Set.of(), PAGE);
       seen += page.events().size();
-      after = page.next();
+      cursor = page.next();
       if (!page.full(PAGE)) {
         break;
       }
     }
-    return new Paged(seen, after);
+    return new Paged(seen, cursor);
   }
 
-  /** Reads the rows the feed reads, in the same order, with every column: the store's own speed. */
-  private long rawScan(long rows) {
-    String sql = "SELECT id, service, type, created_at, aggregate_id, correlation_id, received_at, payload"
-        + " FROM events WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?";
-    long read = 0;
-    long lastReceived = Long.MIN_VALUE;
-    String lastId = "";
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteEventStore.FILE_NAME));
-        PreparedStatement page = c.prepareStatement(sql)) {
-      while (read < rows) {
-        page.setLong(1, lastReceived);
-        page.setString(2, lastId);
-        page.setInt(3, PAGE);
-        int n = 0;
-        try (ResultSet rs = page.executeQuery()) {
-          while (rs.next()) {
-            lastId = rs.getString(1);
-            rs.getString(2);
-            rs.getString(3);
-            rs.getLong(4);
-            rs.getString(5);
-            rs.getString(6);
-            lastReceived = rs.getLong(7);
-            rs.getString(8);
-            n++;
+  private Duration timedScan(boolean bytes) {
+    long start = System.nanoTime();
+    try (RawScan scan = new RawScan(bytes)) {
+      if (scan.read(plan.events()) != plan.events()) {
+        throw new IllegalStateException("the raw scan returned " + scan.rows() + " rows, " + plan.events() + " were loaded");
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /**
+   * Reads the rows the feed reads, in the same order, with every column, pages of 1000 from where
+   * it stopped: the store's own speed. With {@code bytes}, text columns are read as the hub's store
+   * reads them ({@code getBytes}, decoded in Java), the faster of sqlite-jdbc's two ways; else with
+   * {@code getString}.
+   */
+  private final class RawScan implements AutoCloseable {
+    private final boolean bytes;
+    private final Connection connection;
+    private final PreparedStatement page;
+    private long lastReceived = Long.MIN_VALUE;
+    private String lastId = "";
+    private long rows;
+
+    RawScan(boolean bytes) {
+      this.bytes = bytes;
+      try {
+        connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteEventStore.FILE_NAME));
+        page = connection.prepareStatement("SELECT id, service, type, created_at, aggregate_id, correlation_id,"
+            + " received_at, payload FROM events WHERE (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?");
+      } catch (SQLException e) {
+        throw new IllegalStateException("raw scan failed: " + e.getMessage(), e);
+      }
+    }
+
+    /** Reads up to {@code count} more rows; returns all rows read so far. */
+    long read(long count) {
+      long end = rows + count;
+      try {
+        while (rows < end) {
+          page.setLong(1, lastReceived);
+          page.setString(2, lastId);
+          page.setInt(3, PAGE);
+          int n = 0;
+          try (ResultSet rs = page.executeQuery()) {
+            while (rs.next()) {
+              lastId = text(rs, 1);
+              text(rs, 2);
+              text(rs, 3);
+              rs.getLong(4);
+              text(rs, 5);
+              text(rs, 6);
+              lastReceived = rs.getLong(7);
+              text(rs, 8);
+              n++;
+            }
+          }
+          rows += n;
+          if (n < PAGE) {
+            break;
           }
         }
-        read += n;
-        if (n < PAGE) {
-          break;
-        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("raw scan failed: " + e.getMessage(), e);
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("raw scan failed: " + e.getMessage(), e);
+      return rows;
     }
-    return read;
+
+    long rows() {
+      return rows;
+    }
+
+    private String text(ResultSet rs, int column) throws SQLException {
+      if (!bytes) {
+        return rs.getString(column);
+      }
+      byte[] utf8 = rs.getBytes(column);
+      return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new IllegalStateException("raw scan failed to close: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Probe events posted one at a time, a consumer tailing the feed, and the delays between ack and sight. */

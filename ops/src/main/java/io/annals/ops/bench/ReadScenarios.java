@@ -66,13 +66,17 @@ final class ReadScenarios {
    */
   static ScenarioResult feedPaging(Run run) throws InterruptedException {
     FeedPagingBenchmark.Figures f = FeedPagingBenchmark.run(new FeedPagingBenchmark.Plan(
-        run.workDir().resolve("feed-paging"), run.sizes().feedStored(), run.sizes().visibilityTime()));
+        run.workDir().resolve("feed-paging"), run.sizes().feedStored(), run.sizes().feedWarmUp(),
+        run.sizes().visibilityTime()));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("events", f.events());
     details.put("page_size", PAGE);
+    details.put("warm_up_seconds_each", run.sizes().feedWarmUp().toMillis() / 1000.0);
     details.put("hub", "in the bench JVM (FeedPagingBenchmark)");
     details.put("feed_seconds", f.feedPaging().toMillis() / 1000.0);
     details.put("raw_seconds", f.rawScan().toMillis() / 1000.0);
+    details.put("raw_reads_text_with", "getBytes, as the hub's store does (getString in raw_getstring_events_per_s)");
+    details.put("raw_getstring_events_per_s", f.events() / Math.max(1e-9, f.rawScanGetString().toNanos() / 1e9));
     details.put("visibility_idle_median_ms", f.idle().median().toMillis());
     details.put("visibility_idle_p99_ms", f.idle().p99().toMillis());
     details.put("visibility_busy_median_ms", f.busy().median().toMillis());

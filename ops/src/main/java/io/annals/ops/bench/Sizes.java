@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param latencyTime how long the half-load schedule runs, after a warm-up of a fifth of it
  * @param rawCommits single-event transactions timed for the latency baseline
  * @param feedStored events stored for {@code feed-paging}
+ * @param feedWarmUp how long each side of {@code feed-paging} pages before it is timed (the hub's JIT
+ *     compiler needs 10-15 s of one core here for the HTTP path)
  * @param visibilityTime how long the feed's visibility delay is probed, idle and busy each
  * @param sdkEvents events published through the SDK, and posted raw
  * @param historyEvents events loaded as history before {@code ingest-at-scale}
@@ -27,6 +29,7 @@ record Sizes(
     Duration latencyTime,
     int rawCommits,
     int feedStored,
+    Duration feedWarmUp,
     Duration visibilityTime,
     int sdkEvents,
     long historyEvents,
@@ -34,12 +37,12 @@ record Sizes(
 
   static Sizes quick() {
     return new Sizes(60_000, 1000, 64, Duration.ofSeconds(6), Duration.ofSeconds(10), 300, 100_000,
-        Duration.ofSeconds(3), 20_000, 1_000_000, 40_000);
+        Duration.ofSeconds(4), Duration.ofSeconds(3), 20_000, 1_000_000, 40_000);
   }
 
   static Sizes full() {
     return new Sizes(1_000_000, 1000, 64, Duration.ofSeconds(30), Duration.ofSeconds(60), 2000, 1_000_000,
-        Duration.ofSeconds(10), 100_000, 10_000_000, 200_000);
+        Duration.ofSeconds(20), Duration.ofSeconds(10), 100_000, 10_000_000, 200_000);
   }
 
   /** Every count and duration times {@code factor} (batch size and clients kept, each at least 1). */
@@ -49,7 +52,7 @@ record Sizes(
     }
     return new Sizes(atLeast(ingestEvents * factor, batchSize), batchSize, clients,
         scaled(concurrentTime, factor), scaled(latencyTime, factor), atLeast(rawCommits * factor, 20),
-        atLeast(feedStored * factor, batchSize), scaled(visibilityTime, factor), atLeast(sdkEvents * factor, 100),
+        atLeast(feedStored * factor, batchSize), scaled(feedWarmUp, factor), scaled(visibilityTime, factor), atLeast(sdkEvents * factor, 100),
         (long) Math.max(1000, historyEvents * factor), atLeast(scaleEvents * factor, batchSize));
   }
 

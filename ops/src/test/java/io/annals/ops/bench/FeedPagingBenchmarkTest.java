@@ -15,7 +15,7 @@ class FeedPagingBenchmarkTest {
   @Test
   void a_small_run_reads_every_event_both_ways_and_reports_delays() throws Exception {
     FeedPagingBenchmark.Figures figures =
-        FeedPagingBenchmark.run(new FeedPagingBenchmark.Plan(dir, 2_500, Duration.ofSeconds(1)));
+        FeedPagingBenchmark.run(new FeedPagingBenchmark.Plan(dir, 2_500, Duration.ofMillis(100), Duration.ofSeconds(1)));
 
     System.out.println(figures.report());
     assertThat(figures.events()).isEqualTo(2_500);

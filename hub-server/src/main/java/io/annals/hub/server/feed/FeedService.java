@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * page that is not continues at {@code (stable point, "")}, everything at or after the stable point,
  * unless the request's cursor is already further (another instance saw a later stable point).
  *
+ * <p>Full pages are followed by a read of the next page ahead of its request ({@link PagesAhead}).
+ *
  * <p>The guard: a read whose stable point and page together took longer than half the lag (a GC
  * pause, a slow store) answers an empty page that continues where the request started. The stable
  * point does not rest on timing, except for the fallback of an instance that stopped reporting;
@@ -43,6 +45,7 @@ public final class FeedService {
   private final HubMetrics metrics;
   private final LongSupplier nanoTime;
   private final long guardNanos;
+  private final PagesAhead ahead = new PagesAhead();
 
   /** @param nanoTime a monotonic clock, {@code System::nanoTime} outside tests */
   public FeedService(EventStore store, InFlightWatermark watermark, ReceivedAtClock clock, WatermarkPublisher publisher,
@@ -65,6 +68,19 @@ public final class FeedService {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
+    FeedPage page = ahead.take(types, after, limit);
+    if (page == null) {
+      page = readNow(types, after, limit);
+    }
+    if (page.events().size() == limit) {
+      // A consumer following the feed asks for the next page as soon as it has this one's cursor.
+      Position next = page.next();
+      ahead.readAhead(types, next, limit, () -> readNow(types, next, limit));
+    }
+    return page;
+  }
+
+  private FeedPage readNow(Set<String> types, Position after, int limit) {
     long started = nanoTime.getAsLong();
     Instant stable = stablePoint();
     List<StoredEvent> events = store.feed(types, after, stable, limit);
@@ -83,6 +99,11 @@ public final class FeedService {
       }
     }
     return new FeedPage(events, next, stable);
+  }
+
+  /** How many pages read ahead were served (for tests). */
+  long pagesServedAhead() {
+    return ahead.served();
   }
 
   /** How many events of {@code types} lie after {@code after} and below the stable point, and the oldest one's time. */

@@ -89,6 +89,25 @@ class FeedServiceTest {
   }
 
   @Test
+  void after_a_full_page_the_next_is_read_ahead_and_served_only_if_it_is_full() {
+    givenFiveEvents();
+    publisher.publishOnce();
+    FeedService feed = feed();
+
+    FeedPage first = feed.read(Set.of(), null, 2);
+    FeedPage second = feed.read(Set.of(), first.next(), 2);
+    FeedPage third = feed.read(Set.of(), second.next(), 2);
+
+    assertThat(ids(first)).containsExactly(id(1), id(2));
+    assertThat(ids(second)).containsExactly(id(3), id(4));
+    assertThat(ids(third)).containsExactly(id(5));
+    assertThat(second.next()).isEqualTo(new Position(micros(4), id(4)));
+    // The second page came from the read ahead; the third, read ahead too but not full, was read afresh.
+    assertThat(feed.pagesServedAhead()).isEqualTo(1);
+    assertThat(third.next()).isEqualTo(new Position(third.stableUntil(), ""));
+  }
+
+  @Test
   void a_page_that_is_not_full_continues_at_the_stable_point() {
     givenFiveEvents();
     publisher.publishOnce();

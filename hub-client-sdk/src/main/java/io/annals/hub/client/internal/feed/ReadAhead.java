@@ -6,26 +6,33 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Feed pages asked for before anyone asked, keyed by their request ({@code /feed?...}). A few at
- * most: one per consumer that shares the reader; the oldest is dropped (its answer simply goes
- * unread) when more consumers than that follow the feed through one reader.
+ * most: a couple per consumer that shares the reader; the oldest is dropped (its answer simply
+ * goes unread) when more consumers than that follow the feed through one reader.
  */
 public final class ReadAhead {
 
   private static final int SLOTS = 8;
 
-  private final Map<String, CompletableFuture<HttpResponse<byte[]>>> pending = new LinkedHashMap<>() {
+  /**
+   * One page asked for: its status line and headers, which arrive first (they name the page after
+   * it), and the whole answer.
+   */
+  public record Answer(CompletableFuture<HttpResponse.ResponseInfo> head, CompletableFuture<HttpResponse<byte[]>> whole) {}
+
+  private final Map<String, Answer> pending = new LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<HttpResponse<byte[]>>> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
       return size() > SLOTS;
     }
   };
 
-  /** Remembers the answer coming for {@code query}. */
-  public synchronized void put(String query, CompletableFuture<HttpResponse<byte[]>> answer) {
-    pending.put(query, answer);
+  /** The answer coming for {@code query}, asking for it with {@code ask} unless it was asked for already. */
+  public synchronized Answer ask(String query, Supplier<Answer> ask) {
+    return pending.computeIfAbsent(query, q -> ask.get());
   }
 
   /**
@@ -34,7 +41,7 @@ public final class ReadAhead {
    * read-ahead is never what a caller sees).
    */
   public HttpResponse<byte[]> take(String query, Predicate<HttpResponse<byte[]>> usable) {
-    CompletableFuture<HttpResponse<byte[]>> answer;
+    Answer answer;
     synchronized (this) {
       answer = pending.remove(query);
     }
@@ -42,7 +49,7 @@ public final class ReadAhead {
       return null;
     }
     try {
-      HttpResponse<byte[]> response = answer.get();
+      HttpResponse<byte[]> response = answer.whole().get();
       return usable.test(response) ? response : null;
     } catch (ExecutionException e) {
       return null;

@@ -224,6 +224,11 @@ public final class SqliteEventStore implements EventStore {
     writer.close();
   }
 
+  /** Checkpoints the background thread has run since the store opened (for tests). */
+  long backgroundCheckpoints() {
+    return writer.checkpoints();
+  }
+
   /** The statement's query plan lines ({@code EXPLAIN QUERY PLAN}), for the index tests. */
   List<String> explain(Sql sql) {
     Sql explain = new Sql("EXPLAIN QUERY PLAN " + sql.text(), sql.params());

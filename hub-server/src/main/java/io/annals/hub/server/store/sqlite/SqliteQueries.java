@@ -6,6 +6,7 @@ import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.EpochMicros;
 import io.annals.hub.server.store.EventFilter;
 import io.annals.hub.server.store.Position;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -142,14 +143,25 @@ final class SqliteQueries {
 
   static StoredEvent read(ResultSet rs) throws SQLException {
     Event event = new Event(
-        rs.getString(1),
-        rs.getString(2),
-        rs.getString(3),
+        text(rs, 1),
+        text(rs, 2),
+        text(rs, 3),
         EpochMicros.toInstant(rs.getLong(4)),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getString(8));
+        text(rs, 5),
+        text(rs, 6),
+        text(rs, 8));
     return new StoredEvent(event, EpochMicros.toInstant(rs.getLong(7)));
+  }
+
+  /**
+   * A TEXT column as a String. sqlite-jdbc's {@code getString} hands the text to Java in a direct
+   * ByteBuffer made through JNI per call, which costs more than the row's step itself; {@code
+   * getBytes} copies the same UTF-8 bytes into an array: reading the feed's rows this way ran at
+   * about 1.5 times the rate (README, Benchmarks).
+   */
+  private static String text(ResultSet rs, int column) throws SQLException {
+    byte[] utf8 = rs.getBytes(column);
+    return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
   }
 
   static void bindInsert(PreparedStatement insert, StoredEvent stored) throws SQLException {

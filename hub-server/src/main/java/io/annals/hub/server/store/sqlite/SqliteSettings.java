@@ -30,7 +30,20 @@ record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Cl
   Connection openWriter() throws SQLException {
     SQLiteConfig config = config();
     config.setCacheSize(-SqliteEventStore.WRITER_CACHE_KIB);
-    return config.createConnection(url());
+    Connection connection = config.createConnection(url());
+    try (Statement statement = connection.createStatement()) {
+      // The Checkpointer copies the log into the file; the writer's own checkpoint is a backstop.
+      statement.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_FRAMES);
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  /** The Checkpointer's connection: FULL sync, so that each checkpoint ends with the file on disk. */
+  Connection openCheckpointer() throws SQLException {
+    return config().createConnection(url());
   }
 
   /** A reader cannot write even by mistake. */

@@ -21,6 +21,7 @@ final class SqliteWriter implements AutoCloseable {
 
   private final SqliteSettings settings;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Checkpointer checkpointer;
   private Connection connection; // guarded by lock; null until needed again after a failure
   private boolean closed; // guarded by lock
 
@@ -33,6 +34,7 @@ final class SqliteWriter implements AutoCloseable {
       discardConnection();
       throw e;
     }
+    this.checkpointer = new Checkpointer(settings);
   }
 
   /** Runs {@code work} in one IMMEDIATE transaction and commits it: with synchronous=FULL, the fsync. */
@@ -62,6 +64,7 @@ final class SqliteWriter implements AutoCloseable {
       try {
         T result = work.apply(connection);
         tx.execute("COMMIT");
+        checkpointer.committed();
         return result;
       } catch (SQLException | RuntimeException e) {
         try {
@@ -97,9 +100,15 @@ final class SqliteWriter implements AutoCloseable {
     }
   }
 
+  /** Background checkpoints run so far (for tests). */
+  long checkpoints() {
+    return checkpointer.checkpoints();
+  }
+
   /** Waits for a running transaction to finish, then closes the connection. */
   @Override
   public void close() {
+    checkpointer.close();
     lock.lock();
     try {
       closed = true;
