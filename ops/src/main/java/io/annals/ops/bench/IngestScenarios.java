@@ -144,7 +144,7 @@ final class IngestScenarios {
   static ScenarioResult latency(Run run, HubProcess hub, double maxRate) throws InterruptedException {
     Sizes sizes = run.sizes();
     double rate = Math.max(1, maxRate / 2);
-    Load.Singles singles = Load.openLoop(hub.url(), rate, sizes.clients(), sizes.latencyTime().dividedBy(5),
+    Load.Singles singles = OpenLoop.run(hub.url(), rate, sizes.clients(), sizes.latencyTime().dividedBy(5),
         sizes.latencyTime(), run.seed() + 3);
     Samples rawCommits;
     try (RawStore raw = run.target().openRaw("raw-latency")) {
@@ -154,6 +154,7 @@ final class IngestScenarios {
     }
     Samples latency = singles.latency();
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("load_generator", "one thread, non-blocking, " + sizes.clients() + " connections (OpenLoop)");
     details.put("rate_events_per_s", rate);
     details.put("achieved_events_per_s", singles.perSecond());
     details.put("max_rate_events_per_s", maxRate);

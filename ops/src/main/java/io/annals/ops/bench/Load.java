@@ -106,50 +106,6 @@ final class Load {
     return new Singles(created.get(), overloaded.get(), measure, latency, all.get());
   }
 
-  /**
-   * Single events due at {@code rate} per second on a fixed schedule (open loop): event {@code i}
-   * is due at {@code start + i / rate} whatever happened to the ones before, and its latency
-   * counts from that due time, so a stall shows as latency of every event it delayed instead of
-   * quietly lowering the rate (no coordinated omission). {@code workers} connections take the due
-   * events in turn; only events due after {@code warmup} count.
-   */
-  static Singles openLoop(URI hub, double rate, int workers, Duration warmup, Duration measure, long seed)
-      throws InterruptedException {
-    long start = System.nanoTime() + 50_000_000L;
-    long from = start + warmup.toNanos();
-    long until = from + measure.toNanos();
-    double interval = 1e9 / rate;
-    AtomicLong next = new AtomicLong();
-    AtomicLong created = new AtomicLong();
-    AtomicLong overloaded = new AtomicLong();
-    AtomicLong all = new AtomicLong();
-    Samples latency = new Samples();
-    run(workers, "bench-scheduled-", (c, failure) -> {
-      EventGenerator events = EventGenerator.fresh(seed, c);
-      try (HttpConnection http = new HttpConnection(hub, null)) {
-        http.get("/health/live"); // connect before the schedule starts
-        while (failure.get() == null) {
-          long due = start + (long) (next.getAndIncrement() * interval);
-          if (due >= until) {
-            return;
-          }
-          byte[] body = events.next().json().getBytes(StandardCharsets.UTF_8);
-          for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
-          }
-          HttpConnection.Answer answer = http.post("/events", JSON, body);
-          long done = System.nanoTime();
-          count(answer, due >= from, created, overloaded);
-          all.incrementAndGet();
-          if (due >= from) {
-            latency.record((done - due) / 1000);
-          }
-        }
-      }
-    });
-    return new Singles(created.get(), overloaded.get(), measure, latency, all.get());
-  }
-
   private static void count(HttpConnection.Answer answer, boolean measured, AtomicLong created, AtomicLong overloaded) {
     if (answer.status() == 429 || answer.status() == 503) {
       if (measured) {

@@ -16,21 +16,29 @@ import org.slf4j.LoggerFactory;
  * latency, README, Benchmarks). Here commits only wake this thread; a PASSIVE checkpoint never
  * blocks the writer or readers.
  *
- * <p>A PASSIVE checkpoint cannot rewind the log while the writer keeps appending to it; SQLite
- * rewinds it when a transaction starts after everything was copied, which happens whenever the
- * hub pauses. Under load without pause the log would keep growing, so past {@link #RESTART_FRAMES}
- * this thread asks for a RESTART checkpoint, which waits for the running transaction and lets the
- * next one start the log from the beginning. The writer keeps SQLite's own checkpoint as a backstop
- * at a larger size ({@link #WRITER_BACKSTOP_FRAMES}), should this thread fall behind or fail.
+ * <p>A PASSIVE checkpoint cannot rewind the log while the writer keeps appending to it: SQLite
+ * rewinds it when a write starts after everything was copied, which happens whenever the hub
+ * pauses. Under load without pause the log grows until it reaches the writer's own checkpoint
+ * threshold ({@link #WRITER_FRAMES}); that commit then copies what this thread has not copied yet
+ * (little) and the next write rewinds the log. (A RESTART checkpoint asked for from here, or by the
+ * writer between transactions, waited in SQLite's busy handler, sleeping in steps of up to 100 ms
+ * while every write waited: single events waited 90-300 ms, several times a second.) Should this
+ * thread fall behind or fail, the writer's own checkpoint still bounds the log.
  */
 final class Checkpointer implements AutoCloseable {
 
-  /** Log frames (pages, 4 KiB) after which a RESTART checkpoint bounds the log: 16 MiB. */
-  static final int RESTART_FRAMES = 4096;
-  /** The writer's own {@code wal_autocheckpoint}: only reached if this thread falls behind. */
-  static final int WRITER_BACKSTOP_FRAMES = 4 * RESTART_FRAMES;
-  /** At most this often: each checkpoint that copies pages ends with an fsync of the database file. */
-  private static final Duration INTERVAL = Duration.ofMillis(100);
+  /**
+   * The writer's own {@code wal_autocheckpoint}, in log frames (pages, 4 KiB): 64 MiB. Commits of a
+   * few single events each rewrite the same index pages, so the log grows by tens of MB per second
+   * under such load; the commit that reaches this size copies the rest itself, a few milliseconds.
+   */
+  static final int WRITER_FRAMES = 16_384;
+  /**
+   * At most this often: each checkpoint that copies pages ends with an fsync of the database file.
+   * Under single-event load 20 ms left the writer's own checkpoint less to copy than 100 ms did
+   * (p99 latency 67 against 95-111 ms at 3,700 events/s, README, Benchmarks).
+   */
+  private static final Duration INTERVAL = Duration.ofMillis(20);
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
@@ -98,20 +106,12 @@ final class Checkpointer implements AutoCloseable {
   }
 
   private void checkpoint(Connection connection) throws SQLException {
-    int logFrames = checkpoint(connection, "PASSIVE");
-    if (logFrames >= RESTART_FRAMES) {
-      checkpoint(connection, "RESTART");
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      rs.next();
     }
     synchronized (lock) {
       checkpoints++;
-    }
-  }
-
-  /** Runs one checkpoint; returns the frames in the log. */
-  private static int checkpoint(Connection connection, String mode) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
-      return rs.next() ? rs.getInt(2) : 0;
     }
   }
 

@@ -33,7 +33,7 @@ record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Cl
     Connection connection = config.createConnection(url());
     try (Statement statement = connection.createStatement()) {
       // The Checkpointer copies the log into the file; the writer's own checkpoint is a backstop.
-      statement.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_FRAMES);
+      statement.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_FRAMES);
     } catch (SQLException e) {
       connection.close();
       throw e;
