@@ -4,38 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK's metrics come out under exactly the names docs/metrics.md promises. */
-class MetricsTest {
+class MetricsTest extends AgainstFakeHub {
 
-  @TempDir Path spool;
-  FakeHub hub;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-
-  @BeforeEach
-  void start_hub() throws Exception {
-    hub = new FakeHub();
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   @Test
   void delivery_dead_letters_retries_and_the_spool_are_scraped_under_the_documented_names() {
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     hub.answerNext(1, 503, "0");
-    try (AnnalsClient client = AnnalsClient.builder().hubUrl(hub.url()).service("billing")
-        .spoolDirectory(spool).meterRegistry(registry).clock(clock)
+    try (AnnalsClient client = clientOfBilling().meterRegistry(registry).clock(clock)
         .backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build()) {
       client.publish("payment-completed", "payment/1", Map.of());
       client.publish("invalid", "payment/2", Map.of());
@@ -62,8 +45,7 @@ class MetricsTest {
   void the_spool_gauges_show_undelivered_events_and_their_age() {
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     hub.answerNext(1000, 503, "60");
-    try (AnnalsClient client = AnnalsClient.builder().hubUrl(hub.url()).service("billing")
-        .spoolDirectory(spool).meterRegistry(registry).clock(clock).build()) {
+    try (AnnalsClient client = clientOfBilling().meterRegistry(registry).clock(clock).build()) {
       client.publish("payment-completed", "payment/1", Map.of());
       client.publish("payment-completed", "payment/2", Map.of());
       clock.advance(Duration.ofSeconds(90));
