@@ -1,5 +1,8 @@
 package io.annals.hub.server.store.sqlite;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,22 +12,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies committed pages from the write-ahead log into {@code events.db} on a thread and connection
- * of its own. Left to SQLite, the commit that takes the log past 1000 pages does that copy and its
- * fsync itself, inside the writer's transaction: about one commit in a hundred then waited several
- * milliseconds longer, and every single event queued behind it did too (the p99 of single-event
- * latency, README, Benchmarks). Here commits only wake this thread; a PASSIVE checkpoint never
- * blocks the writer or readers.
+ * Copies committed pages from the write-ahead log into {@code events.db}, and flushes them to disk,
+ * on a thread and connection of its own. Left to SQLite, the commit that takes the log past 1000
+ * pages does that copy and its fsync itself, inside the writer's transaction, and every single
+ * event queued behind it waits too (the p99 of single-event latency, README, Benchmarks). Here
+ * commits only wake this thread; a PASSIVE checkpoint never blocks the writer or readers.
  *
- * <p>A PASSIVE checkpoint cannot rewind the log while the writer keeps appending to it: SQLite
- * rewinds it when a write starts after everything was copied, which happens whenever the hub
- * pauses. Under load without pause the log grows until it reaches the writer's own checkpoint
- * threshold ({@link #WRITER_FRAMES}); that commit then checkpoints in place and the next write
- * rewinds the log. Under single-event load that commit took 60-100 ms, every ~0.7 s: the p99 of
- * single-event latency now (README, Benchmarks); why it has that much left to copy is open. (A RESTART checkpoint asked for from here, or by the
- * writer between transactions, waited in SQLite's busy handler, sleeping in steps of up to 100 ms
- * while every write waited: single events waited 90-300 ms, several times a second.) Should this
- * thread fall behind or fail, the writer's own checkpoint still bounds the log.
+ * <p>A PASSIVE checkpoint that ends while the writer is still appending copies the pages but leaves
+ * the fsync of the database file to a later checkpoint that catches up completely: under steady
+ * load that is the writer's own, at {@link #WRITER_FRAMES}, and its fsync then wrote back every
+ * page copied since the last one (strace: 100-120 ms in {@code fsync(events.db)} inside a commit,
+ * every ~2 s at 3,600 single events/s). So this thread fsyncs the file itself after each
+ * checkpoint that copied pages: the writer's checkpoint finds little left to flush.
+ *
+ * <p>SQLite rewinds the log when a write starts after everything was copied. Under load without
+ * pause that happens after the writer's own checkpoint. (A RESTART checkpoint asked for from here,
+ * or by the writer between transactions, waited in SQLite's busy handler, sleeping in steps of up
+ * to 100 ms while every write waited.) Should this thread fall behind or fail, the writer's own
+ * checkpoint still bounds the log.
+ *
+ * <p>The file is kept open from construction to {@link #close()}, which the writer calls after its
+ * own connection closed: closing any descriptor of a file drops every POSIX lock this process
+ * holds on it, SQLite's included.
  */
 final class Checkpointer implements AutoCloseable {
 
@@ -46,14 +55,21 @@ final class Checkpointer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
   private final SqliteSettings settings;
+  private final RandomAccessFile file; // read-only: only ever flushed
   private final Thread thread;
   private final Object lock = new Object();
   private boolean committed; // guarded by lock
   private boolean closed; // guarded by lock
   private long checkpoints; // guarded by lock
+  private long syncs; // guarded by lock
 
   Checkpointer(SqliteSettings settings) {
     this.settings = settings;
+    try {
+      this.file = new RandomAccessFile(settings.file().toFile(), "r");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + settings.file() + " for background checkpoints", e);
+    }
     this.thread = new Thread(this::run, "annals-sqlite-checkpointer");
     thread.setDaemon(true);
     thread.start();
@@ -74,6 +90,13 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
+  /** How many times this thread flushed the file to disk (for tests). */
+  long syncs() {
+    synchronized (lock) {
+      return syncs;
+    }
+  }
+
   private void run() {
     Connection connection = null;
     try {
@@ -83,7 +106,7 @@ final class Checkpointer implements AutoCloseable {
             connection = settings.openCheckpointer();
           }
           checkpoint(connection);
-        } catch (SQLException e) {
+        } catch (SQLException | IOException e) {
           // The writer's backstop checkpoint still bounds the log; try again with a fresh connection.
           LOG.warn("background checkpoint of {} failed, will retry: {}", settings.file(), e.getMessage());
           close(connection);
@@ -108,13 +131,19 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  private void checkpoint(Connection connection) throws SQLException {
+  private void checkpoint(Connection connection) throws SQLException, IOException {
+    boolean copied;
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-      rs.next();
+      // (busy, frames in the log, frames copied so far); busy = another checkpoint was running
+      copied = rs.next() && rs.getInt(1) == 0 && rs.getInt(3) > 0;
+    }
+    if (copied) {
+      file.getFD().sync();
     }
     synchronized (lock) {
       checkpoints++;
+      syncs += copied ? 1 : 0;
     }
   }
 
@@ -128,7 +157,7 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** Stops the thread, waiting for a running checkpoint to finish. */
+  /** Stops the thread, waiting for a running checkpoint to finish, then closes the file. */
   @Override
   public void close() {
     synchronized (lock) {
@@ -140,6 +169,12 @@ final class Checkpointer implements AutoCloseable {
       thread.join(settings.busyTimeout().toMillis() + 1000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // Only flushes used it; SQLite's own descriptors keep the data.
+      }
     }
   }
 }

@@ -229,6 +229,11 @@ public final class SqliteEventStore implements EventStore {
     return writer.checkpoints();
   }
 
+  /** Times the background thread flushed the file to disk (for tests). */
+  long backgroundSyncs() {
+    return writer.syncs();
+  }
+
   /** The statement's query plan lines ({@code EXPLAIN QUERY PLAN}), for the index tests. */
   List<String> explain(Sql sql) {
     Sql explain = new Sql("EXPLAIN QUERY PLAN " + sql.text(), sql.params());

@@ -34,7 +34,12 @@ final class SqliteWriter implements AutoCloseable {
       discardConnection();
       throw e;
     }
-    this.checkpointer = new Checkpointer(settings);
+    try {
+      this.checkpointer = new Checkpointer(settings);
+    } catch (RuntimeException e) {
+      discardConnection();
+      throw e;
+    }
   }
 
   /** Runs {@code work} in one IMMEDIATE transaction and commits it: with synchronous=FULL, the fsync. */
@@ -105,10 +110,17 @@ final class SqliteWriter implements AutoCloseable {
     return checkpointer.checkpoints();
   }
 
-  /** Waits for a running transaction to finish, then closes the connection. */
+  /** Background flushes of the file so far (for tests). */
+  long syncs() {
+    return checkpointer.syncs();
+  }
+
+  /**
+   * Waits for a running transaction to finish, closes the connection, then the checkpointer (which
+   * must close its descriptor of the file last, see {@link Checkpointer}).
+   */
   @Override
   public void close() {
-    checkpointer.close();
     lock.lock();
     try {
       closed = true;
@@ -116,5 +128,6 @@ final class SqliteWriter implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    checkpointer.close();
   }
 }
