@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * Adds up CPU time over the timed windows of a scenario: the hub's process and this process (the
  * load generator) while the hub works, and the calling thread while it does the raw baseline.
- * Reported per event, the figure that contention for cores does not change much.
+ * Reported per event, the figure that contention for cores does not change much. Also adds up the
+ * bytes the hub wrote to storage in its windows: where the disk, not the CPU, sets the pace.
  */
 final class CpuTally {
 
@@ -15,15 +16,19 @@ final class CpuTally {
   private long hubMark;
   private long clientMark;
   private long rawMark;
+  private long hubWriteBytes;
+  private long hubWriteMark;
 
   void startHub(HubProcess hub) {
     hubMark = hub.cpuNanos();
     clientMark = Cpu.ownNanos();
+    hubWriteMark = hub.storageWriteBytes();
   }
 
   void stopHub(HubProcess hub) {
     hubNanos += hub.cpuNanos() - hubMark;
     clientNanos += Cpu.ownNanos() - clientMark;
+    hubWriteBytes += hub.storageWriteBytes() - hubWriteMark;
   }
 
   void startRaw() {
@@ -37,6 +42,11 @@ final class CpuTally {
   /** The hub's CPU microseconds per event over the hub windows; NaN when unknown. */
   double hubMicrosPerEvent(long events) {
     return hubNanos > 0 && events > 0 ? hubNanos / 1000.0 / events : Double.NaN;
+  }
+
+  /** KiB the hub wrote to storage per event over the hub windows; NaN when unknown. */
+  double hubWriteKibPerEvent(long events) {
+    return hubWriteBytes > 0 && events > 0 ? hubWriteBytes / 1024.0 / events : Double.NaN;
   }
 
   /** Puts CPU microseconds per event into {@code details}: the hub's, the load generator's, the baseline's. */

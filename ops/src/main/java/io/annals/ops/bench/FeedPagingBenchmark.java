@@ -90,9 +90,13 @@ public final class FeedPagingBenchmark {
     }
   }
 
-  /** The figures of one run. */
+  /**
+   * The figures of one run. {@code feedCpu} is this JVM's CPU time over the feed's turns: the hub
+   * and the reader together, all their threads; {@code rawCpu} the scanning thread's over the raw
+   * turns. Their quotient says how many cores the feed would need to keep up with the scan.
+   */
   public record Figures(int events, Duration load, Duration feedPaging, Duration rawScan, Duration rawScanGetString,
-      Delays idle, Delays busy) {
+      Duration feedCpu, Duration rawCpu, Delays idle, Delays busy) {
 
     public double feedEventsPerSecond() {
       return rate(events, feedPaging);
@@ -178,20 +182,26 @@ public final class FeedPagingBenchmark {
       // drifting load (other tenants) hits both alike.
       long feedNanos = 0;
       long rawNanos = 0;
+      long feedCpu = 0;
+      long rawCpu = 0;
       Paged paged = new Paged(0, null);
       try (RawScan raw = new RawScan(true)) {
         while (paged.events() < plan.events()) {
           long chunk = Math.min(chunk(), plan.events() - paged.events());
           long start = System.nanoTime();
+          long cpu = Cpu.ownNanos();
           Paged more = pageFeed(paged.next(), chunk);
           feedNanos += System.nanoTime() - start;
+          feedCpu += Cpu.ownNanos() - cpu;
           paged = new Paged(paged.events() + more.events(), more.next());
           // The pages the reader asked for ahead are served before the raw chunk starts. The one
           // page the hub reads ahead after a turn serves the next turn untimed: 1 page in 100.
           Thread.sleep(READ_AHEAD_SETTLE.toMillis());
           start = System.nanoTime();
+          cpu = Cpu.threadNanos();
           raw.read(chunk);
           rawNanos += System.nanoTime() - start;
+          rawCpu += Cpu.threadNanos() - cpu;
           if (more.events() < chunk) {
             break;
           }
@@ -206,7 +216,7 @@ public final class FeedPagingBenchmark {
       Delays idle = visibility.measure(0);
       Delays busy = visibility.measure(BUSY_WRITERS);
       return new Figures(plan.events(), load, Duration.ofNanos(feedNanos), Duration.ofNanos(rawNanos), rawGetString,
-          idle, busy);
+          Duration.ofNanos(feedCpu), Duration.ofNanos(rawCpu), idle, busy);
     }
   }
 

@@ -109,6 +109,23 @@ final class HubProcess implements AutoCloseable {
     return Cpu.processNanos(process.pid()).orElse(0);
   }
 
+  /**
+   * Bytes the hub has caused to be written to storage so far ({@code write_bytes} of
+   * {@code /proc/<pid>/io}: its log appends and checkpoints); 0 where /proc has no answer.
+   */
+  long storageWriteBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "io"))) {
+        if (line.startsWith("write_bytes:")) {
+          return Long.parseLong(line.substring("write_bytes:".length()).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process is gone
+    }
+    return 0;
+  }
+
   /** The hub's peak resident memory so far ({@code VmHWM}), in bytes; empty where /proc has no answer. */
   OptionalLong peakRssBytes() {
     return statusKiB("VmHWM:");

@@ -77,6 +77,10 @@ final class ReadScenarios {
     details.put("raw_seconds", f.rawScan().toMillis() / 1000.0);
     details.put("raw_reads_text_with", "getBytes, as the hub's store does (getString in raw_getstring_events_per_s)");
     details.put("raw_getstring_events_per_s", f.events() / Math.max(1e-9, f.rawScanGetString().toNanos() / 1e9));
+    // The feed's CPU per event (hub and reader, all threads) over the scan's: on two free cores the
+    // feed cannot pass 2 / this quotient of the scan's rate, however well its threads overlap.
+    details.put("feed_cpu_us_per_event", f.feedCpu().toNanos() / 1000.0 / f.events());
+    details.put("raw_cpu_us_per_event", f.rawCpu().toNanos() / 1000.0 / f.events());
     details.put("visibility_idle_median_ms", f.idle().median().toMillis());
     details.put("visibility_idle_p99_ms", f.idle().p99().toMillis());
     details.put("visibility_busy_median_ms", f.busy().median().toMillis());

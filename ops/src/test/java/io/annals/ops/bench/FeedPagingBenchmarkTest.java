@@ -21,6 +21,8 @@ class FeedPagingBenchmarkTest {
     assertThat(figures.events()).isEqualTo(2_500);
     assertThat(figures.feedPaging()).isPositive();
     assertThat(figures.rawScan()).isPositive();
+    assertThat(figures.feedCpu()).isPositive();
+    assertThat(figures.rawCpu()).isPositive();
     assertThat(figures.idle().samples()).isPositive();
     assertThat(figures.busy().samples()).isPositive();
     assertThat(figures.idle().p99()).isGreaterThanOrEqualTo(figures.idle().median());
