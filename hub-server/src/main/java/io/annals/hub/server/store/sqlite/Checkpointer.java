@@ -40,15 +40,16 @@ final class Checkpointer implements AutoCloseable {
   /**
    * The writer's own {@code wal_autocheckpoint}, in log frames (pages, 4 KiB): 64 MiB. Commits of a
    * few single events each rewrite the same index pages, so the log grows by tens of MB per second
-   * under such load; the commit that reaches this size checkpoints in place (60-100 ms measured). A
-   * 1000-page threshold kept commits short but cost a third of the single-event rate.
+   * under such load; the commit that reaches this size checkpoints in place: it finds the pages
+   * copied and flushed already, and rewinds the log. A 1000-page threshold kept commits short but
+   * cost a third of the single-event rate.
    */
   static final int WRITER_FRAMES = 16_384;
   /**
    * At most this often: each checkpoint that copies pages ends with an fsync of the database file.
-   * Under single-event load 20 ms left the writer's own checkpoint less to copy than 100 ms (p99
-   * latency 67 against 95-111 ms at 3,700 events/s); appends with 10 M events stored ran alike
-   * (0.57 and 0.60 of an empty store; README, Benchmarks).
+   * Under single-event load 20 ms left the writer's own checkpoint less to copy than 100 ms did
+   * (measured before this thread flushed the file too: p99 latency 67 against 95-111 ms at 3,700
+   * events/s); appends with 10 M events stored ran alike (README, Benchmarks).
    */
   private static final Duration INTERVAL = Duration.ofMillis(20);
 
