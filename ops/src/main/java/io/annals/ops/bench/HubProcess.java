@@ -114,16 +114,7 @@ final class HubProcess implements AutoCloseable {
    * {@code /proc/<pid>/io}: its log appends and checkpoints); 0 where /proc has no answer.
    */
   long storageWriteBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "io"))) {
-        if (line.startsWith("write_bytes:")) {
-          return Long.parseLong(line.substring("write_bytes:".length()).trim());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or the process is gone
-    }
-    return 0;
+    return procNumber("io", "write_bytes:").orElse(0);
   }
 
   /** The hub's peak resident memory so far ({@code VmHWM}), in bytes; empty where /proc has no answer. */
@@ -137,10 +128,16 @@ final class HubProcess implements AutoCloseable {
   }
 
   private OptionalLong statusKiB(String field) {
+    OptionalLong kib = procNumber("status", field);
+    return kib.isPresent() ? OptionalLong.of(kib.getAsLong() * 1024) : kib;
+  }
+
+  /** The number on the line of {@code /proc/<pid>/<file>} that starts with {@code field}. */
+  private OptionalLong procNumber(String file, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), file))) {
         if (line.startsWith(field)) {
-          return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")) * 1024);
+          return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")));
         }
       }
     } catch (IOException | RuntimeException e) {
