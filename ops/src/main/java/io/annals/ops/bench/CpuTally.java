@@ -6,7 +6,7 @@ import java.util.Map;
  * Adds up CPU time over the timed windows of a scenario: the hub's process and this process (the
  * load generator) while the hub works, and the calling thread while it does the raw baseline.
  * Reported per event, the figure that contention for cores does not change much. Also adds up the
- * bytes the hub wrote to storage in its windows: where the disk, not the CPU, sets the pace.
+ * bytes the hub passed to write calls in its windows: where the disk, not the CPU, sets the pace.
  */
 final class CpuTally {
 
@@ -22,13 +22,13 @@ final class CpuTally {
   void startHub(HubProcess hub) {
     hubMark = hub.cpuNanos();
     clientMark = Cpu.ownNanos();
-    hubWriteMark = hub.storageWriteBytes();
+    hubWriteMark = hub.writtenBytes();
   }
 
   void stopHub(HubProcess hub) {
     hubNanos += hub.cpuNanos() - hubMark;
     clientNanos += Cpu.ownNanos() - clientMark;
-    hubWriteBytes += hub.storageWriteBytes() - hubWriteMark;
+    hubWriteBytes += hub.writtenBytes() - hubWriteMark;
   }
 
   void startRaw() {
@@ -44,7 +44,7 @@ final class CpuTally {
     return hubNanos > 0 && events > 0 ? hubNanos / 1000.0 / events : Double.NaN;
   }
 
-  /** KiB the hub wrote to storage per event over the hub windows; NaN when unknown. */
+  /** KiB the hub passed to write calls per event over the hub windows; NaN when unknown. */
   double hubWriteKibPerEvent(long events) {
     return hubWriteBytes > 0 && events > 0 ? hubWriteBytes / 1024.0 / events : Double.NaN;
   }

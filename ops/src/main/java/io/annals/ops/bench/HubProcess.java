@@ -110,11 +110,14 @@ final class HubProcess implements AutoCloseable {
   }
 
   /**
-   * Bytes the hub has caused to be written to storage so far ({@code write_bytes} of
-   * {@code /proc/<pid>/io}: its log appends and checkpoints); 0 where /proc has no answer.
+   * Bytes the hub has passed to write calls so far ({@code wchar} of {@code /proc/<pid>/io}: its
+   * log appends and checkpoints, and its answers on sockets, which are small beside them for
+   * batches); 0 where /proc has no answer. Not {@code write_bytes}: on this kernel (6.x, ext4 with
+   * large folios) that counts a whole folio each time one 4 KiB page of it is dirtied, so a file
+   * read through readahead (large folios) showed 160 times the bytes actually written.
    */
-  long storageWriteBytes() {
-    return procNumber("io", "write_bytes:").orElse(0);
+  long writtenBytes() {
+    return procNumber("io", "wchar:").orElse(0);
   }
 
   /** The hub's peak resident memory so far ({@code VmHWM}), in bytes; empty where /proc has no answer. */

@@ -100,8 +100,8 @@ final class OtherScenarios {
       details.put("client_connections", IngestScenarios.BATCH_CONNECTIONS);
       details.put("hub_cpu_us_per_event_with_history", bigCpu.hubMicrosPerEvent(events));
       details.put("hub_cpu_us_per_event_empty", emptyCpu.hubMicrosPerEvent(events));
-      details.put("hub_storage_write_kib_per_event_with_history", bigCpu.hubWriteKibPerEvent(events));
-      details.put("hub_storage_write_kib_per_event_empty", emptyCpu.hubWriteKibPerEvent(events));
+      details.put("hub_written_kib_per_event_with_history", bigCpu.hubWriteKibPerEvent(events));
+      details.put("hub_written_kib_per_event_empty", emptyCpu.hubWriteKibPerEvent(events));
     }
     // The same question asked of the store alone, on the same two stores once the hubs are gone:
     // how much of the slow-down with history is the store's own.

@@ -90,21 +90,19 @@ public final class SqliteEventStore implements EventStore {
     if (batch.isEmpty()) {
       return List.of();
     }
-    return writer.write("append of " + batch.size() + " event(s)", connection -> {
+    return writer.write("append of " + batch.size() + " event(s)", statements -> {
       List<AppendResult> results = new ArrayList<>(batch.size());
-      try (PreparedStatement insert = connection.prepareStatement(SqliteQueries.INSERT);
-          PreparedStatement find = connection.prepareStatement(SqliteQueries.FIND)) {
-        for (StoredEvent event : batch) {
-          SqliteQueries.bindInsert(insert, event);
-          if (insert.executeUpdate() == 1) {
-            results.add(new AppendResult(Outcome.CREATED, event));
-          } else {
-            // Inside the transaction, so this also sees an equal id inserted earlier in this batch.
-            StoredEvent stored = findIn(find, event.id())
-                .orElseThrow(() -> new IllegalStateException("insert of " + event.id() + " was ignored but no row holds that id"));
-            boolean same = EventContent.sameContent(stored.event(), event.event());
-            results.add(new AppendResult(same ? Outcome.DUPLICATE : Outcome.CONFLICT, stored));
-          }
+      PreparedStatement insert = statements.prepared(SqliteQueries.INSERT);
+      for (StoredEvent event : batch) {
+        SqliteQueries.bindInsert(insert, event);
+        if (insert.executeUpdate() == 1) {
+          results.add(new AppendResult(Outcome.CREATED, event));
+        } else {
+          // Inside the transaction, so this also sees an equal id inserted earlier in this batch.
+          StoredEvent stored = findIn(statements.prepared(SqliteQueries.FIND), event.id())
+              .orElseThrow(() -> new IllegalStateException("insert of " + event.id() + " was ignored but no row holds that id"));
+          boolean same = EventContent.sameContent(stored.event(), event.event());
+          results.add(new AppendResult(same ? Outcome.DUPLICATE : Outcome.CONFLICT, stored));
         }
       }
       return results;
@@ -159,13 +157,12 @@ public final class SqliteEventStore implements EventStore {
     Objects.requireNonNull(watermark.instanceId(), "instanceId");
     long mark = EpochMicros.of(Objects.requireNonNull(watermark.watermark(), "watermark"));
     long heartbeat = EpochMicros.of(Objects.requireNonNull(watermark.heartbeat(), "heartbeat"));
-    writer.write("publish of the watermark of instance " + watermark.instanceId(), connection -> {
-      try (PreparedStatement upsert = connection.prepareStatement(WATERMARK_UPSERT)) {
-        upsert.setString(1, watermark.instanceId());
-        upsert.setLong(2, mark);
-        upsert.setLong(3, heartbeat);
-        return upsert.executeUpdate();
-      }
+    writer.write("publish of the watermark of instance " + watermark.instanceId(), statements -> {
+      PreparedStatement upsert = statements.prepared(WATERMARK_UPSERT);
+      upsert.setString(1, watermark.instanceId());
+      upsert.setLong(2, mark);
+      upsert.setLong(3, heartbeat);
+      return upsert.executeUpdate();
     });
   }
 
@@ -188,11 +185,10 @@ public final class SqliteEventStore implements EventStore {
   @Override
   public void retireInstance(String instanceId) {
     Objects.requireNonNull(instanceId, "instanceId");
-    writer.write("retirement of instance " + instanceId, connection -> {
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hub_instances WHERE instance_id = ?")) {
-        delete.setString(1, instanceId);
-        return delete.executeUpdate();
-      }
+    writer.write("retirement of instance " + instanceId, statements -> {
+      PreparedStatement delete = statements.prepared("DELETE FROM hub_instances WHERE instance_id = ?");
+      delete.setString(1, instanceId);
+      return delete.executeUpdate();
     });
   }
 
