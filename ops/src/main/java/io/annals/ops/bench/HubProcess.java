@@ -130,6 +130,14 @@ final class HubProcess implements AutoCloseable {
     return statusKiB("VmRSS:");
   }
 
+  /**
+   * The part of its resident memory now that is pages of files ({@code RssFile}): mostly the
+   * store's file as far as the writer's memory map touched it, page cache the kernel reclaims.
+   */
+  OptionalLong fileRssBytes() {
+    return statusKiB("RssFile:");
+  }
+
   private OptionalLong statusKiB(String field) {
     OptionalLong kib = procNumber("status", field);
     return kib.isPresent() ? OptionalLong.of(kib.getAsLong() * 1024) : kib;

@@ -135,6 +135,8 @@ final class OtherScenarios {
     details.put("during", String.join(",", during));
     details.put("baseline_is", "resident memory of the idle hub just after start");
     details.put("hub_jvm", "JVM defaults (max heap a quarter of RAM) unless --hub-jvm-arg says otherwise");
+    // Resident file pages (the store's memory map) count in VmHWM too; this says how much of it they are.
+    hub.fileRssBytes().ifPresent(bytes -> details.put("file_pages_mib_at_end", bytes / MIB));
     double idle = idleRssBytes / MIB;
     double figure = peak.getAsLong() / MIB;
     return new ScenarioResult("hub-peak-rss", figure, "MiB", idle, idle > 0 ? figure / idle : null, null,
