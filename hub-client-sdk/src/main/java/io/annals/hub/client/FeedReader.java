@@ -1,21 +1,17 @@
 package io.annals.hub.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.annals.hub.client.internal.feed.FeedHttp;
 import io.annals.hub.client.internal.feed.FeedJson;
 import io.annals.hub.client.internal.feed.ReadAhead;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads the hub's projection feed ({@code GET /feed}) page by page. Following {@code next}
@@ -35,16 +31,12 @@ public final class FeedReader {
   private static final int PAGES_AHEAD = 2;
 
   private final URI hub;
-  private final String apiKey;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final FeedHttp http;
   private final ReadAhead readAhead = new ReadAhead();
 
   private FeedReader(URI hub, String apiKey, Duration timeout) {
     this.hub = hub;
-    this.apiKey = apiKey;
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = new FeedHttp(hub, apiKey, timeout);
   }
 
   /** A reader of the hub at {@code hubUrl} (e.g. {@code http://localhost:8080}); {@code apiKey} may be null. */
@@ -80,12 +72,12 @@ public final class FeedReader {
       throw new IllegalArgumentException("limit must be at least 1, was: " + limit);
     }
     String query = feedQuery(after, types, limit);
-    HttpResponse<byte[]> response = readAhead.take(query, r -> fullPage(r.statusCode(), r.headers(), limit));
+    FeedHttp.Response response = readAhead.take(query, r -> fullPage(r.head(), limit));
     if (response == null) {
       response = send(query);
     }
     byte[] body = checked(query, response);
-    readAhead(response.statusCode(), response.headers(), types, limit, PAGES_AHEAD);
+    readAhead(response.head(), types, limit, PAGES_AHEAD);
     try {
       return FeedJson.page(body);
     } catch (IOException | RuntimeException e) {
@@ -97,28 +89,14 @@ public final class FeedReader {
    * When the answer with these headers is a full page, asks for the page its cursor names (unless
    * asked for already) and, {@code pages} deep, for the pages after that one as their headers arrive.
    */
-  private void readAhead(int status, HttpHeaders headers, Collection<String> types, int limit, int pages) {
-    Optional<String> next = headers.firstValue(NEXT_CURSOR);
-    if (pages < 1 || next.isEmpty() || !fullPage(status, headers, limit)) {
+  private void readAhead(FeedHttp.Head head, Collection<String> types, int limit, int pages) {
+    Optional<String> next = head.header(NEXT_CURSOR);
+    if (pages < 1 || next.isEmpty() || !fullPage(head, limit)) {
       return;
     }
     String following = feedQuery(next.get(), types, limit);
-    ReadAhead.Answer answer = readAhead.ask(following, () -> sendAhead(following));
-    answer.head().thenAccept(head -> readAhead(head.statusCode(), head.headers(), types, limit, pages - 1));
-  }
-
-  private ReadAhead.Answer sendAhead(String pathAndQuery) {
-    CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<byte[]>> whole = http.sendAsync(request(pathAndQuery), info -> {
-      head.complete(info);
-      return HttpResponse.BodySubscribers.ofByteArray();
-    });
-    whole.whenComplete((response, failure) -> {
-      if (failure != null) {
-        head.completeExceptionally(failure);
-      }
-    });
-    return new ReadAhead.Answer(head, whole);
+    ReadAhead.Answer answer = readAhead.ask(following, () -> http.getAhead(following));
+    answer.head().thenAccept(h -> readAhead(h, types, limit, pages - 1));
   }
 
   private static String feedQuery(String after, Collection<String> types, int limit) {
@@ -133,41 +111,28 @@ public final class FeedReader {
   }
 
   /** True when the answer is a feed page holding {@code limit} events (by its count header). */
-  private static boolean fullPage(int status, HttpHeaders headers, int limit) {
-    if (status != 200) {
+  private static boolean fullPage(FeedHttp.Head head, int limit) {
+    if (head.status() != 200) {
       return false;
     }
     try {
-      return headers.firstValue(EVENT_COUNT).map(Integer::parseInt).orElse(0) >= limit;
+      return head.header(EVENT_COUNT).map(Integer::parseInt).orElse(0) >= limit;
     } catch (NumberFormatException e) {
       return false;
     }
   }
 
-  private HttpRequest request(String pathAndQuery) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(hub.resolve(pathAndQuery)).timeout(timeout).GET()
-            .header("Accept", "application/json");
-    if (apiKey != null) {
-      request.header("Authorization", "Bearer " + apiKey);
-    }
-    return request.build();
-  }
-
-  private HttpResponse<byte[]> send(String pathAndQuery) {
+  private FeedHttp.Response send(String pathAndQuery) {
     try {
-      return http.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
+      return http.get(pathAndQuery);
     } catch (IOException e) {
       throw new HubException("hub " + hub + " unreachable: " + e, 0, true, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HubException("interrupted while reading the feed", 0, true, e);
     }
   }
 
-  private static byte[] checked(String pathAndQuery, HttpResponse<byte[]> response) {
-    if (response.statusCode() != 200) {
-      int status = response.statusCode();
+  private static byte[] checked(String pathAndQuery, FeedHttp.Response response) {
+    if (response.head().status() != 200) {
+      int status = response.head().status();
       boolean retryable = status == 429 || status >= 500;
       throw new HubException(
           "GET " + pathAndQuery + " answered " + status + ": " + new String(response.body(), StandardCharsets.UTF_8),

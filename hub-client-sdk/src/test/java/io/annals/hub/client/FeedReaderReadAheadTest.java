@@ -49,7 +49,6 @@ class FeedReaderReadAheadTest {
 
   private void feed(HttpExchange exchange) throws IOException {
     String query = exchange.getRequestURI().getRawQuery();
-    requests.add(query);
     String after = null;
     for (String p : query.split("&")) {
       if (p.startsWith("after=")) {
@@ -57,6 +56,7 @@ class FeedReaderReadAheadTest {
       }
     }
     if (after != null && failOnce.remove(after) != null) {
+      requests.add(query);
       respond(exchange, 503, Map.of(), "{\"title\":\"busy\"}");
       return;
     }
@@ -70,6 +70,8 @@ class FeedReaderReadAheadTest {
     }
     String next = "c" + (page + (count == 2 ? 1 : 0));
     String body = "{\"events\":[" + events + "],\"next\":\"" + next + "\",\"stable_until\":\"2026-01-01T00:00:02.000000Z\"}";
+    // Recorded once the page is made: a test that saw the request may change the feed after it.
+    requests.add(query);
     respond(exchange, 200, Map.of("Annals-Next-Cursor", next, "Annals-Event-Count", Integer.toString(count)), body);
   }
 
@@ -141,7 +143,8 @@ class FeedReaderReadAheadTest {
     FeedPage second = reader.read(first.next(), Set.of(), 2);
 
     assertThat(ids(second)).containsExactly("e2", "e3");
-    assertThat(requests).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c1");
+    // (The page asked for afresh is full, so page c2 may be asked for ahead after these.)
+    assertThat(List.copyOf(requests).subList(0, 3)).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c1");
   }
 
   @Test
@@ -155,7 +158,7 @@ class FeedReaderReadAheadTest {
 
     assertThat(ids(again)).containsExactly("e2", "e3");
     assertThat(ids(elsewhere)).containsExactly("e0", "e1");
-    assertThat(requests.subList(0, 3)).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c1");
+    assertThat(List.copyOf(requests).subList(0, 3)).containsExactly("limit=2", "limit=2&after=c1", "limit=2&after=c1");
     assertThat(requests).contains("limit=2&types=other");
   }
 

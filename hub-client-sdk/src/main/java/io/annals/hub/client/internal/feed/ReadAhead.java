@@ -1,6 +1,5 @@
 package io.annals.hub.client.internal.feed;
 
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +20,7 @@ public final class ReadAhead {
    * One page asked for: its status line and headers, which arrive first (they name the page after
    * it), and the whole answer.
    */
-  public record Answer(CompletableFuture<HttpResponse.ResponseInfo> head, CompletableFuture<HttpResponse<byte[]>> whole) {}
+  public record Answer(CompletableFuture<FeedHttp.Head> head, CompletableFuture<FeedHttp.Response> whole) {}
 
   private final Map<String, Answer> pending = new LinkedHashMap<>() {
     @Override
@@ -40,7 +39,7 @@ public final class ReadAhead {
    * and {@code usable} accepts it; otherwise null (the caller asks afresh, so a failed or partial
    * read-ahead is never what a caller sees).
    */
-  public HttpResponse<byte[]> take(String query, Predicate<HttpResponse<byte[]>> usable) {
+  public FeedHttp.Response take(String query, Predicate<FeedHttp.Response> usable) {
     Answer answer;
     synchronized (this) {
       answer = pending.remove(query);
@@ -49,7 +48,7 @@ public final class ReadAhead {
       return null;
     }
     try {
-      HttpResponse<byte[]> response = answer.whole().get();
+      FeedHttp.Response response = answer.whole().get();
       return usable.test(response) ? response : null;
     } catch (ExecutionException e) {
       return null;
