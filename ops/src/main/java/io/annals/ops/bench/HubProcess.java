@@ -131,8 +131,9 @@ final class HubProcess implements AutoCloseable {
   }
 
   /**
-   * The part of its resident memory now that is pages of files ({@code RssFile}): mostly the
-   * store's file as far as the writer's memory map touched it, page cache the kernel reclaims.
+   * The part of its resident memory now that is pages of files ({@code RssFile}): the JVM's own
+   * files, and any of the store's file mapped into memory (with SQLite's {@code mmap_size}, tried
+   * and dropped: docs/decisions.md), page cache the kernel can reclaim.
    */
   OptionalLong fileRssBytes() {
     return statusKiB("RssFile:");

@@ -135,7 +135,7 @@ final class OtherScenarios {
     details.put("during", String.join(",", during));
     details.put("baseline_is", "resident memory of the idle hub just after start");
     details.put("hub_jvm", "JVM defaults (max heap a quarter of RAM) unless --hub-jvm-arg says otherwise");
-    // Resident file pages (the store's memory map) count in VmHWM too; this says how much of it they are.
+    // Resident pages of files (a memory-mapped store's, say) count in VmHWM too; this says how many.
     hub.fileRssBytes().ifPresent(bytes -> details.put("file_pages_mib_at_end", bytes / MIB));
     double idle = idleRssBytes / MIB;
     double figure = peak.getAsLong() / MIB;

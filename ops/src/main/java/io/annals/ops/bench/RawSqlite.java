@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The SQLite baseline through plain JDBC: one connection with the pragmas of the hub's writer (WAL,
- * {@code synchronous=FULL}, its page cache and memory map), each
+ * {@code synchronous=FULL}, its page cache), each
  * batch one {@code BEGIN IMMEDIATE} ... {@code COMMIT} of the same {@code INSERT ... ON CONFLICT
  * DO NOTHING} the hub runs. The file's schema is created by the hub's own migration before
  * anything is timed ({@link #open}), so the tables and indexes cannot drift from the hub's.
@@ -53,7 +53,6 @@ final class RawSqlite implements RawStore {
         s.execute("PRAGMA busy_timeout = 30000");
         // The hub's writer connection has this page cache too.
         s.execute("PRAGMA cache_size = -" + SqliteEventStore.WRITER_CACHE_KIB);
-        s.execute("PRAGMA mmap_size = " + SqliteEventStore.WRITER_MMAP_BYTES);
       }
       return new RawSqlite(connection, file);
     } catch (SQLException e) {

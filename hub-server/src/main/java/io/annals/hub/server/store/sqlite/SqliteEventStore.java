@@ -52,17 +52,6 @@ public final class SqliteEventStore implements EventStore {
    * (README, Benchmarks): the random-key indexes (aggregate, correlation) outgrow a small cache.
    */
   public static final int WRITER_CACHE_KIB = 64 * 1024;
-  /**
-   * How much of the file the writer connection reads through a memory map ({@code PRAGMA
-   * mmap_size}): all of it (1 TiB, the most sqlite-jdbc's SQLite allows). With ten million events
-   * stored, each append reads index leaves from all over the file; through the map instead of one
-   * {@code pread} each, appends ran about 8% faster ({@code ingest-at-scale} 0.62 to 0.68 of the
-   * empty store's rate; README, Benchmarks). SQLite still writes with {@code pwrite}, through the
-   * log. The mapped pages the writer touched count in the hub's resident memory as file pages
-   * ({@code RssFile}), which the kernel reclaims like any page cache. An I/O error on a mapped page
-   * stops the process (SIGBUS) instead of failing one append; committed events are safe either way.
-   */
-  public static final long WRITER_MMAP_BYTES = 1L << 40;
   /** The file the store keeps in its data directory. */
   public static final String FILE_NAME = "events.db";
 

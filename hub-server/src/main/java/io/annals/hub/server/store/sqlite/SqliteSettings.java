@@ -25,15 +25,13 @@ record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Cl
    * gets a larger page cache than SQLite's 2 MB default: every append touches a random page of the
    * aggregate and correlation indexes, and once those outgrow the cache each such page is read back
    * from the file, which makes appends slower as the history grows ({@link
-   * SqliteEventStore#WRITER_CACHE_KIB}); the file is memory-mapped so that those reads are not a
-   * system call and a copy each ({@link SqliteEventStore#WRITER_MMAP_BYTES}).
+   * SqliteEventStore#WRITER_CACHE_KIB}).
    */
   Connection openWriter() throws SQLException {
     SQLiteConfig config = config();
     config.setCacheSize(-SqliteEventStore.WRITER_CACHE_KIB);
     Connection connection = config.createConnection(url());
     try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA mmap_size = " + SqliteEventStore.WRITER_MMAP_BYTES);
       // The Checkpointer copies the log into the file; the writer's own checkpoint is a backstop.
       statement.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_FRAMES);
     } catch (SQLException e) {
