@@ -6,7 +6,7 @@ import java.util.Map;
  * Adds up CPU time over the timed windows of a scenario: the hub's process and this process (the
  * load generator) while the hub works, and the calling thread while it does the raw baseline.
  * Reported per event, the figure that contention for cores does not change much. Also adds up the
- * bytes the hub passed to write calls in its windows: where the disk, not the CPU, sets the pace.
+ * bytes the hub passed to write calls in its windows: what it hands the disk per event.
  */
 final class CpuTally {
 

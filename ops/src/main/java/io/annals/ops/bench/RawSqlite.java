@@ -145,7 +145,7 @@ final class RawSqlite implements RawStore {
    * Bulk load, with the indexes kept and filled row by row as the hub fills them: rows in
    * {@code received_at} order, so the random-key indexes (aggregate, correlation) end up with the
    * leaf pages of a store grown by appends, about 90% full. Building them afterwards by sorting
-   * (CREATE INDEX) was twice as fast but packs every leaf full, so the first event posted into each
+   * (CREATE INDEX) loaded ten million in 164 s against 213-225 s, but packs every leaf full, so the first event posted into each
    * leaf then split it: about 0.05 of the {@code ingest-at-scale} ratio went to that artifact. No
    * log and no fsync during the load, one transaction, and a page cache large enough for the
    * indexes; the file is flushed once at the end.

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * The feed reader's GETs, over the JDK's blocking {@link HttpURLConnection} (keep-alive, HTTPS,
@@ -52,8 +53,7 @@ public final class FeedHttp {
 
   /** GETs {@code pathAndQuery} and reads the whole answer, error answers included. */
   public Response get(String pathAndQuery) throws IOException {
-    HttpURLConnection connection = open(pathAndQuery);
-    return new Response(head(connection), body(connection));
+    return fetch(pathAndQuery, head -> { });
   }
 
   /** GETs {@code pathAndQuery} on a thread of the pool: the head completes first, then the whole answer. */
@@ -62,16 +62,21 @@ public final class FeedHttp {
     CompletableFuture<Response> whole = new CompletableFuture<>();
     ahead.execute(() -> {
       try {
-        HttpURLConnection connection = open(pathAndQuery);
-        Head h = head(connection);
-        head.complete(h);
-        whole.complete(new Response(h, body(connection)));
+        whole.complete(fetch(pathAndQuery, head::complete));
       } catch (IOException | RuntimeException e) {
         head.completeExceptionally(e);
         whole.completeExceptionally(e);
       }
     });
     return new ReadAhead.Answer(head, whole);
+  }
+
+  /** GETs {@code pathAndQuery}; hands its head to {@code headArrived} before reading the body. */
+  private Response fetch(String pathAndQuery, Consumer<Head> headArrived) throws IOException {
+    HttpURLConnection connection = open(pathAndQuery);
+    Head head = head(connection);
+    headArrived.accept(head);
+    return new Response(head, body(connection));
   }
 
   private HttpURLConnection open(String pathAndQuery) throws IOException {
