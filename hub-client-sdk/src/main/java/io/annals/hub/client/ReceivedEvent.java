@@ -1,18 +1,145 @@
 package io.annals.hub.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.annals.hub.client.internal.feed.FeedJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * An event as the hub returns it (envelope plus {@code meta.received_at}). {@code correlationId}
  * may be null; {@code payload} is the JSON object the producer sent, decimals exact.
+ *
+ * <p>An event read from the feed keeps its payload as the JSON text the hub sent and builds the
+ * tree on the first call of {@link #payload()}: a projection that wants a few types out of a
+ * mixed page never pays for the payloads it passes over, and building them was a fifth of the
+ * feed's CPU. {@link #payloadJson()} gives the text itself, for readers that bind it to their own
+ * classes. Immutable and safe to share between threads; equal when every member is equal.
  */
-public record ReceivedEvent(
-    String id,
-    String service,
-    String type,
-    Instant createdAt,
-    String aggregateId,
-    String correlationId,
-    Instant receivedAt,
-    JsonNode payload) {}
+public final class ReceivedEvent {
+
+  private final String id;
+  private final String service;
+  private final String type;
+  private final Instant createdAt;
+  private final String aggregateId;
+  private final String correlationId;
+  private final Instant receivedAt;
+  /** The payload as sent (UTF-8 JSON), or null when the event was made from a tree. */
+  private final byte[] payloadText;
+  /** The tree; built from {@code payloadText} at most once per thread that races for it, then kept. */
+  private volatile JsonNode payload;
+
+  /** An event with its payload as a tree. */
+  public ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
+      String correlationId, Instant receivedAt, JsonNode payload) {
+    this(id, service, type, createdAt, aggregateId, correlationId, receivedAt, null, payload);
+  }
+
+  private ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
+      String correlationId, Instant receivedAt, byte[] payloadText, JsonNode payload) {
+    this.id = id;
+    this.service = service;
+    this.type = type;
+    this.createdAt = createdAt;
+    this.aggregateId = aggregateId;
+    this.correlationId = correlationId;
+    this.receivedAt = receivedAt;
+    this.payloadText = payloadText;
+    this.payload = payload;
+  }
+
+  /**
+   * An event whose payload is the JSON text {@code payloadUtf8} (not copied: the caller hands it
+   * over), parsed when first asked for. For the SDK's feed decoder, which has already checked that
+   * the text is one well-formed JSON value.
+   */
+  public static ReceivedEvent withPayloadText(String id, String service, String type, Instant createdAt,
+      String aggregateId, String correlationId, Instant receivedAt, byte[] payloadUtf8) {
+    return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt,
+        Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public String aggregateId() {
+    return aggregateId;
+  }
+
+  public String correlationId() {
+    return correlationId;
+  }
+
+  public Instant receivedAt() {
+    return receivedAt;
+  }
+
+  /**
+   * The payload as a tree, decimals exact. Built on the first call for an event read from the
+   * feed; the same tree afterwards, so a caller that changes it changes it for every later caller.
+   *
+   * @throws UncheckedIOException if the text the hub sent is not JSON (the decoder checked it, so
+   *     this means a bug, not bad input)
+   */
+  public JsonNode payload() {
+    JsonNode tree = payload;
+    if (tree == null && payloadText != null) {
+      try {
+        tree = FeedJson.JSON.readTree(payloadText);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the payload of event " + id + " is not JSON", e);
+      }
+      payload = tree;
+    }
+    return tree;
+  }
+
+  /** The payload as JSON text: as the hub sent it for an event read from the feed, else the tree written out. */
+  public String payloadJson() {
+    if (payloadText != null) {
+      return new String(payloadText, StandardCharsets.UTF_8);
+    }
+    return payload == null ? "null" : payload.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReceivedEvent other
+        && Objects.equals(id, other.id)
+        && Objects.equals(service, other.service)
+        && Objects.equals(type, other.type)
+        && Objects.equals(createdAt, other.createdAt)
+        && Objects.equals(aggregateId, other.aggregateId)
+        && Objects.equals(correlationId, other.correlationId)
+        && Objects.equals(receivedAt, other.receivedAt)
+        && Objects.equals(payload(), other.payload());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, service, type, createdAt, aggregateId, correlationId, receivedAt, payload());
+  }
+
+  @Override
+  public String toString() {
+    return "ReceivedEvent[id=" + id + ", service=" + service + ", type=" + type + ", createdAt=" + createdAt
+        + ", aggregateId=" + aggregateId + ", correlationId=" + correlationId + ", receivedAt=" + receivedAt
+        + ", payload=" + payloadJson() + "]";
+  }
+}

@@ -1,6 +1,5 @@
 package io.annals.hub.server.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -96,60 +92,17 @@ public final class EventJson {
 
   /**
    * {@code {"events": [envelope...], "next": next, "stable_until": stableUntil}} as UTF-8 JSON
-   * bytes, written event by event with a generator rather than built as a tree first: this is the
-   * hot path of feed paging, and a tree costs a map and a dozen nodes per event. {@code next} is
-   * written as null when null; {@code stable_until} is left out when {@code stableUntil} is null.
+   * bytes, written event by event ({@link EnvelopeWriter}) rather than built as a tree first: this
+   * is the hot path of feed paging. {@code next} is written as null when null; {@code
+   * stable_until} is left out when {@code stableUntil} is null.
    */
   public byte[] page(List<StoredEvent> events, String next, Instant stableUntil) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 320 * events.size());
-    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeArrayFieldStart("events");
-      for (StoredEvent stored : events) {
-        write(g, stored.event(), stored.receivedAt());
-      }
-      g.writeEndArray();
-      g.writeStringField("next", next);
-      if (stableUntil != null) {
-        g.writeStringField("stable_until", time(stableUntil));
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write a page as JSON", e);
-    }
-    return out.toByteArray();
+    return new EnvelopeWriter(128 + 320 * events.size()).page(events, next, stableUntil);
   }
 
   /** {@link #envelope(StoredEvent)} as UTF-8 JSON bytes, written without building the tree. */
   public byte[] bytes(StoredEvent stored) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + stored.event().payloadJson().length());
-    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-      write(g, stored.event(), stored.receivedAt());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write an event as JSON", e);
-    }
-    return out.toByteArray();
-  }
-
-  /** The same envelope as {@link #envelope(Event, Instant)}, member for member, straight to {@code g}. */
-  private static void write(JsonGenerator g, Event event, Instant receivedAt) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("id", event.id());
-    g.writeObjectFieldStart("meta");
-    g.writeStringField("service", event.service());
-    g.writeStringField("type", event.type());
-    g.writeStringField("created_at", time(event.createdAt()));
-    g.writeStringField("aggregate_id", event.aggregateId());
-    if (event.correlationId() != null) {
-      g.writeStringField("correlation_id", event.correlationId());
-    }
-    if (receivedAt != null) {
-      g.writeStringField("received_at", time(receivedAt));
-    }
-    g.writeEndObject();
-    g.writeFieldName("payload");
-    g.writeRawValue(event.payloadJson());
-    g.writeEndObject();
+    return new EnvelopeWriter(128 + stored.event().payloadJson().length()).event(stored.event(), stored.receivedAt());
   }
 
   /** {@code node} as UTF-8 JSON bytes. */

@@ -52,6 +52,31 @@ class EventJsonPageTest {
     assertThat(new String(json.bytes(exact), "UTF-8")).contains("\"payload\":" + exact.event().payloadJson());
   }
 
+  @Test
+  void every_character_is_escaped_as_the_tree_writer_escapes_it_and_any_stored_time_is_written_as_it_is() throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (char c = 0; c < 0x250; c++) {
+      all.append(c);
+    }
+    all.append("\u2028\u2603\ud83d\ude00/\u007f");
+    List<StoredEvent> events = new ArrayList<>();
+    for (String time : List.of("0001-01-01T00:00:00Z", "1969-12-31T23:59:59.999999Z", "1970-01-01T00:00:00Z",
+        "2024-02-29T23:59:59.000001Z", "9999-12-31T23:59:59.999999Z")) {
+      Instant t = Instant.parse(time);
+      events.add(new StoredEvent(new Event("id " + all, all.toString(), "t\n", t, all.toString(), all.toString(), "{}"), t));
+    }
+
+    for (StoredEvent e : events) {
+      assertThat(new String(json.bytes(e), "UTF-8")).isEqualTo(new String(json.bytes(json.envelope(e)), "UTF-8"));
+    }
+    ObjectNode expected = json.object();
+    ArrayNode list = expected.putArray("events");
+    events.forEach(e -> list.add(json.envelope(e)));
+    expected.put("next", "next \u0001\"");
+    assertThat(new String(json.page(events, "next \u0001\"", null), "UTF-8"))
+        .isEqualTo(new String(json.bytes(expected), "UTF-8"));
+  }
+
   /** Events with and without correlation ids, text needing escapes, and exact decimals in payloads. */
   private static List<StoredEvent> events(int n) {
     SplittableRandom random = new SplittableRandom(n);
