@@ -90,14 +90,13 @@ public final class FeedJson {
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String member = p.currentName();
             JsonToken v = p.nextToken();
-            String text = v == JsonToken.VALUE_NULL ? null : p.getValueAsString();
             switch (member) {
-              case "service" -> service = text;
-              case "type" -> type = text;
-              case "created_at" -> createdAt = text == null ? null : time(text);
-              case "aggregate_id" -> aggregateId = text;
-              case "correlation_id" -> correlationId = text;
-              case "received_at" -> receivedAt = text == null ? null : time(text);
+              case "service" -> service = p.getValueAsString();
+              case "type" -> type = p.getValueAsString();
+              case "created_at" -> createdAt = time(p, v);
+              case "aggregate_id" -> aggregateId = p.getValueAsString();
+              case "correlation_id" -> correlationId = p.getValueAsString();
+              case "received_at" -> receivedAt = time(p, v);
               default -> p.skipChildren();
             }
           }
@@ -143,6 +142,16 @@ public final class FeedJson {
         node.path("payload"));
   }
 
+  /** The time the parser is on; null for JSON null or a value that is not text. Read from the parser's buffer: no String. */
+  private static Instant time(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return time(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    }
+    String text = p.getValueAsString();
+    p.skipChildren();
+    return text == null ? null : time(text);
+  }
+
   /**
    * A time as the hub prints it, {@code uuuu-MM-ddTHH:mm:ss.SSSSSSZ}, read digit by digit
    * ({@link Instant#parse} takes about a microsecond, and a page has two times per event); any
@@ -151,30 +160,35 @@ public final class FeedJson {
    * @throws DateTimeException when {@code text} is not an ISO-8601 instant
    */
   public static Instant time(String text) {
-    if (text.length() != 27 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-        || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.' || text.charAt(26) != 'Z') {
-      return Instant.parse(text);
+    return time(text.toCharArray(), 0, text.length());
+  }
+
+  private static Instant time(char[] text, int at, int length) {
+    if (length != 27 || text[at + 4] != '-' || text[at + 7] != '-' || text[at + 10] != 'T' || text[at + 13] != ':'
+        || text[at + 16] != ':' || text[at + 19] != '.' || text[at + 26] != 'Z') {
+      return Instant.parse(new String(text, at, length));
     }
-    int year = digits(text, 0, 4);
-    int month = digits(text, 5, 2);
-    int day = digits(text, 8, 2);
-    int hour = digits(text, 11, 2);
-    int minute = digits(text, 14, 2);
-    int second = digits(text, 17, 2);
-    int micros = digits(text, 20, 6);
+    int year = digits(text, at, 4);
+    int month = digits(text, at + 5, 2);
+    int day = digits(text, at + 8, 2);
+    int hour = digits(text, at + 11, 2);
+    int minute = digits(text, at + 14, 2);
+    int second = digits(text, at + 17, 2);
+    int micros = digits(text, at + 20, 6);
     if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
         || second < 0 || second > 59 || micros < 0) {
-      return Instant.parse(text); // not plain digits, or a leap second: let the full parser decide
+      // not plain digits, or a leap second: let the full parser decide
+      return Instant.parse(new String(text, at, length));
     }
     long epochDay = LocalDate.of(year, month, day).toEpochDay();
     return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, micros * 1_000L);
   }
 
   /** The decimal number in {@code text[at, at + width)}, or -1 when a character is not a digit. */
-  private static int digits(String text, int at, int width) {
+  private static int digits(char[] text, int at, int width) {
     int value = 0;
     for (int i = at; i < at + width; i++) {
-      char c = text.charAt(i);
+      char c = text[i];
       if (c < '0' || c > '9') {
         return -1;
       }
