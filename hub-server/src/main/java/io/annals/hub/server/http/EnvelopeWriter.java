@@ -16,8 +16,8 @@ import java.util.List;
  * text is byte for byte what Jackson writes from the tree-built envelope ({@code EventJsonPageTest}
  * holds it to that): the same member order, the same escapes ({@code \"}, {@code \\}, the short
  * forms of control characters, {@code \}{@code u00XX} with upper-case digits for the others, the
- * two surrogates of a character outside the BMP as escapes), and other non-ASCII characters as UTF-8. Times as {@link EventJson#time}. One writer per answer: not
- * thread-safe.
+ * two surrogates of a character outside the BMP as escapes), and other non-ASCII characters as
+ * UTF-8. Times as {@link EventJson#time}. One writer per answer: not thread-safe.
  */
 final class EnvelopeWriter {
 
@@ -99,35 +99,29 @@ final class EnvelopeWriter {
     add((byte) '}');
   }
 
-  /** A JSON string: quoted, escaped where JSON needs it. */
+  /** A JSON string: quoted, escaped where JSON needs it; runs of bytes that need nothing are copied whole. */
   private void string(String text) {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    room(utf8.length + 2);
-    out[size++] = '"';
+    add((byte) '"');
     int plainFrom = 0;
     for (int i = 0; i < utf8.length; i++) {
       byte b = utf8[i];
       if (b == '"' || b == '\\' || (b >= 0 && b < 0x20)) {
-        System.arraycopy(utf8, plainFrom, out, size, i - plainFrom);
-        size += i - plainFrom;
+        bytes(utf8, plainFrom, i);
         escape(b);
         plainFrom = i + 1;
-        room(utf8.length - plainFrom + 1);
       } else if ((b & 0xF8) == 0xF0 && i + 3 < utf8.length) {
         // Outside the BMP: Jackson writes the two surrogates as escapes, and so do we.
-        System.arraycopy(utf8, plainFrom, out, size, i - plainFrom);
-        size += i - plainFrom;
+        bytes(utf8, plainFrom, i);
         int codePoint = (b & 0x07) << 18 | (utf8[i + 1] & 0x3F) << 12 | (utf8[i + 2] & 0x3F) << 6 | (utf8[i + 3] & 0x3F);
         unicodeEscape(Character.highSurrogate(codePoint));
         unicodeEscape(Character.lowSurrogate(codePoint));
         i += 3;
         plainFrom = i + 1;
-        room(utf8.length - plainFrom + 1);
       }
     }
-    System.arraycopy(utf8, plainFrom, out, size, utf8.length - plainFrom);
-    size += utf8.length - plainFrom;
-    out[size++] = '"';
+    bytes(utf8, plainFrom, utf8.length);
+    add((byte) '"');
   }
 
   /** A quote, a backslash or a control character: the short escape where JSON has one, else {@code \}{@code u00XX}. */
@@ -209,9 +203,14 @@ final class EnvelopeWriter {
   }
 
   private void bytes(byte[] utf8) {
-    room(utf8.length);
-    System.arraycopy(utf8, 0, out, size, utf8.length);
-    size += utf8.length;
+    bytes(utf8, 0, utf8.length);
+  }
+
+  /** {@code utf8[from, to)}. */
+  private void bytes(byte[] utf8, int from, int to) {
+    room(to - from);
+    System.arraycopy(utf8, from, out, size, to - from);
+    size += to - from;
   }
 
   private void add(byte b) {
