@@ -12,7 +12,6 @@ import io.annals.hub.client.ReceivedEvent;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,8 +34,17 @@ public final class FeedJson {
 
   private FeedJson() {}
 
-  /** {@code {"events": [...], "next": ..., "stable_until": ...}}. */
+  /**
+   * {@code {"events": [...], "next": ..., "stable_until": ...}}: the hub's own layout by {@link
+   * CanonicalPageReader}, anything else (or anything it doubts) token by token.
+   */
   public static FeedPage page(byte[] body) throws IOException {
+    FeedPage page = CanonicalPageReader.read(body);
+    return page != null ? page : tokenPage(body);
+  }
+
+  /** The page read token by token with Jackson, whatever its layout (public for the SDK's tests). */
+  public static FeedPage tokenPage(byte[] body) throws IOException {
     try (JsonParser p = JSON.createParser(body)) {
       expect(p, p.nextToken(), JsonToken.START_OBJECT, "a feed page");
       List<ReceivedEvent> events = new ArrayList<>();
@@ -164,37 +172,17 @@ public final class FeedJson {
   }
 
   private static Instant time(char[] text, int at, int length) {
-    if (length != 27 || text[at + 4] != '-' || text[at + 7] != '-' || text[at + 10] != 'T' || text[at + 13] != ':'
-        || text[at + 16] != ':' || text[at + 19] != '.' || text[at + 26] != 'Z') {
-      return Instant.parse(new String(text, at, length));
-    }
-    int year = digits(text, at, 4);
-    int month = digits(text, at + 5, 2);
-    int day = digits(text, at + 8, 2);
-    int hour = digits(text, at + 11, 2);
-    int minute = digits(text, at + 14, 2);
-    int second = digits(text, at + 17, 2);
-    int micros = digits(text, at + 20, 6);
-    if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || micros < 0) {
-      // not plain digits, or a leap second: let the full parser decide
-      return Instant.parse(new String(text, at, length));
-    }
-    long epochDay = LocalDate.of(year, month, day).toEpochDay();
-    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, micros * 1_000L);
-  }
-
-  /** The decimal number in {@code text[at, at + width)}, or -1 when a character is not a digit. */
-  private static int digits(char[] text, int at, int width) {
-    int value = 0;
-    for (int i = at; i < at + width; i++) {
-      char c = text[i];
-      if (c < '0' || c > '9') {
-        return -1;
+    Instant time = null;
+    if (length == 27) {
+      byte[] ascii = new byte[27];
+      int i = 0;
+      while (i < 27 && text[at + i] < 0x80) {
+        ascii[i] = (byte) text[at + i];
+        i++;
       }
-      value = value * 10 + (c - '0');
+      time = i == 27 ? CanonicalPageReader.time(ascii, 0) : null;
     }
-    return value;
+    return time != null ? time : Instant.parse(new String(text, at, length));
   }
 
   private static void expect(JsonParser p, JsonToken actual, JsonToken expected, String what) throws IOException {
