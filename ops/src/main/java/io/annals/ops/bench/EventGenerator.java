@@ -65,6 +65,18 @@ final class EventGenerator {
     return new BenchEvent(id(n), service, type, createdAt, aggregate, correlation, payload);
   }
 
+  /**
+   * The next event as history received at {@code receivedAtMicros}: created in the ten days before
+   * that, as fresh events are created in the ten days before now. (History created all at once,
+   * long ago, would flatter the store's aggregate index, which is keyed by the week of creation.)
+   */
+  BenchEvent receivedAt(long receivedAtMicros) {
+    BenchEvent event = next();
+    return new BenchEvent(event.id(), event.service(), event.type(),
+        receivedAtMicros - (startMicros - event.createdAtMicros()), event.aggregateId(), event.correlationId(),
+        event.payloadJson());
+  }
+
   List<BenchEvent> next(int count) {
     List<BenchEvent> events = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

@@ -129,7 +129,8 @@ final class RawMongo implements RawStore {
       List<Document> docs = new ArrayList<>();
       long end = Math.min(count, done + 10_000);
       for (; done < end; done++) {
-        docs.add(document(generator.next(), first + (long) (done * step)));
+        long receivedAt = first + (long) (done * step);
+        docs.add(document(generator.receivedAt(receivedAt), receivedAt));
       }
       fast.insertMany(docs, new InsertManyOptions().ordered(false));
     }

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The SQLite baseline through plain JDBC: one connection with the pragmas of the hub's writer (WAL,
  * {@code synchronous=FULL}, its page cache), each
  * batch one {@code BEGIN IMMEDIATE} ... {@code COMMIT} of the same {@code INSERT ... ON CONFLICT
- * DO NOTHING} the hub runs. The file's schema is created by the hub's own migration before
+ * DO NOTHING} the hub runs, and the same note of the batch's weeks ({@code created_weeks},
+ * {@code received_weeks}). The file's schema is created by the hub's own migration before
  * anything is timed ({@link #open}), so the tables and indexes cannot drift from the hub's.
  */
 final class RawSqlite implements RawStore {
@@ -29,6 +31,10 @@ final class RawSqlite implements RawStore {
   private static final String COLUMNS = "id, service, type, created_at, aggregate_id, correlation_id, received_at, payload";
   private static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT (id) DO NOTHING";
+  /** The hub's store notes the weeks that hold events in each append (its aggregate and correlation indexes are keyed by week); so does this. */
+  private static final String ADD_CREATED_WEEK = "INSERT OR IGNORE INTO created_weeks (week) VALUES (?)";
+  private static final String ADD_RECEIVED_WEEK = "INSERT OR IGNORE INTO received_weeks (week) VALUES (?)";
+  private static final long WEEK_MICROS = TimeUnit.DAYS.toMicros(7);
   private static final long HISTORY_MICROS = TimeUnit.DAYS.toMicros(365);
   /** The history load's page cache: the indexes of ten million events fit (about 2.5 GiB of the 6 GiB file). */
   private static final int LOAD_CACHE_KIB = 3 * 1024 * 1024;
@@ -63,14 +69,17 @@ final class RawSqlite implements RawStore {
   @Override
   public Duration insert(List<BenchEvent> events, int perTransaction) {
     long start = System.nanoTime();
-    try (Statement tx = connection.createStatement(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
+    try (Statement tx = connection.createStatement(); PreparedStatement insert = connection.prepareStatement(INSERT);
+        Weeks weeks = new Weeks()) {
       for (int from = 0; from < events.size(); from += perTransaction) {
         tx.execute("BEGIN IMMEDIATE");
         long receivedAt = nowMicros();
         for (BenchEvent event : events.subList(from, Math.min(events.size(), from + perTransaction))) {
           bind(insert, event, receivedAt);
           insert.executeUpdate();
+          weeks.add(event, receivedAt);
         }
+        weeks.write();
         tx.execute("COMMIT");
       }
     } catch (SQLException e) {
@@ -82,12 +91,16 @@ final class RawSqlite implements RawStore {
   @Override
   public Samples insertEach(List<BenchEvent> events) {
     Samples samples = new Samples();
-    try (Statement tx = connection.createStatement(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
+    try (Statement tx = connection.createStatement(); PreparedStatement insert = connection.prepareStatement(INSERT);
+        Weeks weeks = new Weeks()) {
       for (BenchEvent event : events) {
         long start = System.nanoTime();
         tx.execute("BEGIN IMMEDIATE");
-        bind(insert, event, nowMicros());
+        long receivedAt = nowMicros();
+        bind(insert, event, receivedAt);
         insert.executeUpdate();
+        weeks.add(event, receivedAt);
+        weeks.write();
         tx.execute("COMMIT");
         samples.record((System.nanoTime() - start) / 1000);
       }
@@ -159,11 +172,15 @@ final class RawSqlite implements RawStore {
       long first = nowMicros() - HISTORY_MICROS;
       double step = HISTORY_MICROS / (double) Math.max(1, count);
       s.execute("BEGIN");
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT); Weeks weeks = new Weeks()) {
         for (long done = 0; done < count; done++) {
-          bind(insert, generator.next(), first + (long) (done * step));
+          long receivedAt = first + (long) (done * step);
+          BenchEvent event = generator.receivedAt(receivedAt);
+          bind(insert, event, receivedAt);
           insert.executeUpdate();
+          weeks.add(event, receivedAt);
         }
+        weeks.write();
       }
       s.execute("COMMIT");
       // Flushed here, not during the first fsync of the hub measured on it. Outside a transaction
@@ -187,6 +204,44 @@ final class RawSqlite implements RawStore {
       return rs.getLong(1);
     } catch (SQLException e) {
       throw new IllegalStateException("count of " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The weeks of a transaction's events, written as the hub's store writes them at the end of each append. */
+  private final class Weeks implements AutoCloseable {
+    private final PreparedStatement created;
+    private final PreparedStatement received;
+    private final Set<Long> createdWeeks = new HashSet<>();
+    private final Set<Long> receivedWeeks = new HashSet<>();
+
+    Weeks() throws SQLException {
+      created = connection.prepareStatement(ADD_CREATED_WEEK);
+      received = connection.prepareStatement(ADD_RECEIVED_WEEK);
+    }
+
+    void add(BenchEvent event, long receivedAt) {
+      createdWeeks.add(event.createdAtMicros() / WEEK_MICROS);
+      receivedWeeks.add(receivedAt / WEEK_MICROS);
+    }
+
+    void write() throws SQLException {
+      write(created, createdWeeks);
+      write(received, receivedWeeks);
+    }
+
+    private void write(PreparedStatement statement, Set<Long> weeks) throws SQLException {
+      for (long week : weeks) {
+        statement.setLong(1, week);
+        statement.executeUpdate();
+      }
+      weeks.clear();
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (created; received) {
+        // closes both
+      }
     }
   }
 

@@ -390,20 +390,53 @@ public abstract class EventStoreContract {
       store.append(events);
       List<String> expected = ids(store.aggregateHistory("order/7", null, null, 100));
 
+      List<String> paged = pagedHistory("order/7", 2);
+
+      assertThat(expected).hasSize(7);
+      assertThat(paged).isEqualTo(expected);
+    }
+
+    /** The whole history of {@code aggregateId}, read page by page, each after the last one's position. */
+    private List<String> pagedHistory(String aggregateId, int pageSize) {
       List<String> paged = new ArrayList<>();
       AggregatePosition after = null;
       List<StoredEvent> page;
       do {
-        page = store.aggregateHistory("order/7", null, after, 2);
+        page = store.aggregateHistory(aggregateId, null, after, pageSize);
         paged.addAll(ids(page));
         if (!page.isEmpty()) {
           StoredEvent last = page.get(page.size() - 1);
           after = new AggregatePosition(last.event().createdAt(), last.receivedAt(), last.id());
         }
-      } while (page.size() == 2);
+      } while (page.size() == pageSize);
+      return paged;
+    }
 
-      assertThat(expected).hasSize(7);
-      assertThat(paged).isEqualTo(expected);
+    @Test
+    void history_spanning_centuries_comes_in_order_page_by_page_and_as_of_any_point() {
+      // Given one aggregate's events created from before 1970 to decades ahead (the embedded store
+      // keys its aggregate index by week), appended out of order among another aggregate's
+      List<Instant> created = List.of(Instant.parse("1901-03-04T05:06:07.000008Z"), Instant.parse("1969-12-31T23:59:59.999999Z"),
+          Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("1970-01-07T23:59:59.999999Z"),
+          Instant.parse("1970-01-08T00:00:00Z"), T0.minusSeconds(604_800), T0, T0.plusNanos(1000), T0.plusSeconds(3),
+          Instant.parse("2080-06-01T00:00:00Z"));
+      List<StoredEvent> events = new ArrayList<>();
+      for (int n = 0; n < created.size(); n++) {
+        events.add(anEvent(n).aggregateId("order/7").createdAt(created.get(n)).receivedAt(micros(100 - n)).build());
+        events.add(anEvent(100 + n).aggregateId("order/8").createdAt(created.get(n)).receivedAt(micros(200 + n)).build());
+      }
+      java.util.Collections.shuffle(events, new java.util.Random(5));
+      store.append(events);
+      List<String> inOrder = IntStream.range(0, created.size()).mapToObj(TestEvents::id).toList();
+
+      assertThat(ids(store.aggregateHistory("order/7", null, null, 100))).isEqualTo(inOrder);
+      assertThat(pagedHistory("order/7", 3)).isEqualTo(inOrder);
+      for (int n = 0; n < created.size(); n++) {
+        assertThat(ids(store.aggregateHistory("order/7", created.get(n), null, 100)))
+            .as("as of %s", created.get(n)).isEqualTo(inOrder.subList(0, n + 1));
+      }
+      assertThat(ids(store.query(new EventFilter(null, null, "order/7", null, null, null), null, 100)))
+          .containsExactlyInAnyOrderElementsOf(inOrder);
     }
   }
 

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,10 +94,14 @@ public final class SqliteEventStore implements EventStore {
     return writer.write("append of " + batch.size() + " event(s)", statements -> {
       List<AppendResult> results = new ArrayList<>(batch.size());
       PreparedStatement insert = statements.prepared(SqliteQueries.INSERT);
+      Set<Long> createdWeeks = new HashSet<>();
+      Set<Long> receivedWeeks = new HashSet<>();
       for (StoredEvent event : batch) {
         SqliteQueries.bindInsert(insert, event);
         if (insert.executeUpdate() == 1) {
           results.add(new AppendResult(Outcome.CREATED, event));
+          createdWeeks.add(SqliteSchema.week(EpochMicros.of(event.event().createdAt())));
+          receivedWeeks.add(SqliteSchema.week(EpochMicros.of(event.receivedAt())));
         } else {
           // Inside the transaction, so this also sees an equal id inserted earlier in this batch.
           StoredEvent stored = findIn(statements.prepared(SqliteQueries.FIND), event.id())
@@ -105,8 +110,18 @@ public final class SqliteEventStore implements EventStore {
           results.add(new AppendResult(same ? Outcome.DUPLICATE : Outcome.CONFLICT, stored));
         }
       }
+      // Reads by aggregate or correlation visit only the weeks listed (SqliteSchema): a batch has one or two.
+      addWeeks(statements.prepared(SqliteQueries.ADD_CREATED_WEEK), createdWeeks);
+      addWeeks(statements.prepared(SqliteQueries.ADD_RECEIVED_WEEK), receivedWeeks);
       return results;
     });
+  }
+
+  private static void addWeeks(PreparedStatement addWeek, Set<Long> weeks) throws SQLException {
+    for (long week : weeks) {
+      addWeek.setLong(1, week);
+      addWeek.executeUpdate();
+    }
   }
 
   @Override

@@ -39,6 +39,10 @@ final class SqliteQueries {
 
   static final String FIND = "SELECT " + COLUMNS + " FROM events WHERE id = ?";
 
+  /** Notes the weeks that hold events; each append runs these once per week among its events. */
+  static final String ADD_CREATED_WEEK = "INSERT OR IGNORE INTO created_weeks (week) VALUES (?)";
+  static final String ADD_RECEIVED_WEEK = "INSERT OR IGNORE INTO received_weeks (week) VALUES (?)";
+
   static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT (id) DO NOTHING";
 
@@ -47,6 +51,10 @@ final class SqliteQueries {
   static final int MAX_TYPES_MERGED = 64;
 
   private static final String ORDER = " ORDER BY received_at, id LIMIT ?";
+  /** Reads by aggregate: a seek per week that holds events ({@link #inWeeks}), on the aggregate index whatever else is asked. */
+  private static final String BY_AGGREGATE = " FROM events INDEXED BY events_by_week_aggregate";
+  /** Reads by correlation id (and no aggregate): likewise on the correlation index. */
+  private static final String BY_CORRELATION = " FROM events INDEXED BY events_by_week_correlation";
 
   private SqliteQueries() {}
 
@@ -55,7 +63,15 @@ final class SqliteQueries {
     List<Object> params = new ArrayList<>();
     equal(where, params, "type", filter.type());
     equal(where, params, "service", filter.service());
-    equal(where, params, "aggregate_id", filter.aggregateId());
+    if (filter.aggregateId() != null) {
+      inWeeks(where, params, "created", null, null);
+      equal(where, params, "aggregate_id", filter.aggregateId());
+    } else if (filter.correlationId() != null) {
+      Long from = after != null ? Long.valueOf(EpochMicros.of(after.receivedAt()))
+          : filter.receivedAfter() != null ? Long.valueOf(EpochMicros.ofSaturated(filter.receivedAfter())) : null;
+      inWeeks(where, params, "received", from,
+          filter.receivedBefore() == null ? null : EpochMicros.ofSaturated(filter.receivedBefore()));
+    }
     equal(where, params, "correlation_id", filter.correlationId());
     if (filter.receivedAfter() != null) {
       and(where).append("received_at > ?");
@@ -67,12 +83,15 @@ final class SqliteQueries {
     }
     after(where, params, after);
     params.add(limit);
-    return new Sql("SELECT " + COLUMNS + " FROM events" + where + ORDER, params);
+    String from = filter.aggregateId() != null ? BY_AGGREGATE : filter.correlationId() != null ? BY_CORRELATION : " FROM events";
+    return new Sql("SELECT " + COLUMNS + from + where + ORDER, params);
   }
 
   static Sql aggregateHistory(String aggregateId, Instant asOf, AggregatePosition after, int limit) {
     StringBuilder where = new StringBuilder();
     List<Object> params = new ArrayList<>();
+    inWeeks(where, params, "created", after == null ? null : EpochMicros.of(after.createdAt()),
+        asOf == null ? null : EpochMicros.ofSaturated(asOf));
     equal(where, params, "aggregate_id", aggregateId);
     if (asOf != null) {
       and(where).append("created_at <= ?");
@@ -85,8 +104,7 @@ final class SqliteQueries {
       params.add(after.id());
     }
     params.add(limit);
-    return new Sql("SELECT " + COLUMNS + " FROM events" + where
-        + " ORDER BY created_at, received_at, id LIMIT ?", params);
+    return new Sql("SELECT " + COLUMNS + BY_AGGREGATE + where + " ORDER BY created_at, received_at, id LIMIT ?", params);
   }
 
   /**
@@ -188,6 +206,27 @@ final class SqliteQueries {
       params.add(EpochMicros.of(after.receivedAt()));
       params.add(after.id());
     }
+  }
+
+  /**
+   * The weeks ({@code created} or {@code received}) that hold events, from the week of {@code
+   * fromMicros} to that of {@code toMicros} (either open when null): the aggregate and correlation
+   * indexes are keyed by week first (SqliteSchema), so each week is one seek.
+   */
+  private static void inWeeks(StringBuilder where, List<Object> params, String which, Long fromMicros, Long toMicros) {
+    and(where).append(which).append("_week IN (SELECT week FROM ").append(which).append("_weeks");
+    if (fromMicros != null || toMicros != null) {
+      where.append(" WHERE ");
+      if (fromMicros != null) {
+        where.append("week >= ?");
+        params.add(SqliteSchema.week(fromMicros));
+      }
+      if (toMicros != null) {
+        where.append(fromMicros != null ? " AND " : "").append("week <= ?");
+        params.add(SqliteSchema.week(toMicros));
+      }
+    }
+    where.append(")");
   }
 
   private static void equal(StringBuilder where, List<Object> params, String column, String value) {

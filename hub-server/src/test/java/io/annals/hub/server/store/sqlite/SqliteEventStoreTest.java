@@ -61,12 +61,12 @@ class SqliteEventStoreTest extends EventStoreContract {
     // Given the store opened on a directory that did not exist (see openStore)
     Path file = dataDir().resolve(SqliteEventStore.FILE_NAME);
 
-    // Then the file is there, in WAL mode, at schema version 1
+    // Then the file is there, in WAL mode, at schema version 2
     assertThat(file).isRegularFile();
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = other.createStatement()) {
       assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("1");
+      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("2");
     }
   }
 
@@ -111,7 +111,51 @@ class SqliteEventStoreTest extends EventStoreContract {
     assertThatThrownBy(() -> SqliteEventStore.open(newer))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema version 7")
-        .hasMessageContaining("up to 1");
+        .hasMessageContaining("up to 2");
+  }
+
+  @Test
+  void a_file_of_version_1_is_migrated_in_place_and_reads_as_before() throws Exception {
+    // Given a file written by a hub of schema version 1: its tables, its aggregate index, events
+    Path old = tempDir.resolve("v1");
+    Files.createDirectories(old);
+    Path file = old.resolve(SqliteEventStore.FILE_NAME);
+    try (Connection v1 = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = v1.createStatement()) {
+      statement.execute("CREATE TABLE events (id TEXT NOT NULL PRIMARY KEY, service TEXT NOT NULL, type TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL, aggregate_id TEXT NOT NULL, correlation_id TEXT, received_at INTEGER NOT NULL,"
+          + " payload TEXT NOT NULL)");
+      for (String index : List.of("events_by_received ON events (received_at, id)", "events_by_type ON events (type, received_at, id)",
+          "events_by_service ON events (service, received_at, id)", "events_by_correlation ON events (correlation_id, received_at, id)",
+          "events_by_aggregate ON events (aggregate_id, created_at, received_at, id)")) {
+        statement.execute("CREATE INDEX " + index);
+      }
+      statement.execute("CREATE TABLE hub_instances (instance_id TEXT NOT NULL PRIMARY KEY, watermark INTEGER NOT NULL,"
+          + " heartbeat INTEGER NOT NULL)");
+      for (int n = 0; n < 6; n++) {
+        // weeks apart, the last before 1970
+        long created = n < 5 ? micros(0).getEpochSecond() * 1_000_000 - n * 700_000_000_000L : -1;
+        statement.execute("INSERT INTO events VALUES ('" + id(n) + "', 's', 't', " + created + ", 'order/7', "
+            + (n == 2 ? "'checkout/2'" : "NULL") + ", " + n + ", '{}')");
+      }
+      statement.execute("PRAGMA user_version = 1");
+    }
+
+    // When this hub opens it
+    try (SqliteEventStore migrated = SqliteEventStore.open(old)) {
+      // Then it is at version 2, its history reads in order, and new appends are found too
+      migrated.append(List.of(anEvent(9).aggregateId("order/7").createdAt(T0.plusSeconds(1_000_000_000)).build()));
+      assertThat(migrated.aggregateHistory("order/7", null, null, 100)).extracting(e -> e.id())
+          .containsExactly(id(5), id(4), id(3), id(2), id(1), id(0), id(9));
+      assertThat(migrated.query(new EventFilter(null, null, null, "checkout/2", null, null), null, 10))
+          .extracting(e -> e.id()).containsExactly(id(2));
+    }
+    try (Connection after = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = after.createStatement()) {
+      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("2");
+      assertThat(single(statement, "SELECT count(*) FROM sqlite_schema WHERE name IN ('events_by_aggregate', 'events_by_correlation')"))
+          .isEqualTo("0");
+      assertThat(single(statement, "SELECT count(*) FROM created_weeks")).isEqualTo("7");
+      assertThat(single(statement, "SELECT count(*) FROM received_weeks")).isEqualTo("2");
+    }
   }
 
   @Test
@@ -199,6 +243,8 @@ class SqliteEventStoreTest extends EventStoreContract {
     shapes.put("query by service", SqliteQueries.query(new EventFilter(null, "s", null, null, null, micros(9)), after, 10));
     shapes.put("query by aggregate", SqliteQueries.query(new EventFilter(null, null, "a", null, null, null), after, 10));
     shapes.put("query by correlation", SqliteQueries.query(new EventFilter(null, null, null, "c", micros(1), null), after, 10));
+    shapes.put("query by correlation, first page, received before",
+        SqliteQueries.query(new EventFilter(null, null, null, "c", null, micros(9)), null, 10));
     shapes.put("query, all filters", SqliteQueries.query(new EventFilter("t", "s", "a", "c", micros(1), micros(9)), after, 10));
     shapes.put("history", SqliteQueries.aggregateHistory("a", null, null, 10));
     shapes.put("history as of, after", SqliteQueries.aggregateHistory("a", T0, new AggregatePosition(T0, T0, id(1)), 10));
@@ -217,6 +263,15 @@ class SqliteEventStoreTest extends EventStoreContract {
     // (the check below does catch a full scan)
     assertThat(sqlite().explain(new Sql("SELECT id FROM events WHERE payload = ?", List.of("{}")))).contains("SCAN events");
 
+    // By aggregate or correlation id: a seek per week that holds events, never a walk of the whole index.
+    for (String shape : List.of("query by aggregate", "query, all filters", "history", "history as of, after")) {
+      assertThat(sqlite().explain(shapes.get(shape))).as("plan of %s", shape)
+          .anyMatch(line -> line.startsWith("SEARCH events USING INDEX events_by_week_aggregate (created_week=? AND aggregate_id=?"));
+    }
+    for (String shape : List.of("query by correlation", "query by correlation, first page, received before")) {
+      assertThat(sqlite().explain(shapes.get(shape))).as("plan of %s", shape)
+          .anyMatch(line -> line.startsWith("SEARCH events USING INDEX events_by_week_correlation (received_week=? AND correlation_id=?"));
+    }
     shapes.forEach((shape, sql) -> {
       List<String> plan = sqlite().explain(sql);
       assertThat(plan).as("plan of %s: %s", shape, plan)
