@@ -197,8 +197,8 @@ public final class CanonicalPageReader {
 
   private void value(int depth) {
     switch (byteAt(at)) {
-      case '{' -> object(depth + 1);
-      case '[' -> array(depth + 1);
+      case '{' -> container(depth + 1, (byte) '}');
+      case '[' -> container(depth + 1, (byte) ']');
       case '"' -> skipString();
       case 't' -> expect(TRUE);
       case 'f' -> expect(FALSE);
@@ -207,45 +207,31 @@ public final class CanonicalPageReader {
     }
   }
 
-  private void object(int depth) {
+  /** An object ({@code close} is '}': members are name, colon, value) or an array ({@code close} is ']'). */
+  private void container(int depth, byte close) {
     if (depth > MAX_DEPTH) {
       throw NOT_CANONICAL;
     }
     at++;
     whitespace();
-    if (take((byte) '}')) {
+    if (take(close)) {
       return;
     }
     do {
       whitespace();
-      if (byteAt(at) != '"') {
-        throw NOT_CANONICAL;
+      if (close == '}') {
+        if (byteAt(at) != '"') {
+          throw NOT_CANONICAL;
+        }
+        skipString();
+        whitespace();
+        expect((byte) ':');
+        whitespace();
       }
-      skipString();
-      whitespace();
-      expect((byte) ':');
-      whitespace();
       value(depth);
       whitespace();
     } while (take((byte) ','));
-    expect((byte) '}');
-  }
-
-  private void array(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw NOT_CANONICAL;
-    }
-    at++;
-    whitespace();
-    if (take((byte) ']')) {
-      return;
-    }
-    do {
-      whitespace();
-      value(depth);
-      whitespace();
-    } while (take((byte) ','));
-    expect((byte) ']');
+    expect(close);
   }
 
   /** A string value: JSON's escapes, no control characters, well-formed UTF-8. */

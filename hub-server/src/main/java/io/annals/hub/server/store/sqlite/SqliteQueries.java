@@ -67,9 +67,9 @@ final class SqliteQueries {
       inWeeks(where, params, "created", null, null);
       equal(where, params, "aggregate_id", filter.aggregateId());
     } else if (filter.correlationId() != null) {
-      Long from = after != null ? Long.valueOf(EpochMicros.of(after.receivedAt()))
-          : filter.receivedAfter() != null ? Long.valueOf(EpochMicros.ofSaturated(filter.receivedAfter())) : null;
-      inWeeks(where, params, "received", from,
+      // Either lower bound will do: the conditions themselves follow below.
+      Instant from = after != null ? after.receivedAt() : filter.receivedAfter();
+      inWeeks(where, params, "received", from == null ? null : EpochMicros.ofSaturated(from),
           filter.receivedBefore() == null ? null : EpochMicros.ofSaturated(filter.receivedBefore()));
     }
     equal(where, params, "correlation_id", filter.correlationId());
