@@ -35,19 +35,23 @@ class CrashRecoveryTest {
       Random random = new Random(7);
       int kills = 0;
       long seen = 0;
-      for (int round = 0; round < 12 && seen < EVENTS; round++) {
+      StringBuilder killedAt = new StringBuilder();
+      for (int round = 0; round < 24 && seen < EVENTS; round++) {
         ChildJvm worker = Workers.start(dir, "victim-" + round, hub.url(), crashed.url(), "run",
             "--lease-timeout", "1s", "--interval", "200ms");
         // Kill at a random point ahead: sometimes during start-up, mostly inside the catch-up.
-        long target = round % 4 == 0 ? seen : Math.min(EVENTS, seen + 1 + random.nextInt(8_000));
+        // Steps and pauses are short because a catch-up runs at tens of thousands of events a
+        // second: longer ones let the first few workers finish it and leave too few kills.
+        long target = round % 4 == 0 ? seen : Math.min(EVENTS, seen + 1 + random.nextInt(4_500));
         long giveUp = System.nanoTime() + 60_000_000_000L;
         while (worker.alive() && Workers.audited(crashed) < target && System.nanoTime() < giveUp) {
-          Thread.sleep(random.nextInt(40));
+          Thread.sleep(random.nextInt(5));
         }
-        Thread.sleep(random.nextInt(300));
+        Thread.sleep(random.nextInt(30));
         worker.kill();
         kills++;
         seen = Workers.audited(crashed);
+        killedAt.append(' ').append(seen);
       }
       ChildJvm last = Workers.start(dir, "survivor", hub.url(), crashed.url(), "run",
           "--lease-timeout", "1s", "--interval", "200ms");
@@ -60,8 +64,8 @@ class CrashRecoveryTest {
 
       Map<String, List<List<String>>> expected = Workers.readModels(clean);
       Map<String, List<List<String>>> actual = Workers.readModels(crashed);
-      System.out.printf("must-show 1: %d SIGKILLs during a %d-event catch-up; read models equal to a clean run: %s%n",
-          kills, EVENTS, expected.equals(actual));
+      System.out.printf("must-show 1: %d SIGKILLs during a %d-event catch-up (events audited at each kill:%s);"
+          + " read models equal to a clean run: %s%n", kills, EVENTS, killedAt, expected.equals(actual));
       assertThat(kills).isGreaterThanOrEqualTo(5);
       assertThat(actual).isEqualTo(expected);
       assertThat(expected.get("SELECT COUNT(*), COUNT(DISTINCT event_id) FROM audit"))
