@@ -24,7 +24,7 @@ public final class LoadgenCommand implements Command {
     }
     LoadgenOptions options;
     try {
-      options = LoadgenOptions.parse(args);
+      options = LoadgenOptions.parse(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("loadgen: " + e.getMessage());
       return 64;

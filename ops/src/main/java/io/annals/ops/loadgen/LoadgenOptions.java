@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +40,8 @@ record LoadgenOptions(
       "  --rate N             events per second (1..100000)",
       "  --duration D         how long to send, e.g. 30s, 5m, 1h, 500ms or PT30S",
       "  --services K         producer services to simulate (1..1000)",
-      "  --api-key KEY        sent as 'Authorization: Bearer KEY'",
+      "  --api-key KEY        sent as 'Authorization: Bearer KEY'; or set ANNALS_API_KEY, which keeps it",
+      "                       out of the process list",
       "  --seed N             random seed, for repeatable traffic (default 1)",
       "  --max-in-flight N    requests awaiting an answer before sending waits (default 512)",
       "  --timeout D          per-request timeout (default 30s)");
@@ -58,13 +60,16 @@ record LoadgenOptions(
     require(!timeout.isNegative() && !timeout.isZero(), "--timeout", timeout, "a positive duration");
   }
 
-  /** Parses command-line arguments; throws {@link IllegalArgumentException} naming the bad one. */
-  static LoadgenOptions parse(String[] args) {
+  /**
+   * Parses command-line arguments; throws {@link IllegalArgumentException} naming the bad one.
+   * {@code env} supplies {@code ANNALS_API_KEY} when {@code --api-key} is absent, as for {@code send}.
+   */
+  static LoadgenOptions parse(String[] args, Map<String, String> env) {
     List<URI> hubs = new ArrayList<>();
     Integer rate = null;
     Duration duration = null;
     Integer services = null;
-    String apiKey = null;
+    String apiKey = env.get("ANNALS_API_KEY");
     long seed = 1;
     int maxInFlight = 512;
     Duration timeout = Duration.ofSeconds(30);
@@ -96,7 +101,7 @@ record LoadgenOptions(
     if (rate == null || duration == null || services == null || hubs.isEmpty()) {
       throw new IllegalArgumentException("--hub, --rate, --duration and --services are required\n" + USAGE);
     }
-    return new LoadgenOptions(hubs, rate, duration, services, Optional.ofNullable(apiKey), seed, maxInFlight, timeout);
+    return new LoadgenOptions(hubs, rate, duration, services, Optional.ofNullable(apiKey).filter(key -> !key.isBlank()), seed, maxInFlight, timeout);
   }
 
   /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a bare number of seconds, or ISO-8601. */

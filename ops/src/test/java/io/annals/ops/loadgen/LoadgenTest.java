@@ -185,7 +185,7 @@ class LoadgenTest {
 
     @Test
     void parses_every_flag() {
-      LoadgenOptions options = LoadgenOptions.parse(new String[] {
+      LoadgenOptions options = parse(new String[] {
           "--hub", "http://localhost:8081/,http://localhost:8082", "--rate", "250", "--duration", "5m",
           "--services", "6", "--api-key", "secret", "--seed", "9", "--max-in-flight", "64", "--timeout", "PT5S"});
       assertThat(options.hubs()).containsExactly(URI.create("http://localhost:8081"), URI.create("http://localhost:8082"));
@@ -226,8 +226,18 @@ class LoadgenTest {
       assertThat(new LoadgenCommand().run(new String[] {"--help"})).isZero();
     }
 
+    @Test
+    void the_key_may_come_from_the_environment_and_the_flag_wins() {
+      String[] required = {"--hub", "http://h", "--rate", "5", "--duration", "1s", "--services", "1"};
+      assertThat(LoadgenOptions.parse(required, Map.of("ANNALS_API_KEY", "from-env")).apiKey()).contains("from-env");
+      assertThat(LoadgenOptions.parse(required, Map.of("ANNALS_API_KEY", " ")).apiKey()).isEmpty();
+      assertThat(LoadgenOptions.parse(required, Map.of()).apiKey()).isEmpty();
+      String[] withFlag = {"--hub", "http://h", "--rate", "5", "--duration", "1s", "--services", "1", "--api-key", "flag"};
+      assertThat(LoadgenOptions.parse(withFlag, Map.of("ANNALS_API_KEY", "from-env")).apiKey()).contains("flag");
+    }
+
     private LoadgenOptions parse(String... args) {
-      return LoadgenOptions.parse(args);
+      return LoadgenOptions.parse(args, Map.of());
     }
   }
 
