@@ -3,10 +3,12 @@ package io.annals.ops.bench;
 import io.annals.ops.send.DeliveryBenchmark;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Random;
 
 /** Scenarios (6) to (8): SDK delivery, ingestion with a large history, and the hub's peak memory. */
 final class OtherScenarios {
@@ -102,6 +104,7 @@ final class OtherScenarios {
       details.put("hub_cpu_us_per_event_empty", emptyCpu.hubMicrosPerEvent(events));
       details.put("hub_written_kib_per_event_with_history", bigCpu.hubWriteKibPerEvent(events));
       details.put("hub_written_kib_per_event_empty", emptyCpu.hubWriteKibPerEvent(events));
+      readLatencies(run, big, empty, details);
     }
     // The same question asked of the store alone, on the same two stores once the hubs are gone:
     // how much of the slow-down with history is the store's own.
@@ -123,6 +126,56 @@ final class OtherScenarios {
         ? result.withNote("the store alone slows down with history too: raw inserts with the history run at "
             + BenchReport.round(rawRatio) + " of their rate on the (nearly) empty store")
         : result;
+  }
+
+  /**
+   * Reported beside (7), not targeted: the price of keying the store's aggregate and correlation
+   * indexes by week (one seek per week of history) is paid by reads, so this measures one page of
+   * an aggregate's history and of a correlation query on both hubs. Ids are random, so most find
+   * nothing: that is the worst case, every week searched. Warm: each id set is read once before.
+   */
+  private static void readLatencies(Run run, HubProcess big, HubProcess empty, Map<String, Object> details)
+      throws IOException {
+    int reads = Math.max(50, Math.min(1_000, run.sizes().scaleEvents() / 100));
+    Random random = new Random(run.seed() + 11);
+    List<String> paths = new ArrayList<>();
+    String[] kinds = {"payment%2F", "order%2F", "parcel%2F"};
+    for (int i = 0; i < reads; i++) {
+      paths.add("/aggregates/" + kinds[i % kinds.length] + random.nextInt(1_000_000) + "/events");
+      paths.add("/events?correlation_id=checkout%2F" + random.nextInt(1_000_000));
+    }
+    for (HubProcess hub : List.of(big, empty)) {
+      String label = hub == big ? "with_history" : "empty";
+      try (HttpConnection http = new HttpConnection(hub.url(), null)) {
+        read(http, paths); // warm-up
+        Samples aggregate = new Samples();
+        Samples correlation = new Samples();
+        for (int i = 0; i < paths.size(); i++) {
+          long start = System.nanoTime();
+          HttpConnection.Answer answer = http.get(paths.get(i));
+          long micros = (System.nanoTime() - start) / 1_000;
+          requireOk(answer, paths.get(i));
+          (i % 2 == 0 ? aggregate : correlation).record(micros);
+        }
+        details.put("read_by_aggregate_ms_p50_" + label, aggregate.percentile(0.5) / 1000.0);
+        details.put("read_by_aggregate_ms_p99_" + label, aggregate.percentile(0.99) / 1000.0);
+        details.put("read_by_correlation_ms_p50_" + label, correlation.percentile(0.5) / 1000.0);
+        details.put("read_by_correlation_ms_p99_" + label, correlation.percentile(0.99) / 1000.0);
+      }
+    }
+    details.put("reads_each", reads);
+  }
+
+  private static void read(HttpConnection http, List<String> paths) throws IOException {
+    for (String path : paths) {
+      requireOk(http.get(path), path);
+    }
+  }
+
+  private static void requireOk(HttpConnection.Answer answer, String path) throws IOException {
+    if (answer.status() != 200) {
+      throw new IOException("GET " + path + " answered " + answer.status() + ": " + answer.text());
+    }
   }
 
   /** (8) The hub's peak resident memory over the scenarios it served, beside its resident memory when idle after start. */

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class BenchCommandTest {
     Path out = dir.resolve("bench-results.json");
 
     int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {
-        "--quick", "--scale", "0.02", "--only", "ingest-batch,hub-peak-rss", "--out", out.toString(),
+        "--quick", "--scale", "0.02", "--only", "ingest-batch,hub-peak-rss,ingest-at-scale", "--out", out.toString(),
         "--work-dir", dir.resolve("work").toString()});
 
     String printed = output.toString(StandardCharsets.UTF_8);
@@ -33,12 +34,18 @@ class BenchCommandTest {
     JsonNode json = new ObjectMapper().readTree(Files.readString(out));
     assertThat(json.path("machine").asText()).contains("cpus");
     assertThat(json.path("scenarios")).extracting(s -> s.path("name").asText())
-        .containsExactly("ingest-batch", "hub-peak-rss");
+        .containsExactly("ingest-batch", "ingest-at-scale", "hub-peak-rss");
     for (JsonNode scenario : json.path("scenarios")) {
       assertThat(scenario.path("figure").asDouble()).as(scenario.toString()).isPositive();
       assertThat(scenario.path("baseline").asDouble()).as(scenario.toString()).isPositive();
     }
     assertThat(printed).contains("ingest-batch").contains("hub-peak-rss");
+    JsonNode atScale = json.path("scenarios").get(1).path("details");
+    for (String read : List.of("aggregate", "correlation")) {
+      for (String store : List.of("with_history", "empty")) {
+        assertThat(atScale.path("read_by_" + read + "_ms_p50_" + store).asDouble()).as(atScale.toString()).isPositive();
+      }
+    }
     assertThat(dir.resolve("work")).as("the work directory is removed").doesNotExist();
   }
 
