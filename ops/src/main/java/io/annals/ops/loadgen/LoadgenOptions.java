@@ -101,7 +101,8 @@ record LoadgenOptions(
     if (rate == null || duration == null || services == null || hubs.isEmpty()) {
       throw new IllegalArgumentException("--hub, --rate, --duration and --services are required\n" + USAGE);
     }
-    return new LoadgenOptions(hubs, rate, duration, services, Optional.ofNullable(apiKey).filter(key -> !key.isBlank()), seed, maxInFlight, timeout);
+    Optional<String> key = Optional.ofNullable(apiKey).filter(k -> !k.isBlank());
+    return new LoadgenOptions(hubs, rate, duration, services, key, seed, maxInFlight, timeout);
   }
 
   /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a bare number of seconds, or ISO-8601. */
