@@ -11,8 +11,13 @@ import io.annals.hub.server.feed.InstanceIds;
 import io.annals.hub.server.feed.ReceivedAtClock;
 import io.annals.hub.server.feed.WatermarkPublisher;
 import io.annals.hub.server.http.EventJson;
+import io.annals.hub.server.http.EventRoutes;
+import io.annals.hub.server.http.FeedRoutes;
+import io.annals.hub.server.http.HealthRoutes;
 import io.annals.hub.server.http.HubApp;
 import io.annals.hub.server.http.HubServices;
+import io.annals.hub.server.http.OpenApiRoutes;
+import io.annals.hub.server.http.QueryRoutes;
 import io.annals.hub.server.http.Routes;
 import io.annals.hub.server.ingest.EventValidator;
 import io.annals.hub.server.ingest.GroupCommitter;
@@ -21,9 +26,10 @@ import io.annals.hub.server.ingest.RequestReader;
 import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.metrics.MeteredEventStore;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,28 +47,33 @@ public final class Hub implements AutoCloseable {
   private final Javalin app;
   private final GroupCommitter committer;
   private final HubServices services;
+  private final Store store;
+  private final List<Routes> routes;
   private final ScheduledExecutorService pinger;
   private final WatermarkPublisher publisher;
 
-  private Hub(Javalin app, GroupCommitter committer, HubServices services, ScheduledExecutorService pinger,
-      WatermarkPublisher publisher) {
+  private Hub(Javalin app, GroupCommitter committer, HubServices services, Store store, List<Routes> routes,
+      ScheduledExecutorService pinger, WatermarkPublisher publisher) {
     this.app = app;
     this.committer = committer;
     this.services = services;
+    this.store = store;
+    this.routes = routes;
     this.pinger = pinger;
     this.publisher = publisher;
   }
 
   /** Starts a hub with the standard routes; it owns {@code store} from now on and closes it. */
-  public static Hub start(HubConfig config, EventStore store, Clock clock) {
-    return start(config, store, clock, HubApp.standardRoutes());
+  public static Hub start(HubConfig config, Store store, Clock clock) {
+    return start(config, store, clock, List.of());
   }
 
   /**
-   * Starts a hub serving {@code routes} with the access control {@code config} asks for (see
-   * {@link #accessControl}); it owns {@code rawStore} from now on and closes it.
+   * Starts a hub serving the standard routes and {@code extraRoutes} with the access control
+   * {@code config} asks for (see {@link #accessControl}); it owns {@code rawStore} from now on and
+   * closes it.
    */
-  public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes) {
+  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes) {
     AccessControl access;
     try {
       access = accessControl(config);
@@ -70,7 +81,7 @@ public final class Hub implements AutoCloseable {
       rawStore.close();
       throw e;
     }
-    return start(config, rawStore, clock, routes, access);
+    return start(config, rawStore, clock, extraRoutes, access);
   }
 
   /**
@@ -86,30 +97,39 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Starts a hub serving {@code routes}, every request decided by {@code access}; it owns
-   * {@code rawStore} from now on and closes it.
+   * Starts a hub serving the standard routes and {@code extraRoutes}, every request decided by
+   * {@code access}; it owns {@code rawStore} from now on and closes it.
    */
-  public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes, AccessControl access) {
+  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access) {
     HubMetrics metrics = new HubMetrics();
-    EventStore store = new MeteredEventStore(rawStore, metrics);
-    ReceivedAtClock receivedAt = new ReceivedAtClock(store::clock);
+    Store store = MeteredEventStore.meter(rawStore, metrics);
+    ReceivedAtClock receivedAt = new ReceivedAtClock(store.clock()::clock);
     InFlightWatermark watermark = new InFlightWatermark(receivedAt);
     FeedSettings feedSettings = FeedSettings.of(config.feedLag());
-    WatermarkPublisher publisher = new WatermarkPublisher(store, InstanceIds.next(), watermark, receivedAt);
-    FeedService feed = new FeedService(store, watermark, receivedAt, publisher, feedSettings, metrics, System::nanoTime);
+    WatermarkPublisher publisher = new WatermarkPublisher(store.instances(), InstanceIds.next(), watermark, receivedAt);
+    FeedService feed = new FeedService(store.feed(), store.instances(), watermark, receivedAt, publisher, feedSettings,
+        metrics, System::nanoTime);
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
-    GroupCommitter committer = new GroupCommitter(store, watermark, config.ingest(), metrics);
+    GroupCommitter committer = new GroupCommitter(store.log(), watermark, config.ingest(), metrics);
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
-    HubServices services = new HubServices(config, store, ingest, metrics, receivedAt, watermark, clock, new EventJson(),
-        access, feed);
+    EventJson json = new EventJson();
+    HubServices services = new HubServices(config, metrics, json, access);
+    // Each route group gets the services its handlers use, and nothing else.
+    List<Routes> routes = new ArrayList<>(List.of(
+        new EventRoutes(ingest, store.log(), json),
+        new QueryRoutes(store.log(), json),
+        new FeedRoutes(feed, json),
+        new HealthRoutes(store.health(), metrics, json),
+        new OpenApiRoutes()));
+    routes.addAll(extraRoutes);
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
       return t;
     });
     Javalin app = HubApp.create(services, routes);
-    Hub hub = new Hub(app, committer, services, pinger, publisher);
+    Hub hub = new Hub(app, committer, services, store, List.copyOf(routes), pinger, publisher);
     try {
       // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
       publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
@@ -128,13 +148,24 @@ public final class Hub implements AutoCloseable {
     return app.port();
   }
 
+  /** What the app uses around every route group. */
   public HubServices services() {
     return services;
   }
 
+  /** The store as the hub uses it: metered. */
+  public Store store() {
+    return store;
+  }
+
+  /** Every route group this hub serves, standard and extra, in registration order. */
+  public List<Routes> routes() {
+    return routes;
+  }
+
   private void pingQuietly() {
     try {
-      services.store().ping();
+      store.health().ping();
     } catch (RuntimeException e) {
       // The gauge now says 0; /health/ready and the 503 answers tell the rest.
     }
@@ -147,7 +178,7 @@ public final class Hub implements AutoCloseable {
     committer.close();
     // Only now that nothing more is written may the instance leave the other feeds' reckoning.
     publisher.close();
-    services.store().close();
+    store.close();
     services.metrics().close();
   }
 }

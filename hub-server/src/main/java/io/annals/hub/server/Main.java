@@ -6,14 +6,14 @@ import io.annals.hub.server.auth.LoopbackRule;
 import io.annals.hub.server.config.ConfigException;
 import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.config.StoreKind;
-import io.annals.hub.server.http.HubApp;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,7 @@ public final class Main {
     }
     Hub hub;
     try {
-      hub = Hub.start(config, openStore(config), Clock.systemUTC(), HubApp.standardRoutes(), access);
+      hub = Hub.start(config, openStore(config), Clock.systemUTC(), List.of(), access);
     } catch (RuntimeException e) {
       System.err.println("annals hub: could not start: " + e.getMessage());
       System.exit(EXIT_START_FAILED);
@@ -81,15 +81,16 @@ public final class Main {
     }, "annals-shutdown"));
   }
 
-  private static EventStore openStore(HubConfig config) {
+  /** The configured adapter, opened once, seen through its ports. */
+  private static Store openStore(HubConfig config) {
     if (config.store() == StoreKind.MONGODB) {
-      return MongoEventStore.connect(config.mongodbUri(), config.mongodbDatabase());
+      return Store.of(MongoEventStore.connect(config.mongodbUri(), config.mongodbDatabase()));
     }
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
       throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
-    return SqliteEventStore.open(config.dataDir());
+    return Store.of(SqliteEventStore.open(config.dataDir()));
   }
 }

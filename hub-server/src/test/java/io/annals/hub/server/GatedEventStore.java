@@ -4,13 +4,12 @@ import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.AppendResult;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
-import io.annals.hub.server.store.InstanceWatermark;
+import io.annals.hub.server.store.EventLog;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.Store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,15 +17,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A real store whose first append waits until the test opens the gate: it makes "the writer is
  * busy while requests pile up" a certainty instead of a race. Every call reaches the real store.
  */
-public final class GatedEventStore implements EventStore {
+public final class GatedEventStore implements EventLog {
 
-  private final EventStore store;
+  private final Store store;
   private final CountDownLatch gate = new CountDownLatch(1);
   private final CountDownLatch firstAppendWaiting = new CountDownLatch(1);
   private final List<Integer> appendSizes = new CopyOnWriteArrayList<>();
 
-  public GatedEventStore(EventStore store) {
+  public GatedEventStore(Store store) {
     this.store = store;
+  }
+
+  /** The store with its event log gated; closing it opens the gate first, so nothing stays held. */
+  public Store store() {
+    return new Store(this, store.feed(), store.instances(), store.clock(), store.health(), () -> {
+      open();
+      store.close();
+    });
   }
 
   /** Lets every append through from now on. */
@@ -54,62 +61,21 @@ public final class GatedEventStore implements EventStore {
       throw new IllegalStateException(e);
     }
     appendSizes.add(events.size());
-    return store.append(events);
+    return store.log().append(events);
   }
 
   @Override
   public Optional<StoredEvent> find(String id) {
-    return store.find(id);
+    return store.log().find(id);
   }
 
   @Override
   public List<StoredEvent> query(EventFilter filter, Position after, int limit) {
-    return store.query(filter, after, limit);
+    return store.log().query(filter, after, limit);
   }
 
   @Override
   public List<StoredEvent> aggregateHistory(String aggregateId, Instant asOf, AggregatePosition after, int limit) {
-    return store.aggregateHistory(aggregateId, asOf, after, limit);
-  }
-
-  @Override
-  public List<StoredEvent> feed(Set<String> types, Position after, Instant stableBefore, int limit) {
-    return store.feed(types, after, stableBefore, limit);
-  }
-
-  @Override
-  public long countFeed(Set<String> types, Position after, Instant stableBefore) {
-    return store.countFeed(types, after, stableBefore);
-  }
-
-  @Override
-  public void publishWatermark(InstanceWatermark watermark) {
-    store.publishWatermark(watermark);
-  }
-
-  @Override
-  public List<InstanceWatermark> watermarks() {
-    return store.watermarks();
-  }
-
-  @Override
-  public void retireInstance(String instanceId) {
-    store.retireInstance(instanceId);
-  }
-
-  @Override
-  public Instant clock() {
-    return store.clock();
-  }
-
-  @Override
-  public void ping() {
-    store.ping();
-  }
-
-  @Override
-  public void close() {
-    open();
-    store.close();
+    return store.log().aggregateHistory(aggregateId, asOf, after, limit);
   }
 }

@@ -2,7 +2,7 @@ package io.annals.hub.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.server.config.HubConfig;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,7 +29,7 @@ public final class ReadHub implements AutoCloseable {
   }
 
   /** A hub on {@code store} whose local clock is {@code clock}; it owns the store. */
-  public static ReadHub start(EventStore store, Clock clock, Duration feedLag, Path dataDir) {
+  public static ReadHub start(Store store, Clock clock, Duration feedLag, Path dataDir) {
     HubConfig config = HubConfig.load(Map.of(
         "HUB_PORT", "0",
         "HUB_DATA_DIR", dataDir.toString(),
@@ -38,7 +38,7 @@ public final class ReadHub implements AutoCloseable {
     return new ReadHub(Hub.start(config, store, clock));
   }
 
-  public static ReadHub start(EventStore store, Path dataDir) {
+  public static ReadHub start(Store store, Path dataDir) {
     return start(store, Clock.systemUTC(), Duration.ofSeconds(5), dataDir);
   }
 

@@ -3,7 +3,7 @@ package io.annals.hub.server;
 import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.ingest.IngestLimits;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.IOException;
 import java.net.URI;
@@ -35,11 +35,11 @@ public final class TestHub implements AutoCloseable {
 
   /** A hub on an embedded SQLite store in {@code dataDir}. */
   public static TestHub sqlite(Path dataDir) {
-    return start(SqliteEventStore.open(dataDir), dataDir, UnaryOperator.identity());
+    return start(Store.of(SqliteEventStore.open(dataDir)), dataDir, UnaryOperator.identity());
   }
 
   /** A hub on {@code store}, with its ingest limits changed by {@code limits}. */
-  public static TestHub start(EventStore store, Path dataDir, UnaryOperator<IngestLimits> limits) {
+  public static TestHub start(Store store, Path dataDir, UnaryOperator<IngestLimits> limits) {
     HubConfig base = HubConfig.load(Map.of("HUB_PORT", "0", "HUB_DATA_DIR", dataDir.toString()), new String[0]);
     HubConfig config = new HubConfig(base.port(), base.bind(), base.store(), base.dataDir(), base.mongodbUri(),
         base.mongodbDatabase(), base.feedLag(), base.apiKeysFile(), limits.apply(base.ingest()));
@@ -55,7 +55,7 @@ public final class TestHub implements AutoCloseable {
     env.put("HUB_PORT", "0");
     env.put("HUB_DATA_DIR", dataDir.toString());
     HubConfig config = HubConfig.load(env, new String[0]);
-    return new TestHub(Hub.start(config, SqliteEventStore.open(dataDir), Clock.systemUTC()), dataDir);
+    return new TestHub(Hub.start(config, Store.of(SqliteEventStore.open(dataDir)), Clock.systemUTC()), dataDir);
   }
 
   public Hub hub() {
@@ -97,7 +97,7 @@ public final class TestHub implements AutoCloseable {
 
   /** How many events the store holds, read through the storage port. */
   public int storedCount() {
-    return hub.services().store().query(EventFilter.none(), null, 1_000_000).size();
+    return hub.store().log().query(EventFilter.none(), null, 1_000_000).size();
   }
 
   /** How many rows the SQLite events table holds, counted by SQLite itself (fast for big stores). */

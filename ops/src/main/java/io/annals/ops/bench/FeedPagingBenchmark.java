@@ -8,6 +8,8 @@ import io.annals.hub.server.Hub;
 import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.store.EventLog;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -241,7 +243,8 @@ public final class FeedPagingBenchmark {
   private Duration load() {
     long start = System.nanoTime();
     Instant firstStamp = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
-    try (SqliteEventStore store = SqliteEventStore.open(dataDir)) {
+    try (Store store = Store.of(SqliteEventStore.open(dataDir))) {
+      EventLog log = store.log();
       List<StoredEvent> batch = new ArrayList<>(LOAD_BATCH);
       for (int i = 0; i < plan.events(); i++) {
         Instant receivedAt = firstStamp.plus(i / EVENTS_PER_STAMP, ChronoUnit.MICROS);
@@ -249,12 +252,12 @@ public final class FeedPagingBenchmark {
             receivedAt.minusMillis(250), "payment/" + (i % 50_000), i % 3 == 0 ? null : "order/" + (i / 3),
             "{\"amount\":\"" + (i % 1000) + ".2500/EUR\",\"n\":" + i + "}"), receivedAt));
         if (batch.size() == LOAD_BATCH) {
-          store.append(batch);
+          log.append(batch);
           batch.clear();
         }
       }
       if (!batch.isEmpty()) {
-        store.append(batch);
+        log.append(batch);
       }
     }
     return Duration.ofNanos(System.nanoTime() - start);
@@ -265,7 +268,7 @@ public final class FeedPagingBenchmark {
         "HUB_PORT", "0",
         "HUB_DATA_DIR", dataDir.toString(),
         "HUB_RATE_LIMIT", "1000000"), new String[0]);
-    return Hub.start(config, SqliteEventStore.open(dataDir), Clock.systemUTC());
+    return Hub.start(config, Store.of(SqliteEventStore.open(dataDir)), Clock.systemUTC());
   }
 
   private record Paged(long events, String next) {}

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annals.hub.server.Hub;
 import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +50,7 @@ class SendCommandTest {
   void start_hub() throws Exception {
     Path data = Files.createDirectories(dir.resolve("hub"));
     HubConfig config = HubConfig.load(Map.of("HUB_PORT", "0", "HUB_DATA_DIR", data.toString()), new String[0]);
-    hub = Hub.start(config, SqliteEventStore.open(data), Clock.systemUTC());
+    hub = Hub.start(config, Store.of(SqliteEventStore.open(data)), Clock.systemUTC());
     hubUrl = "http://127.0.0.1:" + hub.port();
   }
 

@@ -2,7 +2,8 @@ package io.annals.hub.server.feed;
 
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.metrics.HubMetrics;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.FeedSource;
+import io.annals.hub.server.store.InstanceRegistry;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
 import java.time.Duration;
@@ -37,7 +38,8 @@ public final class FeedService {
   private static final Comparator<Position> ORDER =
       Comparator.comparing(Position::receivedAt).thenComparing(Position::id);
 
-  private final EventStore store;
+  private final FeedSource source;
+  private final InstanceRegistry instances;
   private final InFlightWatermark watermark;
   private final ReceivedAtClock clock;
   private final WatermarkPublisher publisher;
@@ -48,9 +50,10 @@ public final class FeedService {
   private final PagesAhead ahead = new PagesAhead();
 
   /** @param nanoTime a monotonic clock, {@code System::nanoTime} outside tests */
-  public FeedService(EventStore store, InFlightWatermark watermark, ReceivedAtClock clock, WatermarkPublisher publisher,
-      FeedSettings settings, HubMetrics metrics, LongSupplier nanoTime) {
-    this.store = Objects.requireNonNull(store, "store");
+  public FeedService(FeedSource source, InstanceRegistry instances, InFlightWatermark watermark, ReceivedAtClock clock,
+      WatermarkPublisher publisher, FeedSettings settings, HubMetrics metrics, LongSupplier nanoTime) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.instances = Objects.requireNonNull(instances, "instances");
     this.watermark = Objects.requireNonNull(watermark, "watermark");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -83,7 +86,7 @@ public final class FeedService {
   private FeedPage readNow(Set<String> types, Position after, int limit) {
     long started = nanoTime.getAsLong();
     Instant stable = stablePoint();
-    List<StoredEvent> events = store.feed(types, after, stable, limit);
+    List<StoredEvent> events = source.feed(types, after, stable, limit);
     if (nanoTime.getAsLong() - started > guardNanos) {
       LOG.warn("a feed read took longer than {} ms; answered an empty page to keep the feed's promise", guardNanos / 1_000_000);
       return new FeedPage(List.of(), after, stable);
@@ -109,8 +112,8 @@ public final class FeedService {
   /** How many events of {@code types} lie after {@code after} and below the stable point, and the oldest one's time. */
   public FeedLag lag(Set<String> types, Position after) {
     Instant stable = stablePoint();
-    long count = store.countFeed(types, after, stable);
-    Instant oldest = count == 0 ? null : store.feed(types, after, stable, 1).stream()
+    long count = source.countFeed(types, after, stable);
+    Instant oldest = count == 0 ? null : source.feed(types, after, stable, 1).stream()
         .findFirst().map(StoredEvent::receivedAt).orElse(null);
     return new FeedLag(count, oldest, stable);
   }
@@ -122,7 +125,7 @@ public final class FeedService {
     if (published == null) {
       throw new StoreUnavailableException("this hub instance has not yet published its feed watermark to the store", null);
     }
-    StablePoint.Result result = stablePoint.compute(watermark.watermark(), published, store.watermarks(), clock.now());
+    StablePoint.Result result = stablePoint.compute(watermark.watermark(), published, instances.watermarks(), clock.now());
     Instant stable = result.stableBefore();
     metrics.feedStableLag(Duration.between(stable, clock.now()));
     for (String expired : result.expired()) {
@@ -133,7 +136,7 @@ public final class FeedService {
 
   private void retire(String instanceId) {
     try {
-      store.retireInstance(instanceId);
+      instances.retireInstance(instanceId);
       LOG.warn("hub instance {} has not published its feed watermark for longer than the expiry; retired it", instanceId);
     } catch (StoreUnavailableException e) {
       LOG.warn("could not retire silent hub instance {}: {}", instanceId, e.getMessage());

@@ -1,6 +1,6 @@
 package io.annals.hub.server.feed;
 
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.InstanceRegistry;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.StoreUnavailableException;
 import java.time.Duration;
@@ -27,7 +27,7 @@ public final class WatermarkPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatermarkPublisher.class);
   private static final Duration NOTABLE_FLOOR = Duration.ofSeconds(1);
 
-  private final EventStore store;
+  private final InstanceRegistry store;
   private final String instanceId;
   private final InFlightWatermark watermark;
   private final ReceivedAtClock clock;
@@ -41,7 +41,7 @@ public final class WatermarkPublisher implements AutoCloseable {
    * @param watermark this instance's in-flight watermark (every later stamp is at or above it)
    * @param clock the clock that stamps this instance's {@code received_at}
    */
-  public WatermarkPublisher(EventStore store, String instanceId, InFlightWatermark watermark, ReceivedAtClock clock) {
+  public WatermarkPublisher(InstanceRegistry store, String instanceId, InFlightWatermark watermark, ReceivedAtClock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
     this.watermark = Objects.requireNonNull(watermark, "watermark");

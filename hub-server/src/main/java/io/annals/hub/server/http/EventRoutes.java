@@ -7,8 +7,10 @@ import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ingest.EventResult;
 import io.annals.hub.server.ingest.FieldError;
 import io.annals.hub.server.ingest.IngestResponse;
+import io.annals.hub.server.ingest.IngestService;
 import io.annals.hub.server.ingest.RequestRejectedException;
 import io.annals.hub.server.ingest.Submission;
+import io.annals.hub.server.store.EventLog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -25,21 +27,31 @@ public final class EventRoutes implements Routes {
   private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
   private static final String JSON = "application/json";
 
-  @Override
-  public void register(Javalin app, HubServices services) {
-    app.post("/events", ctx -> post(ctx, services), Operation.INGEST);
-    app.get("/events/{id}", ctx -> get(ctx, services), Operation.GET_EVENT);
+  private final IngestService ingest;
+  private final EventLog log;
+  private final EventJson json;
+
+  /** Ingests through {@code ingest}; reads single events from {@code log}. */
+  public EventRoutes(IngestService ingest, EventLog log, EventJson json) {
+    this.ingest = ingest;
+    this.log = log;
+    this.json = json;
   }
 
-  private static void post(Context ctx, HubServices s) {
+  @Override
+  public void register(Javalin app) {
+    app.post("/events", this::post, Operation.INGEST);
+    app.get("/events/{id}", this::get, Operation.GET_EVENT);
+  }
+
+  private void post(Context ctx) {
     IngestResponse response;
     try {
-      response = s.ingest().ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
+      response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
           ctx.req().getContentLengthLong(), ctx.req().getInputStream(), cloudEventHeaders(ctx));
     } catch (IOException e) {
       throw RequestRejectedException.unreadable("the body could not be read: " + e.getClass().getSimpleName());
     }
-    EventJson json = s.json();
     if (response.format() == Submission.Format.SINGLE) {
       single(ctx, json, response.results().get(0));
       return;
@@ -97,20 +109,20 @@ public final class EventRoutes implements Routes {
     }
   }
 
-  private static void get(Context ctx, HubServices s) {
+  private void get(Context ctx) {
     String id = ctx.pathParam("id");
     if (!UUID.matcher(id).matches()) {
       throw new NotFoundResponse("no event with id " + abbreviate(id) + "; event ids are UUIDs");
     }
-    StoredEvent stored = s.store().find(id.toLowerCase(Locale.ROOT))
+    StoredEvent stored = log.find(id.toLowerCase(Locale.ROOT))
         .orElseThrow(() -> new NotFoundResponse("no event with id " + id));
     // The answer depends on Accept (native or CloudEvents); caches must keep them apart.
     ctx.header("Vary", "Accept");
     if (CloudEventsJson.wantsStructured(ctx)) {
-      CloudEventsJson.send(ctx, s.json(), stored);
+      CloudEventsJson.send(ctx, json, stored);
       return;
     }
-    ctx.status(200).contentType(JSON).result(s.json().bytes(stored));
+    ctx.status(200).contentType(JSON).result(json.bytes(stored));
   }
 
   /** The {@code ce-*} headers (CloudEvents binary mode), names in lower case; empty for other requests. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.auth.Operation;
 import io.annals.hub.server.feed.FeedLag;
 import io.annals.hub.server.feed.FeedPage;
+import io.annals.hub.server.feed.FeedService;
 import io.annals.hub.server.query.Cursor;
 import io.annals.hub.server.query.QueryParameters;
 import io.annals.hub.server.store.Position;
@@ -26,20 +27,28 @@ public final class FeedRoutes implements Routes {
   private static final Set<String> FEED_PARAMETERS = Set.of("types", "after", "limit");
   private static final Set<String> LAG_PARAMETERS = Set.of("types", "after");
 
-  @Override
-  public void register(Javalin app, HubServices services) {
-    app.get("/feed", ctx -> feed(ctx, services), Operation.FEED);
-    app.get("/feed/lag", ctx -> lag(ctx, services), Operation.FEED_LAG);
+  private final FeedService feed;
+  private final EventJson json;
+
+  /** Serves the pages and lag of {@code feed}. */
+  public FeedRoutes(FeedService feed, EventJson json) {
+    this.feed = feed;
+    this.json = json;
   }
 
-  private static void feed(Context ctx, HubServices s) {
+  @Override
+  public void register(Javalin app) {
+    app.get("/feed", this::feed, Operation.FEED);
+    app.get("/feed/lag", this::lag, Operation.FEED_LAG);
+  }
+
+  private void feed(Context ctx) {
     QueryParameters p = new QueryParameters(ctx.queryParamMap(), FEED_PARAMETERS);
     Set<String> types = p.types("types");
     Position after = p.position("after");
     int limit = p.limit();
     p.check();
-    FeedPage page = s.feed().read(types, after, limit);
-    EventJson json = s.json();
+    FeedPage page = feed.read(types, after, limit);
     String next = page.next() == null ? Cursor.start() : Cursor.of(page.next());
     ctx.header("Vary", "Accept");
     // The cursor and count in headers in either form, so a consumer can ask for the next page
@@ -54,13 +63,13 @@ public final class FeedRoutes implements Routes {
     ctx.status(200).contentType(JSON).result(json.page(page.events(), next, page.stableUntil()));
   }
 
-  private static void lag(Context ctx, HubServices s) {
+  private void lag(Context ctx) {
     QueryParameters p = new QueryParameters(ctx.queryParamMap(), LAG_PARAMETERS);
     Set<String> types = p.types("types");
     Position after = p.position("after");
     p.check();
-    FeedLag lag = s.feed().lag(types, after);
-    ObjectNode body = s.json().object();
+    FeedLag lag = feed.lag(types, after);
+    ObjectNode body = json.object();
     body.put("events", lag.events());
     if (lag.oldestReceivedAt() == null) {
       body.putNull("oldest_received_at");
@@ -68,6 +77,6 @@ public final class FeedRoutes implements Routes {
       body.put("oldest_received_at", EventJson.time(lag.oldestReceivedAt()));
     }
     body.put("stable_until", EventJson.time(lag.stableUntil()));
-    ctx.status(200).contentType(JSON).result(s.json().bytes(body));
+    ctx.status(200).contentType(JSON).result(json.bytes(body));
   }
 }

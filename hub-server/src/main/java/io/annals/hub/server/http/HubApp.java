@@ -19,11 +19,6 @@ public final class HubApp {
 
   private HubApp() {}
 
-  /** The route groups every hub serves: events, queries, the feed, health/metrics and the OpenAPI document. */
-  public static List<Routes> standardRoutes() {
-    return List.of(new EventRoutes(), new QueryRoutes(), new FeedRoutes(), new HealthRoutes(), new OpenApiRoutes());
-  }
-
   /** A new app serving {@code routes} over {@code services}; start it with {@code start(host, port)}. */
   public static Javalin create(HubServices services, List<Routes> routes) {
     long stopTimeout = services.config().ingest().maxWait().plus(GRACE_MARGIN).toMillis();
@@ -40,7 +35,7 @@ public final class HubApp {
     ErrorMapping.register(app, services.json(), services.config().ingest().maxBodyBytes());
     AccessFilter.register(app, services);
     for (Routes r : routes) {
-      r.register(app, services);
+      r.register(app);
     }
     return app;
   }

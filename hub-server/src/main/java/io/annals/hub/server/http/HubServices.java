@@ -2,32 +2,13 @@ package io.annals.hub.server.http;
 
 import io.annals.hub.server.auth.AccessControl;
 import io.annals.hub.server.config.HubConfig;
-import io.annals.hub.server.feed.FeedService;
-import io.annals.hub.server.feed.InFlightWatermark;
-import io.annals.hub.server.feed.ReceivedAtClock;
-import io.annals.hub.server.ingest.IngestService;
 import io.annals.hub.server.metrics.HubMetrics;
-import io.annals.hub.server.store.EventStore;
-import java.time.Clock;
 
 /**
- * The wired services that routes use.
+ * What the app itself uses around every route group (see {@link HubApp#create}): the body limits and
+ * stop timeout of the configuration, the request metrics, the problem answers' JSON and the access
+ * check. Route groups do not see it: each is built with the services its handlers use.
  *
- * @param store the store, already metered: every call through it is timed
- * @param receivedAtClock the clock that stamps {@code received_at}
- * @param watermark this instance's in-flight watermark, for the feed's stable point
- * @param clock the hub's local clock
  * @param access decides every request before its handler (see {@code AccessFilter})
- * @param feed the projection feed of this instance
  */
-public record HubServices(
-    HubConfig config,
-    EventStore store,
-    IngestService ingest,
-    HubMetrics metrics,
-    ReceivedAtClock receivedAtClock,
-    InFlightWatermark watermark,
-    Clock clock,
-    EventJson json,
-    AccessControl access,
-    FeedService feed) {}
+public record HubServices(HubConfig config, HubMetrics metrics, EventJson json, AccessControl access) {}

@@ -18,7 +18,7 @@ public final class OpenApiRoutes implements Routes {
   public static final String RESOURCE = "/openapi.json";
 
   @Override
-  public void register(Javalin app, HubServices services) {
+  public void register(Javalin app) {
     byte[] document = document();
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(document), Operation.OPENAPI);
   }

@@ -6,6 +6,7 @@ import io.annals.hub.server.query.Cursor;
 import io.annals.hub.server.query.QueryParameters;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.EventFilter;
+import io.annals.hub.server.store.EventLog;
 import io.annals.hub.server.store.Position;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -31,14 +32,23 @@ public final class QueryRoutes implements Routes {
       "type", "service", "aggregate_id", "correlation_id", "received_after", "received_before", "limit", "cursor");
   private static final Set<String> HISTORY_PARAMETERS = Set.of("as_of", "limit", "cursor");
 
-  @Override
-  public void register(Javalin app, HubServices services) {
-    app.get("/events", ctx -> query(ctx, services), Operation.QUERY_EVENTS);
-    // <aggregate_id> may hold slashes, raw (payment/23) or encoded (payment%2F23).
-    app.get(AGGREGATE_PATH, ctx -> history(ctx, services), Operation.AGGREGATE_HISTORY);
+  private final EventLog log;
+  private final EventJson json;
+
+  /** Reads from {@code log}. */
+  public QueryRoutes(EventLog log, EventJson json) {
+    this.log = log;
+    this.json = json;
   }
 
-  private static void query(Context ctx, HubServices s) {
+  @Override
+  public void register(Javalin app) {
+    app.get("/events", this::query, Operation.QUERY_EVENTS);
+    // <aggregate_id> may hold slashes, raw (payment/23) or encoded (payment%2F23).
+    app.get(AGGREGATE_PATH, this::history, Operation.AGGREGATE_HISTORY);
+  }
+
+  private void query(Context ctx) {
     QueryParameters p = new QueryParameters(ctx.queryParamMap(), QUERY_PARAMETERS);
     EventFilter filter = new EventFilter(
         p.text("type", QueryParameters.MAX_NAME),
@@ -50,29 +60,29 @@ public final class QueryRoutes implements Routes {
     int limit = p.limit();
     Position after = p.position("cursor");
     p.check();
-    List<StoredEvent> events = s.store().query(filter, after, limit);
+    List<StoredEvent> events = log.query(filter, after, limit);
     String next = null;
     if (events.size() == limit) {
       StoredEvent last = events.get(events.size() - 1);
       next = Cursor.of(new Position(last.receivedAt(), last.id()));
     }
-    send(ctx, s.json(), events, next);
+    send(ctx, json, events, next);
   }
 
-  private static void history(Context ctx, HubServices s) {
+  private void history(Context ctx) {
     QueryParameters p = new QueryParameters(ctx.queryParamMap(), HISTORY_PARAMETERS);
     String aggregateId = p.checkedText("aggregate_id", ctx.pathParam("aggregate_id"), QueryParameters.MAX_ID);
     Instant asOf = p.instant("as_of");
     int limit = p.limit();
     AggregatePosition after = p.aggregatePosition("cursor");
     p.check();
-    List<StoredEvent> events = s.store().aggregateHistory(aggregateId, asOf, after, limit);
+    List<StoredEvent> events = log.aggregateHistory(aggregateId, asOf, after, limit);
     String next = null;
     if (events.size() == limit) {
       StoredEvent last = events.get(events.size() - 1);
       next = Cursor.of(new AggregatePosition(last.event().createdAt(), last.receivedAt(), last.id()));
     }
-    send(ctx, s.json(), events, next);
+    send(ctx, json, events, next);
   }
 
   private static void send(Context ctx, EventJson json, List<StoredEvent> events, String next) {

@@ -5,7 +5,7 @@ import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.feed.InFlightWatermark;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.AppendResult;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.EventLog;
 import io.annals.hub.server.store.StoreUnavailableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit: one writer thread owns {@link EventStore#append}. Request threads queue their
+ * Group commit: one writer thread owns {@link EventLog#append}. Request threads queue their
  * validated events and wait; the writer takes everything pending (up to
  * {@link IngestLimits#maxEventsPerCommit()}, never splitting one request) into one transaction, so
  * many small producers share one fsync. It stamps {@code received_at} through the
@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class GroupCommitter implements AutoCloseable {
 
-  private final EventStore store;
+  private final EventLog store;
   private final InFlightWatermark watermark;
   private final IngestLimits limits;
   private final HubMetrics metrics;
@@ -42,7 +42,7 @@ public final class GroupCommitter implements AutoCloseable {
   private int queuedEvents;
   private boolean closed;
 
-  public GroupCommitter(EventStore store, InFlightWatermark watermark, IngestLimits limits, HubMetrics metrics) {
+  public GroupCommitter(EventLog store, InFlightWatermark watermark, IngestLimits limits, HubMetrics metrics) {
     this.store = store;
     this.watermark = watermark;
     this.limits = limits;

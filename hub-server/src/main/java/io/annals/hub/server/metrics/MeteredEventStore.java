@@ -4,9 +4,11 @@ import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.AppendResult;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
-import io.annals.hub.server.store.InstanceWatermark;
+import io.annals.hub.server.store.EventLog;
+import io.annals.hub.server.store.FeedSource;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.Store;
+import io.annals.hub.server.store.StoreHealth;
 import io.annals.hub.server.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.List;
@@ -15,75 +17,66 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * An {@link EventStore} that times every call into {@code annals_hub_store_seconds} and keeps the
- * store-ready gauge from pings. The hub wires every component to this decorator, so store metrics
- * do not depend on each caller remembering to record them.
+ * Decorates the store ports that are metered (the event log, the feed source and the health check):
+ * times every call into {@code annals_hub_store_seconds} and keeps the store-ready gauge from pings.
+ * The hub wires every component to the store {@link #meter} returns, so store metrics do not depend
+ * on each caller remembering to record them. The instance registry and the clock are not metered.
  */
-public final class MeteredEventStore implements EventStore {
+public final class MeteredEventStore implements EventLog, FeedSource, StoreHealth {
 
-  private final EventStore store;
+  private final EventLog log;
+  private final FeedSource feed;
+  private final StoreHealth health;
   private final HubMetrics metrics;
 
-  public MeteredEventStore(EventStore store, HubMetrics metrics) {
-    this.store = store;
+  private MeteredEventStore(Store store, HubMetrics metrics) {
+    this.log = store.log();
+    this.feed = store.feed();
+    this.health = store.health();
     this.metrics = metrics;
+  }
+
+  /** {@code store} with its metered ports decorated; the other ports and close pass through. */
+  public static Store meter(Store store, HubMetrics metrics) {
+    MeteredEventStore metered = new MeteredEventStore(store, metrics);
+    return new Store(metered, metered, store.instances(), store.clock(), metered, store);
   }
 
   @Override
   public List<AppendResult> append(List<StoredEvent> events) {
-    return timed("append", () -> store.append(events));
+    return timed("append", () -> log.append(events));
   }
 
   @Override
   public Optional<StoredEvent> find(String id) {
-    return timed("find", () -> store.find(id));
+    return timed("find", () -> log.find(id));
   }
 
   @Override
   public List<StoredEvent> query(EventFilter filter, Position after, int limit) {
-    return timed("query", () -> store.query(filter, after, limit));
+    return timed("query", () -> log.query(filter, after, limit));
   }
 
   @Override
   public List<StoredEvent> aggregateHistory(String aggregateId, Instant asOf, AggregatePosition after, int limit) {
-    return timed("aggregate", () -> store.aggregateHistory(aggregateId, asOf, after, limit));
+    return timed("aggregate", () -> log.aggregateHistory(aggregateId, asOf, after, limit));
   }
 
   @Override
   public List<StoredEvent> feed(Set<String> types, Position after, Instant stableBefore, int limit) {
-    return timed("feed", () -> store.feed(types, after, stableBefore, limit));
+    return timed("feed", () -> feed.feed(types, after, stableBefore, limit));
   }
 
   @Override
   public long countFeed(Set<String> types, Position after, Instant stableBefore) {
-    return timed("count", () -> store.countFeed(types, after, stableBefore));
-  }
-
-  @Override
-  public void publishWatermark(InstanceWatermark watermark) {
-    store.publishWatermark(watermark);
-  }
-
-  @Override
-  public List<InstanceWatermark> watermarks() {
-    return store.watermarks();
-  }
-
-  @Override
-  public void retireInstance(String instanceId) {
-    store.retireInstance(instanceId);
-  }
-
-  @Override
-  public Instant clock() {
-    return store.clock();
+    return timed("count", () -> feed.countFeed(types, after, stableBefore));
   }
 
   @Override
   public void ping() {
     try {
       timed("ping", () -> {
-        store.ping();
+        health.ping();
         return null;
       });
       metrics.storeReady(true);
@@ -91,11 +84,6 @@ public final class MeteredEventStore implements EventStore {
       metrics.storeReady(false);
       throw e;
     }
-  }
-
-  @Override
-  public void close() {
-    store.close();
   }
 
   private <T> T timed(String operation, Supplier<T> call) {

@@ -9,6 +9,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.annals.hub.server.ReadHub;
 import io.annals.hub.server.TestEvents;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.IOException;
@@ -55,8 +56,8 @@ class FeedExactlyOnceTest {
     MongoServer server = new MongoServer(new MemoryBackend());
     String uri = server.bindAndGetConnectionString();
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-3));
-    try (ReadHub a = ReadHub.start(MongoEventStore.connect(uri, "feed"), Clock.systemUTC(), LAG, dir);
-        ReadHub b = ReadHub.start(MongoEventStore.builder(uri, "feed").clock(behind).connect(), behind, LAG, dir)) {
+    try (ReadHub a = ReadHub.start(Store.of(MongoEventStore.connect(uri, "feed")), Clock.systemUTC(), LAG, dir);
+        ReadHub b = ReadHub.start(Store.of(MongoEventStore.builder(uri, "feed").clock(behind).connect()), behind, LAG, dir)) {
       Outcome outcome = run(List.of(a, b));
 
       outcome.assertExactlyOnce();
@@ -68,15 +69,15 @@ class FeedExactlyOnceTest {
 
   @Test
   void one_hub_on_sqlite_delivers_every_event_once() throws Exception {
-    try (ReadHub hub = ReadHub.start(SqliteEventStore.open(dir), Clock.systemUTC(), LAG, dir)) {
+    try (ReadHub hub = ReadHub.start(Store.of(SqliteEventStore.open(dir)), Clock.systemUTC(), LAG, dir)) {
       run(List.of(hub)).assertExactlyOnce();
     }
   }
 
   @Test
   void two_hubs_on_one_sqlite_file_deliver_every_event_once() throws Exception {
-    try (ReadHub a = ReadHub.start(SqliteEventStore.open(dir), Clock.systemUTC(), LAG, dir);
-        ReadHub b = ReadHub.start(SqliteEventStore.open(dir), Clock.systemUTC(), LAG, dir)) {
+    try (ReadHub a = ReadHub.start(Store.of(SqliteEventStore.open(dir)), Clock.systemUTC(), LAG, dir);
+        ReadHub b = ReadHub.start(Store.of(SqliteEventStore.open(dir)), Clock.systemUTC(), LAG, dir)) {
       Outcome outcome = run(List.of(a, b));
 
       outcome.assertExactlyOnce();
@@ -89,13 +90,13 @@ class FeedExactlyOnceTest {
     MongoServer server = new MongoServer(new MemoryBackend());
     String uri = server.bindAndGetConnectionString();
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-5));
-    try (ReadHub a = ReadHub.start(MongoEventStore.connect(uri, "join"), Clock.systemUTC(), LAG, dir)) {
+    try (ReadHub a = ReadHub.start(Store.of(MongoEventStore.connect(uri, "join")), Clock.systemUTC(), LAG, dir)) {
       // Given a consumer that read the (empty) feed from the first hub
       JsonNode page = a.getJson("/feed");
       Instant handedOut = Instant.parse(page.get("stable_until").asText());
 
       // When a hub whose clock is 5 s behind joins and takes an event
-      try (ReadHub b = ReadHub.start(MongoEventStore.builder(uri, "join").clock(behind).connect(), behind, LAG, dir)) {
+      try (ReadHub b = ReadHub.start(Store.of(MongoEventStore.builder(uri, "join").clock(behind).connect()), behind, LAG, dir)) {
         HttpResponse<String> created = b.postJson(TestEvents.json(TestEvents.newId()));
         assertThat(created.statusCode()).isEqualTo(201);
         Instant stamped = Instant.parse(TestEvents.parse(created.body()).at("/meta/received_at").asText());

@@ -55,7 +55,7 @@ class FeedServiceTest {
   }
 
   FeedService feed(LongSupplier nanoTime) {
-    return new FeedService(store, watermark, clock, publisher, SETTINGS, metrics, nanoTime);
+    return new FeedService(store, store, watermark, clock, publisher, SETTINGS, metrics, nanoTime);
   }
 
   FeedService feed() {
@@ -180,7 +180,7 @@ class FeedServiceTest {
       WatermarkPublisher aPublisher = new WatermarkPublisher(aStore, "hub-a", aWatermark, a);
       aPublisher.publishOnce();
       aClock.now = t0.plusSeconds(10);
-      Instant handedOut = new FeedService(aStore, aWatermark, a, aPublisher, SETTINGS, metrics, nanos::get)
+      Instant handedOut = new FeedService(aStore, aStore, aWatermark, a, aPublisher, SETTINGS, metrics, nanos::get)
           .read(Set.of(), null, 10).stableUntil();
 
       // When instance B, its clock an hour behind, joins

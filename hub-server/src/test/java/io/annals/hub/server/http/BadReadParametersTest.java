@@ -8,6 +8,7 @@ import io.annals.hub.server.ReadHub;
 import io.annals.hub.server.query.Cursor;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class BadReadParametersTest {
   @BeforeAll
   static void start_hub() throws Exception {
     dir = Files.createTempDirectory("bad-read-parameters");
-    hub = ReadHub.start(SqliteEventStore.open(dir), dir);
+    hub = ReadHub.start(Store.of(SqliteEventStore.open(dir)), dir);
   }
 
   @AfterAll

@@ -11,6 +11,7 @@ import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
 import io.annals.hub.server.auth.Operation;
 import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -168,14 +169,13 @@ class EndpointAccessTest {
     @Test
     void are_refused_to_every_caller_and_their_handler_never_runs(@TempDir Path data) throws Exception {
       AtomicBoolean ran = new AtomicBoolean();
-      List<Routes> routes = new ArrayList<>(HubApp.standardRoutes());
-      routes.add((app, services) -> {
+      List<Routes> routes = List.of(app -> {
         app.get("/untagged", ctx -> ran.set(true));
         app.get("/twice", ctx -> ran.set(true), Operation.METRICS, Operation.HEALTH_LIVE);
       });
       Path keys = TestApiKeys.write(Files.createDirectories(data.resolve("keys")));
       HubConfig config = HubConfig.load(Map.of("HUB_PORT", "0", "HUB_API_KEYS_FILE", keys.toString()), new String[0]);
-      try (Hub tagged = Hub.start(config, SqliteEventStore.open(data), Clock.systemUTC(), routes)) {
+      try (Hub tagged = Hub.start(config, Store.of(SqliteEventStore.open(data)), Clock.systemUTC(), routes)) {
         for (String path : List.of("/untagged", "/twice")) {
           for (String key : Arrays.asList(null, TestApiKeys.ADMIN, TestApiKeys.READER)) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tagged.port() + path));

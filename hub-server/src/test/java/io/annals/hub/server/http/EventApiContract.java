@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.TestHub;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ abstract class EventApiContract {
   TestHub hub;
 
   /** A fresh, empty store of the adapter under test. */
-  abstract EventStore newStore(Path dir);
+  abstract Store newStore(Path dir);
 
   @BeforeEach
   void start_hub() {

@@ -2,7 +2,7 @@ package io.annals.hub.server.http;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +28,8 @@ class MongoEventApiTest extends EventApiContract {
   }
 
   @Override
-  EventStore newStore(Path dir) {
+  Store newStore(Path dir) {
     // A database per test keeps tests apart without restarting the server.
-    return MongoEventStore.connect(uri, "api" + DATABASES.incrementAndGet());
+    return Store.of(MongoEventStore.connect(uri, "api" + DATABASES.incrementAndGet()));
   }
 }

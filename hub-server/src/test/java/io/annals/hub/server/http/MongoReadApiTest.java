@@ -2,7 +2,7 @@ package io.annals.hub.server.http;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +28,7 @@ class MongoReadApiTest extends ReadApiContract {
   }
 
   @Override
-  EventStore newStore(Path dir) {
-    return MongoEventStore.connect(uri, "read" + DATABASES.incrementAndGet());
+  Store newStore(Path dir) {
+    return Store.of(MongoEventStore.connect(uri, "read" + DATABASES.incrementAndGet()));
   }
 }

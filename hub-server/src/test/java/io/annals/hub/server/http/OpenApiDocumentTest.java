@@ -12,6 +12,7 @@ import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
 import io.annals.hub.server.auth.Authorizer;
 import io.annals.hub.server.auth.Operation;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -79,7 +80,7 @@ class OpenApiDocumentTest {
   @Test
   void every_route_the_hub_serves_is_documented_and_every_documented_operation_is_served() throws Exception {
     try (TestHub hub = keyedHub()) {
-      Javalin app = HubApp.create(hub.hub().services(), HubApp.standardRoutes());
+      Javalin app = HubApp.create(hub.hub().services(), hub.hub().routes());
       Set<String> served = new TreeSet<>();
       Map<String, Set<Operation>> tags = new LinkedHashMap<>();
       for (var handler : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
@@ -261,7 +262,7 @@ class OpenApiDocumentTest {
           .connectTimeout(Duration.ofMillis(500))
           .socketTimeout(Duration.ofSeconds(1))
           .connect();
-      try (TestHub hub = TestHub.start(store, Files.createDirectories(dir.resolve("mongo")), l -> l.withMaxWait(Duration.ofSeconds(5)))) {
+      try (TestHub hub = TestHub.start(Store.of(store), Files.createDirectories(dir.resolve("mongo")), l -> l.withMaxWait(Duration.ofSeconds(5)))) {
         server.shutdownNow();
         expect(hub, 503, "GET", "/health/ready", "/health/ready", null, Map.of(), null);
         for (Operation op : Operation.values()) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.ReadHub;
 import io.annals.hub.server.query.Cursor;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.Position;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -38,7 +38,7 @@ abstract class ReadApiContract {
   @TempDir Path dir;
   ReadHub hub;
 
-  abstract EventStore newStore(Path dir);
+  abstract Store newStore(Path dir);
 
   @BeforeEach
   void start_hub() {

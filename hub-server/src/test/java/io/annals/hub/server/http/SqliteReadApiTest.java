@@ -1,6 +1,6 @@
 package io.annals.hub.server.http;
 
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.nio.file.Path;
 
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 class SqliteReadApiTest extends ReadApiContract {
 
   @Override
-  EventStore newStore(Path dir) {
-    return SqliteEventStore.open(dir);
+  Store newStore(Path dir) {
+    return Store.of(SqliteEventStore.open(dir));
   }
 }

@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.annals.hub.server.Await;
 import io.annals.hub.server.LoadClients;
 import io.annals.hub.server.TestHub;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ class StoreOutageTest {
   void sqlite_locked_by_another_connection_answers_503_and_resumes_with_nothing_lost() throws Exception {
     // Given a hub on SQLite under load from 8 clients
     SqliteEventStore store = SqliteEventStore.builder(dir).busyTimeout(Duration.ofMillis(300)).open();
-    try (TestHub hub = TestHub.start(store, dir, l -> l.withMaxWait(Duration.ofSeconds(3)))) {
+    try (TestHub hub = TestHub.start(Store.of(store), dir, l -> l.withMaxWait(Duration.ofSeconds(3)))) {
       LoadClients load = new LoadClients(() -> hub.hub().port(), false).start(8);
       Await.until("50 events acknowledged", () -> load.acknowledgedCount() >= 50);
 
@@ -64,7 +65,7 @@ class StoreOutageTest {
         .socketTimeout(Duration.ofSeconds(1))
         .connect();
     MongoServer second = new MongoServer(data);
-    try (TestHub hub = TestHub.start(store, dir, l -> l.withMaxWait(Duration.ofSeconds(3)))) {
+    try (TestHub hub = TestHub.start(Store.of(store), dir, l -> l.withMaxWait(Duration.ofSeconds(3)))) {
       LoadClients load = new LoadClients(() -> hub.hub().port(), false).start(8);
       Await.until("50 events acknowledged", () -> load.acknowledgedCount() >= 50);
 

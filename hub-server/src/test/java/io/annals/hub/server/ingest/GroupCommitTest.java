@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annals.hub.server.Await;
 import io.annals.hub.server.GatedEventStore;
 import io.annals.hub.server.TestHub;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -27,9 +28,9 @@ class GroupCommitTest {
   @Test
   void concurrent_single_event_requests_share_one_transaction_while_the_writer_is_busy() throws Exception {
     // Given a hub whose writer is held in its first transaction
-    GatedEventStore store = new GatedEventStore(SqliteEventStore.open(dir));
+    GatedEventStore store = new GatedEventStore(Store.of(SqliteEventStore.open(dir)));
     ExecutorService clients = Executors.newFixedThreadPool(32);
-    try (TestHub hub = TestHub.start(store, dir, l -> l)) {
+    try (TestHub hub = TestHub.start(store.store(), dir, l -> l)) {
       List<Future<HttpResponse<String>>> answers = new ArrayList<>();
       answers.add(clients.submit(() -> hub.postJson(json(newId()))));
       store.awaitFirstAppend();
@@ -56,9 +57,9 @@ class GroupCommitTest {
 
   @Test
   void a_full_queue_answers_429_with_retry_after_and_stores_nothing_of_that_request() throws Exception {
-    GatedEventStore store = new GatedEventStore(SqliteEventStore.open(dir));
+    GatedEventStore store = new GatedEventStore(Store.of(SqliteEventStore.open(dir)));
     ExecutorService clients = Executors.newFixedThreadPool(4);
-    try (TestHub hub = TestHub.start(store, dir, l -> l.withMaxEventsPerRequest(3).withQueueCapacityEvents(3))) {
+    try (TestHub hub = TestHub.start(store.store(), dir, l -> l.withMaxEventsPerRequest(3).withQueueCapacityEvents(3))) {
       Future<HttpResponse<String>> first = clients.submit(() -> hub.postJson(json(newId())));
       store.awaitFirstAppend();
       Future<HttpResponse<String>> queued = clients.submit(() -> hub.postJson("[" + json(newId()) + "," + json(newId()) + "]"));
@@ -79,9 +80,9 @@ class GroupCommitTest {
 
   @Test
   void a_request_that_waits_too_long_answers_503_and_is_not_written_if_still_queued() throws Exception {
-    GatedEventStore store = new GatedEventStore(SqliteEventStore.open(dir));
+    GatedEventStore store = new GatedEventStore(Store.of(SqliteEventStore.open(dir)));
     ExecutorService clients = Executors.newFixedThreadPool(2);
-    try (TestHub hub = TestHub.start(store, dir, l -> l.withMaxWait(Duration.ofMillis(300)))) {
+    try (TestHub hub = TestHub.start(store.store(), dir, l -> l.withMaxWait(Duration.ofMillis(300)))) {
       String held = newId();
       Future<HttpResponse<String>> first = clients.submit(() -> hub.postJson(json(held)));
       store.awaitFirstAppend();

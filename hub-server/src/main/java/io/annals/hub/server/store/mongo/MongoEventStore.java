@@ -16,9 +16,13 @@ import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.AppendResult;
 import io.annals.hub.server.store.EpochMicros;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.EventLog;
+import io.annals.hub.server.store.FeedSource;
+import io.annals.hub.server.store.InstanceRegistry;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.StoreClock;
+import io.annals.hub.server.store.StoreHealth;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.mongo.MongoQueries.Find;
 import java.time.Clock;
@@ -43,7 +47,8 @@ import org.bson.conversions.Bson;
  * configured timeouts and throws {@link StoreUnavailableException} when MongoDB does not answer.
  * Build with {@link #connect} or {@link #builder}.
  */
-public final class MongoEventStore implements EventStore {
+public final class MongoEventStore
+    implements EventLog, FeedSource, InstanceRegistry, StoreClock, StoreHealth, AutoCloseable {
 
   /** Defaults of the {@link Builder}: a stopped MongoDB is reported within seconds, not minutes. */
   public static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(3);

@@ -57,7 +57,9 @@ final class ReaderPool implements AutoCloseable {
 
   private Connection borrow(String what) {
     if (closed) {
-      throw new IllegalStateException(what + " failed: the SQLite store is closed");
+      // A closed store answers nothing more: to a caller (readiness, a request racing shutdown)
+      // that is an unavailable store, as with the MongoDB store whose server is gone.
+      throw new StoreUnavailableException(what + " failed: the SQLite store is closed", null);
     }
     Connection connection = idle.poll();
     if (connection != null) {

@@ -7,9 +7,13 @@ import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.AppendResult;
 import io.annals.hub.server.store.EpochMicros;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.EventLog;
+import io.annals.hub.server.store.FeedSource;
+import io.annals.hub.server.store.InstanceRegistry;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.StoreClock;
+import io.annals.hub.server.store.StoreHealth;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
 import java.io.IOException;
@@ -41,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * throws {@link StoreUnavailableException}. Reads use a small pool of read-only connections and do
  * not wait for writers. Build with {@link #open} or {@link #builder}.
  */
-public final class SqliteEventStore implements EventStore {
+public final class SqliteEventStore
+    implements EventLog, FeedSource, InstanceRegistry, StoreClock, StoreHealth, AutoCloseable {
 
   /** Defaults of the {@link Builder}. */
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);

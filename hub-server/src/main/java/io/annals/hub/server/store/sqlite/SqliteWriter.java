@@ -60,7 +60,8 @@ final class SqliteWriter implements AutoCloseable {
     acquire(what);
     try {
       if (closed) {
-        throw new IllegalStateException(what + " failed: the SQLite store is closed");
+        // Unavailable, not a bug: see ReaderPool.
+        throw new StoreUnavailableException(what + " failed: the SQLite store is closed", null);
       }
       return transaction(work);
     } catch (SQLException e) {

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract against mongo-java-server, an in-JVM MongoDB wire-protocol server (a test double of
- * MongoDB, not a store), plus outage and clock behaviour that needs a server we can stop and skew.
+ * The MongoDB store on mongo-java-server, an in-JVM MongoDB wire-protocol server (a test double of
+ * MongoDB, not a store): what {@link MongoEventStoreContract} asks, plus outage and clock behaviour
+ * that needs a server we can stop and skew (the port contracts run there too, through
+ * {@link InJvmMongoUnderTest}).
  * Its backend answers {@code hello} as MongoDB does (see {@link HelloBackend}), except in the test
  * of the fallback to the local clock.
  */

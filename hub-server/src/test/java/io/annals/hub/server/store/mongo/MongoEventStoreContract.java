@@ -8,16 +8,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.annals.hub.server.store.EpochMicros;
-import io.annals.hub.server.store.EventStore;
-import io.annals.hub.server.store.EventStoreContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The contract on the MongoDB store, plus the shape of its documents; subclasses say which server. */
-abstract class MongoEventStoreContract extends EventStoreContract {
+/**
+ * What the MongoDB store shows on any MongoDB server beyond the port contracts (which run in
+ * {@code io.annals.hub.server.store}): the shape of its documents, its settings; subclasses say
+ * which server.
+ */
+abstract class MongoEventStoreContract {
 
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -31,12 +35,31 @@ abstract class MongoEventStoreContract extends EventStoreContract {
     return database;
   }
 
-  @Override
-  protected EventStore openStore() {
-    return MongoEventStore.builder(connectionString(), database)
+  protected MongoEventStore store;
+
+  /** Opens a store over this test's database; each test starts with an empty one. */
+  protected MongoEventStore openStore() {
+    return open(connectionString(), database);
+  }
+
+  /** The store as the tests open it: patient enough for a loaded machine, its clock refreshed often. */
+  static MongoEventStore open(String connectionString, String database) {
+    return MongoEventStore.builder(connectionString, database)
         .serverSelectionTimeout(Duration.ofSeconds(5))
         .clockRefresh(Duration.ofSeconds(1))
         .connect();
+  }
+
+  @BeforeEach
+  void open_the_store() {
+    store = openStore();
+  }
+
+  @AfterEach
+  void close_the_store() {
+    if (store != null) { // null when opening it failed or was skipped
+      store.close();
+    }
   }
 
   @Test

@@ -5,11 +5,9 @@ import static io.annals.hub.server.store.TestEvents.anEvent;
 import static io.annals.hub.server.store.TestEvents.id;
 import static io.annals.hub.server.store.TestEvents.micros;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.mongo.MongoQueries.Find;
 import java.util.ArrayList;
@@ -22,53 +20,36 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.MongoDBContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * The contract against real MongoDB (a single-node replica set, so majority writes and reads mean
- * what they mean in production), through Testcontainers. Skipped, and said so, without Docker.
+ * The MongoDB store on real MongoDB ({@link RealMongo}): its documents, its clock and its indexes
+ * (the port contracts run there too, through {@link RealMongoUnderTest}). Skipped, and said so,
+ * without Docker.
  */
 class RealMongoEventStoreTest extends MongoEventStoreContract {
 
-  private static final String NO_DOCKER = "Docker engine not available: real-MongoDB contract tests skipped";
-
-  private static MongoDBContainer mongo;
+  private static RealMongo mongo;
 
   @BeforeAll
   static void start_mongodb() {
-    if (!DockerClientFactory.instance().isDockerAvailable()) {
-      System.out.println(NO_DOCKER);
-      return;
-    }
-    mongo = new MongoDBContainer(DockerImageName.parse("mongo:7.0"));
-    mongo.start();
-  }
-
-  // The assumption is made per test (each store is opened here), so that every test is reported
-  // as skipped with the reason, rather than the class silently running nothing.
-  @Override
-  protected EventStore openStore() {
-    assumeTrue(mongo != null, NO_DOCKER);
-    return super.openStore();
+    mongo = RealMongo.start();
   }
 
   @AfterAll
   static void stop_mongodb() {
-    if (mongo != null) {
-      mongo.stop();
-    }
+    mongo.close();
   }
 
+  // Asked for by each test as its store opens, so that without Docker every test is reported as
+  // skipped with the reason, rather than the class silently running nothing.
   @Override
   protected String connectionString() {
-    return mongo.getConnectionString() + "/?directConnection=true";
+    return mongo.connectionString();
   }
 
   @Test
   void the_clock_follows_the_server() {
-    assertThat(((MongoEventStore) store).clockFollowsServer()).isTrue();
+    assertThat(store.clockFollowsServer()).isTrue();
   }
 
   @Test
@@ -92,7 +73,7 @@ class RealMongoEventStoreTest extends MongoEventStoreContract {
     shapes.put("feed, three types", MongoQueries.feed(Set.of("t0", "t1", "t2"), after, micros(40), 10));
 
     shapes.forEach((shape, find) -> {
-      Document explained = ((MongoEventStore) store).explain(find);
+      Document explained = store.explain(find);
       Document winning = explained.get("queryPlanner", Document.class).get("winningPlan", Document.class);
       List<String> stages = stages(winning, new ArrayList<>());
       assertThat(stages).as("stages of %s: %s", shape, winning.toJson()).contains("IXSCAN").doesNotContain("COLLSCAN");
@@ -110,7 +91,7 @@ class RealMongoEventStoreTest extends MongoEventStoreContract {
     shapes.put("count, three types", MongoQueries.countFeed(Set.of("t0", "t1", "t2"), after, micros(40)));
 
     shapes.forEach((shape, filter) -> {
-      Document explained = ((MongoEventStore) store).explainCount(filter);
+      Document explained = store.explainCount(filter);
       Document winning = explained.get("queryPlanner", Document.class).get("winningPlan", Document.class);
       List<String> stages = stages(winning, new ArrayList<>());
       assertThat(stages).as("stages of %s: %s", shape, winning.toJson())

@@ -1,5 +1,6 @@
 package io.annals.hub.server.store.sqlite;
 
+import static io.annals.hub.server.store.StoreContract.allPages;
 import static io.annals.hub.server.store.TestEvents.T0;
 import static io.annals.hub.server.store.TestEvents.anEvent;
 import static io.annals.hub.server.store.TestEvents.id;
@@ -10,8 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.annals.hub.server.event.Outcome;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.EventFilter;
-import io.annals.hub.server.store.EventStore;
-import io.annals.hub.server.store.EventStoreContract;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
@@ -32,28 +31,39 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract on the embedded store, plus what only SQLite has: its file, its locks, its query plans. */
-class SqliteEventStoreTest extends EventStoreContract {
-
-  // Short, so that the outage test waits little; no other test comes near it.
-  private static final Duration BUSY_TIMEOUT = Duration.ofMillis(300);
+/**
+ * What only the embedded store has, beyond the port contracts (which run in
+ * {@code io.annals.hub.server.store}, through {@link SqliteUnderTest}): its file, its locks, its
+ * query plans.
+ */
+class SqliteEventStoreTest {
 
   @TempDir Path tempDir;
+
+  private SqliteEventStore store;
 
   private Path dataDir() {
     return tempDir.resolve("data");
   }
 
-  @Override
-  protected EventStore openStore() {
-    return SqliteEventStore.builder(dataDir()).busyTimeout(BUSY_TIMEOUT).open();
+  @BeforeEach
+  void open_the_store() {
+    store = SqliteEventStore.builder(dataDir()).busyTimeout(SqliteUnderTest.BUSY_TIMEOUT).open();
   }
 
+  @AfterEach
+  void close_the_store() {
+    store.close();
+  }
+
+  /** The store under test, for its SQLite-only hooks (checkpoint counts, query plans). */
   private SqliteEventStore sqlite() {
-    return (SqliteEventStore) store;
+    return store;
   }
 
   @Test
@@ -205,7 +215,7 @@ class SqliteEventStoreTest extends EventStoreContract {
   @Test
   void the_clock_is_the_injected_clock_and_holds_still_when_it_steps_back() {
     MutableClock clock = new MutableClock(T0.plusNanos(123_456_789));
-    try (EventStore clocked = SqliteEventStore.builder(tempDir.resolve("clocked")).clock(clock).open()) {
+    try (SqliteEventStore clocked = SqliteEventStore.builder(tempDir.resolve("clocked")).clock(clock).open()) {
       assertThat(clocked.clock()).isEqualTo(T0.plusNanos(123_456_000));
 
       clock.now = T0.minusSeconds(1);

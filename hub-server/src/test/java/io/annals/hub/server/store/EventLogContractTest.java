@@ -12,72 +12,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/**
- * The behaviour every {@link EventStore} adapter must show. A subclass says how to open a store
- * over its test data; {@link #openStore()} called again within one test opens the same data (that
- * is how durability across close and reopen is shown).
- */
-public abstract class EventStoreContract {
+/** The {@link EventLog} contract: append with its outcomes, find, query, aggregate history; on every adapter. */
+class EventLogContractTest extends StoreContract {
 
-  protected EventStore store;
-
-  /** Opens a store over this test's data; each test starts with an empty store. */
-  protected abstract EventStore openStore();
-
-  @BeforeEach
-  void open_the_store() {
-    store = openStore();
+  private EventLog log() {
+    return store.log();
   }
 
-  @AfterEach
-  void close_the_store() {
-    if (store != null) { // null when opening it failed or was skipped
-      store.close();
-    }
-  }
-
-  protected void reopen() {
-    store.close();
-    store = openStore();
-  }
-
-  protected AppendResult appendOne(StoredEvent event) {
-    List<AppendResult> results = store.append(List.of(event));
+  private AppendResult appendOne(StoredEvent event) {
+    List<AppendResult> results = log().append(List.of(event));
     assertThat(results).hasSize(1);
     return results.get(0);
-  }
-
-  protected static List<String> ids(List<StoredEvent> events) {
-    return events.stream().map(StoredEvent::id).toList();
-  }
-
-  /** Follows keyset pages of {@code pageSize} to the end and returns every id seen, in order. */
-  protected static List<String> allPages(Function<Position, List<StoredEvent>> page, int pageSize) {
-    List<String> seen = new ArrayList<>();
-    Position after = null;
-    while (true) {
-      List<StoredEvent> events = page.apply(after);
-      assertThat(events.size()).isLessThanOrEqualTo(pageSize);
-      seen.addAll(ids(events));
-      if (events.size() < pageSize) {
-        return seen;
-      }
-      StoredEvent last = events.get(events.size() - 1);
-      after = new Position(last.receivedAt(), last.id());
-    }
   }
 
   @Nested
@@ -90,7 +45,7 @@ public abstract class EventStoreContract {
       AppendResult result = appendOne(event);
 
       assertThat(result).isEqualTo(new AppendResult(Outcome.CREATED, event));
-      assertThat(store.find(event.id())).contains(event);
+      assertThat(log().find(event.id())).contains(event);
     }
 
     @Test
@@ -160,8 +115,8 @@ public abstract class EventStoreContract {
 
       appendOne(anEvent(1).type("something-else").payload("{}").receivedAt(micros(20)).build());
 
-      assertThat(store.find(id(1))).contains(first);
-      assertThat(store.query(EventFilter.none(), null, 10)).containsExactly(first);
+      assertThat(log().find(id(1))).contains(first);
+      assertThat(log().query(EventFilter.none(), null, 10)).containsExactly(first);
     }
 
     @Test
@@ -170,13 +125,13 @@ public abstract class EventStoreContract {
       StoredEvent same = anEvent(1).receivedAt(micros(2)).build();
       StoredEvent different = anEvent(1).payload("{}").receivedAt(micros(3)).build();
 
-      List<AppendResult> results = store.append(List.of(first, same, different));
+      List<AppendResult> results = log().append(List.of(first, same, different));
 
       assertThat(results).containsExactly(
           new AppendResult(Outcome.CREATED, first),
           new AppendResult(Outcome.DUPLICATE, first),
           new AppendResult(Outcome.CONFLICT, first));
-      assertThat(store.find(id(1))).contains(first);
+      assertThat(log().find(id(1))).contains(first);
     }
 
     @Test
@@ -186,12 +141,12 @@ public abstract class EventStoreContract {
       List<StoredEvent> batch = List.of(
           anEvent(3).build(), anEvent(2).build(), anEvent(1).build(), anEvent(2).payload("{}").build());
 
-      List<AppendResult> results = store.append(batch);
+      List<AppendResult> results = log().append(batch);
 
       assertThat(results).extracting(AppendResult::outcome)
           .containsExactly(Outcome.CREATED, Outcome.DUPLICATE, Outcome.CREATED, Outcome.CONFLICT);
       assertThat(results).extracting(r -> r.stored().id()).containsExactly(id(3), id(2), id(1), id(2));
-      assertThat(ids(store.query(EventFilter.none(), null, 10))).containsExactlyInAnyOrder(id(1), id(2), id(3));
+      assertThat(ids(log().query(EventFilter.none(), null, 10))).containsExactlyInAnyOrder(id(1), id(2), id(3));
     }
 
     @Test
@@ -205,7 +160,7 @@ public abstract class EventStoreContract {
           List<AppendResult> results = new ArrayList<>();
           for (int batch = 0; batch < 4; batch++) {
             int first = (shift + batch * 10) % 40;
-            results.addAll(store.append(IntStream.range(first, first + 10).mapToObj(n -> anEvent(n).build()).toList()));
+            results.addAll(log().append(IntStream.range(first, first + 10).mapToObj(n -> anEvent(n).build()).toList()));
           }
           return results;
         });
@@ -228,13 +183,13 @@ public abstract class EventStoreContract {
       assertThat(outcomes).hasSize(40);
       outcomes.forEach((id, seen) -> assertThat(seen).as("outcomes of %s", id)
           .containsExactlyInAnyOrder(Outcome.CREATED, Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.DUPLICATE));
-      assertThat(store.query(EventFilter.none(), null, 100)).hasSize(40);
+      assertThat(log().query(EventFilter.none(), null, 100)).hasSize(40);
     }
 
     @Test
     void an_empty_append_stores_nothing_and_answers_nothing() {
-      assertThat(store.append(List.of())).isEmpty();
-      assertThat(store.query(EventFilter.none(), null, 10)).isEmpty();
+      assertThat(log().append(List.of())).isEmpty();
+      assertThat(log().query(EventFilter.none(), null, 10)).isEmpty();
     }
 
     @Test
@@ -252,7 +207,7 @@ public abstract class EventStoreContract {
 
       appendOne(event);
 
-      assertThat(store.find(id(1))).contains(event);
+      assertThat(log().find(id(1))).contains(event);
     }
 
     @Test
@@ -262,7 +217,7 @@ public abstract class EventStoreContract {
 
       appendOne(event);
 
-      assertThat(store.find(id(1)).orElseThrow().event().payloadJson()).isEqualTo(big);
+      assertThat(log().find(id(1)).orElseThrow().event().payloadJson()).isEqualTo(big);
       assertThat(appendOne(anEvent(1).payload(big).build()).outcome()).isEqualTo(Outcome.DUPLICATE);
     }
   }
@@ -274,7 +229,7 @@ public abstract class EventStoreContract {
     void an_unknown_id_is_not_found() {
       appendOne(anEvent(1).build());
 
-      assertThat(store.find(id(2))).isEmpty();
+      assertThat(log().find(id(2))).isEmpty();
     }
   }
 
@@ -283,7 +238,7 @@ public abstract class EventStoreContract {
 
     @BeforeEach
     void given_events_of_two_services_and_types() {
-      store.append(List.of(
+      log().append(List.of(
           anEvent(1).service("billing").type("paid").aggregateId("a/1").correlationId("c/1").receivedAt(micros(1)).build(),
           anEvent(2).service("billing").type("refunded").aggregateId("a/2").correlationId("c/1").receivedAt(micros(2)).build(),
           anEvent(3).service("shipping").type("paid").aggregateId("a/1").receivedAt(micros(3)).build(),
@@ -292,7 +247,7 @@ public abstract class EventStoreContract {
     }
 
     private List<String> query(EventFilter filter) {
-      return ids(store.query(filter, null, 100));
+      return ids(log().query(filter, null, 100));
     }
 
     @Test
@@ -321,9 +276,9 @@ public abstract class EventStoreContract {
 
     @Test
     void results_continue_strictly_after_the_position_and_stop_at_the_limit() {
-      assertThat(ids(store.query(EventFilter.none(), new Position(micros(2), id(2)), 2))).containsExactly(id(3), id(4));
-      assertThat(ids(store.query(EventFilter.none(), new Position(micros(2), ""), 2))).containsExactly(id(2), id(3));
-      assertThat(store.query(EventFilter.none(), null, 0)).isEmpty();
+      assertThat(ids(log().query(EventFilter.none(), new Position(micros(2), id(2)), 2))).containsExactly(id(3), id(4));
+      assertThat(ids(log().query(EventFilter.none(), new Position(micros(2), ""), 2))).containsExactly(id(2), id(3));
+      assertThat(log().query(EventFilter.none(), null, 0)).isEmpty();
     }
   }
 
@@ -337,17 +292,15 @@ public abstract class EventStoreContract {
           .map(i -> 24 - i)
           .mapToObj(n -> anEvent(n).type(n % 2 == 0 ? "even" : "odd").receivedAt(micros(n / 5)).build())
           .toList();
-      store.append(events);
+      log().append(events);
 
       // When a reader follows pages of 3
-      List<String> all = allPages(after -> store.query(EventFilter.none(), after, 3), 3);
-      List<String> even = allPages(after -> store.query(new EventFilter("even", null, null, null, null, null), after, 2), 2);
-      List<String> feed = allPages(after -> store.feed(Set.of(), after, micros(1000), 4), 4);
+      List<String> all = allPages(after -> log().query(EventFilter.none(), after, 3), 3);
+      List<String> even = allPages(after -> log().query(new EventFilter("even", null, null, null, null, null), after, 2), 2);
 
       // Then it sees every event once, in (received_at, id) order
       assertThat(all).containsExactlyElementsOf(IntStream.range(0, 25).mapToObj(TestEvents::id).toList());
       assertThat(even).containsExactlyElementsOf(IntStream.range(0, 25).filter(n -> n % 2 == 0).mapToObj(TestEvents::id).toList());
-      assertThat(feed).isEqualTo(all);
     }
   }
 
@@ -357,7 +310,7 @@ public abstract class EventStoreContract {
     @Test
     void history_is_in_created_at_then_received_at_then_id_order() {
       // Given one aggregate's events received in another order than they were created
-      store.append(List.of(
+      log().append(List.of(
           anEvent(1).aggregateId("order/7").createdAt(T0.plusSeconds(3)).receivedAt(micros(1)).build(),
           anEvent(2).aggregateId("order/7").createdAt(T0.plusSeconds(1)).receivedAt(micros(5)).build(),
           anEvent(3).aggregateId("order/7").createdAt(T0.plusSeconds(1)).receivedAt(micros(4)).build(),
@@ -365,21 +318,21 @@ public abstract class EventStoreContract {
           anEvent(4).aggregateId("order/7").createdAt(T0.plusSeconds(2)).receivedAt(micros(6)).build(),
           anEvent(6).aggregateId("order/8").createdAt(T0).receivedAt(micros(2)).build()));
 
-      List<StoredEvent> history = store.aggregateHistory("order/7", null, null, 100);
+      List<StoredEvent> history = log().aggregateHistory("order/7", null, null, 100);
 
       assertThat(ids(history)).containsExactly(id(3), id(2), id(4), id(5), id(1));
     }
 
     @Test
     void as_of_keeps_the_events_created_up_to_and_at_that_instant() {
-      store.append(List.of(
+      log().append(List.of(
           anEvent(1).aggregateId("order/7").createdAt(T0.plusSeconds(1)).build(),
           anEvent(2).aggregateId("order/7").createdAt(T0.plusSeconds(2)).build(),
           anEvent(3).aggregateId("order/7").createdAt(T0.plusSeconds(2).plusNanos(1000)).build()));
 
-      assertThat(ids(store.aggregateHistory("order/7", T0.plusSeconds(2), null, 100))).containsExactly(id(1), id(2));
-      assertThat(ids(store.aggregateHistory("order/7", T0, null, 100))).isEmpty();
-      assertThat(store.aggregateHistory("order/unknown", null, null, 100)).isEmpty();
+      assertThat(ids(log().aggregateHistory("order/7", T0.plusSeconds(2), null, 100))).containsExactly(id(1), id(2));
+      assertThat(ids(log().aggregateHistory("order/7", T0, null, 100))).isEmpty();
+      assertThat(log().aggregateHistory("order/unknown", null, null, 100)).isEmpty();
     }
 
     @Test
@@ -387,8 +340,8 @@ public abstract class EventStoreContract {
       List<StoredEvent> events = IntStream.range(0, 7)
           .mapToObj(n -> anEvent(n).aggregateId("order/7").createdAt(T0.plusSeconds(n / 3)).receivedAt(micros(10 - n / 2)).build())
           .toList();
-      store.append(events);
-      List<String> expected = ids(store.aggregateHistory("order/7", null, null, 100));
+      log().append(events);
+      List<String> expected = ids(log().aggregateHistory("order/7", null, null, 100));
 
       List<String> paged = pagedHistory("order/7", 2);
 
@@ -402,7 +355,7 @@ public abstract class EventStoreContract {
       AggregatePosition after = null;
       List<StoredEvent> page;
       do {
-        page = store.aggregateHistory(aggregateId, null, after, pageSize);
+        page = log().aggregateHistory(aggregateId, null, after, pageSize);
         paged.addAll(ids(page));
         if (!page.isEmpty()) {
           StoredEvent last = page.get(page.size() - 1);
@@ -426,99 +379,17 @@ public abstract class EventStoreContract {
         events.add(anEvent(100 + n).aggregateId("order/8").createdAt(created.get(n)).receivedAt(micros(200 + n)).build());
       }
       java.util.Collections.shuffle(events, new java.util.Random(5));
-      store.append(events);
+      log().append(events);
       List<String> inOrder = IntStream.range(0, created.size()).mapToObj(TestEvents::id).toList();
 
-      assertThat(ids(store.aggregateHistory("order/7", null, null, 100))).isEqualTo(inOrder);
+      assertThat(ids(log().aggregateHistory("order/7", null, null, 100))).isEqualTo(inOrder);
       assertThat(pagedHistory("order/7", 3)).isEqualTo(inOrder);
       for (int n = 0; n < created.size(); n++) {
-        assertThat(ids(store.aggregateHistory("order/7", created.get(n), null, 100)))
+        assertThat(ids(log().aggregateHistory("order/7", created.get(n), null, 100)))
             .as("as of %s", created.get(n)).isEqualTo(inOrder.subList(0, n + 1));
       }
-      assertThat(ids(store.query(new EventFilter(null, null, "order/7", null, null, null), null, 100)))
+      assertThat(ids(log().query(new EventFilter(null, null, "order/7", null, null, null), null, 100)))
           .containsExactlyInAnyOrderElementsOf(inOrder);
-    }
-  }
-
-  @Nested
-  class Feed {
-
-    @BeforeEach
-    void given_events_of_three_types() {
-      store.append(List.of(
-          anEvent(1).type("a").receivedAt(micros(1)).build(),
-          anEvent(2).type("b").receivedAt(micros(2)).build(),
-          anEvent(3).type("c").receivedAt(micros(3)).build(),
-          anEvent(4).type("a").receivedAt(micros(4)).build(),
-          anEvent(5).type("b").receivedAt(micros(4)).build(),
-          anEvent(6).type("c").receivedAt(micros(5)).build(),
-          anEvent(7).type("a").receivedAt(micros(6)).build()));
-    }
-
-    @Test
-    void the_feed_holds_only_events_received_strictly_before_the_stable_point() {
-      assertThat(ids(store.feed(Set.of(), null, micros(4), 100))).containsExactly(id(1), id(2), id(3));
-      assertThat(ids(store.feed(Set.of(), null, micros(5), 100))).containsExactly(id(1), id(2), id(3), id(4), id(5));
-    }
-
-    @Test
-    void the_feed_keeps_only_the_named_types_in_received_at_order() {
-      assertThat(ids(store.feed(Set.of("a"), null, micros(100), 100))).containsExactly(id(1), id(4), id(7));
-      assertThat(ids(store.feed(Set.of("a", "b"), null, micros(100), 100))).containsExactly(id(1), id(2), id(4), id(5), id(7));
-      assertThat(ids(store.feed(Set.of("a", "b", "c", "none"), null, micros(100), 100)))
-          .containsExactly(id(1), id(2), id(3), id(4), id(5), id(6), id(7));
-      assertThat(store.feed(Set.of("none"), null, micros(100), 100)).isEmpty();
-    }
-
-    @Test
-    void the_feed_continues_strictly_after_the_position_up_to_the_limit() {
-      assertThat(ids(store.feed(Set.of("a", "b"), new Position(micros(2), id(2)), micros(100), 2))).containsExactly(id(4), id(5));
-      assertThat(ids(store.feed(Set.of("a", "b"), new Position(micros(4), id(4)), micros(100), 2))).containsExactly(id(5), id(7));
-      assertThat(ids(store.feed(Set.of(), new Position(micros(4), ""), micros(5), 10))).containsExactly(id(4), id(5));
-    }
-
-    @Test
-    void the_feed_count_is_the_number_of_events_the_feed_would_return_without_a_limit() {
-      assertThat(store.countFeed(Set.of(), null, micros(100))).isEqualTo(7);
-      assertThat(store.countFeed(Set.of(), null, micros(4))).isEqualTo(3);
-      assertThat(store.countFeed(Set.of("a"), null, micros(100))).isEqualTo(3);
-      assertThat(store.countFeed(Set.of("a", "b"), new Position(micros(4), id(4)), micros(100))).isEqualTo(2);
-      assertThat(store.countFeed(Set.of("a", "b", "c"), new Position(micros(4), ""), micros(6))).isEqualTo(3);
-      assertThat(store.countFeed(Set.of("none"), null, micros(100))).isZero();
-      assertThat(store.countFeed(Set.of(), new Position(micros(6), id(7)), micros(100))).isZero();
-    }
-
-    @Test
-    void pages_over_several_types_merge_in_received_at_order() {
-      List<String> paged = allPages(after -> store.feed(Set.of("c", "a"), after, micros(100), 1), 1);
-
-      assertThat(paged).containsExactly(id(1), id(3), id(4), id(6), id(7));
-    }
-  }
-
-  @Nested
-  class Watermarks {
-
-    @Test
-    void published_watermarks_are_listed_and_replaced_by_the_next_publication() {
-      store.publishWatermark(new InstanceWatermark("hub-a", micros(10), micros(11)));
-      store.publishWatermark(new InstanceWatermark("hub-b", micros(20), micros(21)));
-      store.publishWatermark(new InstanceWatermark("hub-a", micros(30), micros(31)));
-
-      assertThat(store.watermarks()).containsExactlyInAnyOrder(
-          new InstanceWatermark("hub-a", micros(30), micros(31)),
-          new InstanceWatermark("hub-b", micros(20), micros(21)));
-    }
-
-    @Test
-    void a_retired_instance_is_no_longer_listed() {
-      store.publishWatermark(new InstanceWatermark("hub-a", micros(10), micros(11)));
-      store.publishWatermark(new InstanceWatermark("hub-b", micros(20), micros(21)));
-
-      store.retireInstance("hub-a");
-      store.retireInstance("never-published");
-
-      assertThat(store.watermarks()).containsExactly(new InstanceWatermark("hub-b", micros(20), micros(21)));
     }
   }
 
@@ -526,40 +397,18 @@ public abstract class EventStoreContract {
   class Durability {
 
     @Test
-    void events_and_watermarks_survive_close_and_reopen() {
-      // Given an acknowledged batch and a watermark
+    void events_survive_close_and_reopen() {
+      // Given an acknowledged batch
       StoredEvent one = anEvent(1).receivedAt(micros(1)).build();
       StoredEvent two = anEvent(2).correlationId("c/1").receivedAt(micros(2)).build();
-      store.append(List.of(one, two));
-      store.publishWatermark(new InstanceWatermark("hub-a", micros(3), micros(4)));
+      log().append(List.of(one, two));
 
       // When the store is closed and opened again
       reopen();
 
       // Then everything is there, and ids still deduplicate
-      assertThat(store.query(EventFilter.none(), null, 10)).containsExactly(one, two);
-      assertThat(store.watermarks()).containsExactly(new InstanceWatermark("hub-a", micros(3), micros(4)));
+      assertThat(log().query(EventFilter.none(), null, 10)).containsExactly(one, two);
       assertThat(appendOne(anEvent(1).receivedAt(micros(9)).build())).isEqualTo(new AppendResult(Outcome.DUPLICATE, one));
-    }
-  }
-
-  @Nested
-  class ClockAndPing {
-
-    @Test
-    void the_clock_has_microsecond_precision_and_never_goes_backwards() {
-      Instant previous = store.clock();
-      for (int i = 0; i < 1000; i++) {
-        Instant now = store.clock();
-        assertThat(now).isAfterOrEqualTo(previous);
-        assertThat(now.getNano() % 1000).isZero();
-        previous = now;
-      }
-    }
-
-    @Test
-    void a_store_that_answers_pings() {
-      store.ping();
     }
   }
 }
