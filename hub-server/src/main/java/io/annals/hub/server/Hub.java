@@ -115,21 +115,14 @@ public final class Hub implements AutoCloseable {
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
-    // Each route group gets the services its handlers use, and nothing else.
-    List<Routes> routes = new ArrayList<>(List.of(
-        new EventRoutes(ingest, store.log(), json),
-        new QueryRoutes(store.log(), json),
-        new FeedRoutes(feed, json),
-        new HealthRoutes(store.health(), metrics, json),
-        new OpenApiRoutes()));
-    routes.addAll(extraRoutes);
+    List<Routes> routes = routeGroups(store, ingest, feed, metrics, json, extraRoutes);
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
       return t;
     });
     Javalin app = HubApp.create(services, routes);
-    Hub hub = new Hub(app, committer, services, store, List.copyOf(routes), pinger, publisher);
+    Hub hub = new Hub(app, committer, services, store, routes, pinger, publisher);
     try {
       // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
       publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
@@ -141,6 +134,19 @@ public final class Hub implements AutoCloseable {
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
     return hub;
+  }
+
+  /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
+  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HubMetrics metrics, EventJson json,
+      List<Routes> extra) {
+    List<Routes> routes = new ArrayList<>(List.of(
+        new EventRoutes(ingest, store.log(), json),
+        new QueryRoutes(store.log(), json),
+        new FeedRoutes(feed, json),
+        new HealthRoutes(store.health(), metrics, json),
+        new OpenApiRoutes()));
+    routes.addAll(extra);
+    return List.copyOf(routes);
   }
 
   /** The port the HTTP server listens on (the real one when configured as 0). */
