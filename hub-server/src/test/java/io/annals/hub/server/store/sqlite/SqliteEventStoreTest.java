@@ -185,6 +185,18 @@ class SqliteEventStoreTest {
   }
 
   @Test
+  void a_closed_store_answers_writes_reads_and_pings_as_unavailable() {
+    store.close();
+
+    assertThatThrownBy(() -> store.append(List.of(anEvent(1).build())))
+        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("the SQLite store is closed");
+    assertThatThrownBy(() -> store.find(id(1)))
+        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("the SQLite store is closed");
+    assertThatThrownBy(store::ping)
+        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("the SQLite store is closed");
+  }
+
+  @Test
   void a_write_lock_held_by_another_connection_makes_appends_unavailable_until_it_is_released() throws Exception {
     Path file = dataDir().resolve(SqliteEventStore.FILE_NAME);
     // An append before, so that the writer holds prepared statements of the connection it then discards
