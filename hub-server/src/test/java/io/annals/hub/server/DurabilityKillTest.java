@@ -9,6 +9,7 @@ import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.ingest.Validation;
 import io.annals.hub.server.store.EventFilter;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import io.annals.testsupport.HubProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ class DurabilityKillTest {
   void every_acknowledged_event_survives_sigkill_mid_stream_and_nothing_is_half_written() throws Exception {
     // Given a hub process taking events from 16 concurrent clients
     LoadClients load;
-    try (HubProcess first = HubProcess.startOn(dir)) {
+    try (HubProcess first = HubProcess.startIn(dir)) {
       load = new LoadClients(first::port, true).start(16);
       Await.until("300 events acknowledged", () -> load.acknowledgedCount() >= 300);
 
@@ -47,7 +48,7 @@ class DurabilityKillTest {
 
     // Then the data holds only whole events that were sent, each exactly as sent
     EventValidator validator = new EventValidator(StrictJson.mapper(), Clock.systemUTC(), Duration.ofMinutes(5));
-    try (SqliteEventStore store = SqliteEventStore.open(dir)) {
+    try (SqliteEventStore store = SqliteEventStore.open(dir.resolve("data"))) {
       List<StoredEvent> stored = store.query(EventFilter.none(), null, 1_000_000);
       assertThat(stored.size()).isGreaterThanOrEqualTo(acknowledged.size());
       for (StoredEvent e : stored) {
@@ -58,7 +59,7 @@ class DurabilityKillTest {
     }
 
     // And a restarted hub on the same data serves every acknowledged event as it was sent
-    try (HubProcess second = HubProcess.startOn(dir)) {
+    try (HubProcess second = HubProcess.startIn(dir)) {
       HttpClient http = HttpClient.newHttpClient();
       LoadClients.assertStoredAsSent(path -> get(http, second.port(), path), acknowledged);
     }
