@@ -1,8 +1,11 @@
 package io.annals.testsupport;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -49,7 +52,9 @@ public final class FakeHub implements AutoCloseable {
   /** A canned answer to a whole request. */
   private record Canned(int status, String retryAfter, String body) {}
 
-  private final ObjectMapper json = new ObjectMapper();
+  /** Decimals kept exactly as sent (scale included), as the hub keeps them. */
+  private final ObjectMapper json = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
   private final Clock clock;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
