@@ -35,7 +35,7 @@ public final class HubProcess implements AutoCloseable {
   public static final int PORT_FROM_ENVIRONMENT = -1;
 
   private static final Pattern LISTENING = Pattern.compile("annals hub listening on \\S+?:(\\d+)");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration DEFAULT_READY_WITHIN = Duration.ofSeconds(90);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Builder spec;
@@ -76,6 +76,7 @@ public final class HubProcess implements AutoCloseable {
     private String mainClass = MAIN;
     private String bind = "127.0.0.1";
     private int port;
+    private Duration readyWithin = DEFAULT_READY_WITHIN;
 
     private Builder(Path log) {
       this.log = log;
@@ -120,6 +121,12 @@ public final class HubProcess implements AutoCloseable {
       return this;
     }
 
+    /** How long {@link #start()} and {@link HubProcess#awaitReady()} wait for the hub (90 s by default). */
+    public Builder readyWithin(Duration timeout) {
+      readyWithin = timeout;
+      return this;
+    }
+
     /** Another main class in the hub's place: only for testing this harness. */
     Builder mainClass(String mainClass) {
       this.mainClass = mainClass;
@@ -155,10 +162,10 @@ public final class HubProcess implements AutoCloseable {
   /**
    * Waits until the hub logs that it listens and {@code /health/ready} answers 200. Throws an
    * {@link IllegalStateException} with the log's last lines (after killing the hub) when it exits
-   * first or is not ready within 90 s.
+   * first or is not ready in time ({@link Builder#readyWithin}).
    */
   public void awaitReady() {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + spec.readyWithin.toNanos();
     try {
       while (true) {
         if (port <= 0) {
@@ -172,7 +179,7 @@ public final class HubProcess implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
           jvm.kill();
-          throw notStarted("not ready within " + START_TIMEOUT.toSeconds() + " s; killed");
+          throw notStarted("not ready within " + spec.readyWithin.toSeconds() + " s; killed");
         }
         Thread.sleep(50);
       }
@@ -246,7 +253,7 @@ public final class HubProcess implements AutoCloseable {
 
   /** Waits (at most 90 s, then kills it and fails) for the hub to exit, and returns its exit code. */
   public int awaitExit() throws InterruptedException {
-    return jvm.waitFor(START_TIMEOUT);
+    return jvm.waitFor(DEFAULT_READY_WITHIN);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,15 @@ class HubProcessTest {
       assertThat(hub.output()).hasSize(1);
       assertThat(Files.readAllLines(hub.log())).hasSize(2);
     }
+  }
+
+  @Test
+  void a_hub_never_ready_fails_after_its_timeout_and_is_killed() throws Exception {
+    HubProcess hub = standIn(Files.createDirectories(dir.resolve("data"))).readyWithin(Duration.ofSeconds(2)).launch();
+
+    assertThatThrownBy(hub::awaitReady).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not ready within 2 s; killed").hasMessageContaining("annals hub listening on");
+    assertThat(hub.alive()).isFalse();
   }
 
   @Test
