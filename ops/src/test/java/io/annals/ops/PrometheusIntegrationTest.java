@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.annals.hub.client.AnnalsClient;
 import io.annals.hub.client.Events;
+import io.annals.testsupport.ChildJvm;
+import io.annals.testsupport.HubProcess;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -75,8 +78,11 @@ class PrometheusIntegrationTest {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
-  private final Map<String, Process> processes = new LinkedHashMap<>();
-  private final Map<String, Path> logs = new LinkedHashMap<>();
+  /** Whether each child process still runs, by name; its log is {@code <name>.log} in {@link #dir}. */
+  private final Map<String, BooleanSupplier> alive = new LinkedHashMap<>();
+  private HubProcess hubProcess;
+  private ChildJvm worker;
+  private Process prometheusProcess;
 
   @TempDir static Path dir;
 
@@ -107,17 +113,18 @@ class PrometheusIntegrationTest {
         + "\", \"services\": [\"billing\", \"orders\", \"shipping\", \"inventory\"]},"
         + "{\"name\": \"it-reader\", \"role\": \"reader\", \"sha256\": \"" + sha256(readerKey) + "\"}]}");
 
-    int hubPort = freePort();
-    hub = URI.create("http://127.0.0.1:" + hubPort);
-    start("hub", List.of(java(), "-cp", classpath(), "io.annals.hub.server.Main",
-        "--port", String.valueOf(hubPort), "--data-dir", dir.resolve("hub-data").toString(),
-        "--api-keys-file", keys.toString(), "--feed-lag", "1s"));
-    awaitOk("hub ready", hub.resolve("/health/ready"));
+    // The hub (test-support's harness: it fails the test, with its log, if it does not start)
+    hubProcess = HubProcess.builder(dir.resolve("hub.log")).dataDir(dir.resolve("hub-data"))
+        .args("--api-keys-file", keys.toString(), "--feed-lag", "1s").start();
+    alive.put("hub", hubProcess::alive);
+    hub = URI.create(hubProcess.url());
+    int hubPort = hubProcess.port();
 
     int workerPort = freePort();
-    start("projections", List.of(java(), "-cp", classpath(), "io.annals.projections.Main", "run",
+    worker = ChildJvm.start(dir.resolve("projections.log"), "io.annals.projections.Main", List.of("run",
         "--hub", hub.toString(), "--api-key", readerKey, "--db", "jdbc:sqlite:" + dir.resolve("read-models.db"),
         "--metrics-port", String.valueOf(workerPort), "--interval", "1s"));
+    alive.put("projections", worker::alive);
     awaitOk("projections worker metrics", URI.create("http://127.0.0.1:" + workerPort + "/metrics"));
 
     int producerPort = startProducer();
@@ -126,8 +133,10 @@ class PrometheusIntegrationTest {
     prometheus = URI.create("http://127.0.0.1:" + prometheusPort);
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, prometheusConfig(hubPort, workerPort, producerPort));
-    start("prometheus", List.of(binary.get().toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + prometheusPort));
+    prometheusProcess = new ProcessBuilder(binary.get().toString(), "--config.file=" + config,
+        "--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    alive.put("prometheus", prometheusProcess::isAlive);
     awaitOk("prometheus ready", prometheus.resolve("/-/ready"));
     await("every scrape target up", () -> {
       List<JsonNode> targets = list(get("/api/v1/targets").path("data").path("activeTargets"));
@@ -184,13 +193,17 @@ class PrometheusIntegrationTest {
     if (producerMetrics != null) {
       producerMetrics.stop(0);
     }
-    for (Process process : processes.values()) {
-      process.destroy();
+    if (prometheusProcess != null) {
+      prometheusProcess.destroy();
     }
-    for (Process process : processes.values()) {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+    if (worker != null) {
+      worker.stop();
+    }
+    if (hubProcess != null) {
+      hubProcess.close();
+    }
+    if (prometheusProcess != null && !prometheusProcess.waitFor(15, TimeUnit.SECONDS)) {
+      prometheusProcess.destroyForcibly();
     }
   }
 
@@ -292,13 +305,6 @@ class PrometheusIntegrationTest {
     return json.readTree(response.body());
   }
 
-  private void start(String name, List<String> command) throws IOException {
-    Path log = dir.resolve(name + ".log");
-    logs.put(name, log);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    processes.put(name, process);
-  }
-
   private void awaitOk(String what, URI uri) throws Exception {
     await(what, () -> {
       try {
@@ -314,16 +320,15 @@ class PrometheusIntegrationTest {
   private void await(String what, Check condition) throws Exception {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (!condition.holds()) {
-      for (Map.Entry<String, Process> process : processes.entrySet()) {
-        if (!process.getValue().isAlive()) {
-          fail(process.getKey() + " exited with " + process.getValue().exitValue() + " while waiting for " + what
-              + ":\n" + tail(logs.get(process.getKey())));
+      alive.forEach((name, running) -> {
+        if (!running.getAsBoolean()) {
+          fail(name + " exited while waiting for " + what + ": " + ChildJvm.logTail(dir.resolve(name + ".log"), 15));
         }
-      }
+      });
       if (System.nanoTime() > deadline) {
         StringBuilder all = new StringBuilder();
-        logs.forEach((name, log) -> all.append("--- ").append(name).append(":\n").append(tail(log)));
-        fail("gave up waiting for " + what + " after " + STARTUP.toSeconds() + " s\n" + all);
+        alive.keySet().forEach(name -> all.append("\n--- ").append(ChildJvm.logTail(dir.resolve(name + ".log"), 15)));
+        fail("gave up waiting for " + what + " after " + STARTUP.toSeconds() + " s" + all);
       }
       Thread.sleep(250);
     }
@@ -332,15 +337,6 @@ class PrometheusIntegrationTest {
   @FunctionalInterface
   private interface Check {
     boolean holds() throws Exception;
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())) + "\n";
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")\n";
-    }
   }
 
   private static Optional<Path> prometheusBinary() {
@@ -354,15 +350,6 @@ class PrometheusIntegrationTest {
         .map(p -> Path.of(p, "prometheus"))
         .filter(executable)
         .findFirst();
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** The test's classpath: hub-server, projections and their dependencies are all on it. */
-  private static String classpath() {
-    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 
   private static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package io.annals.hub.client;
 
+import io.annals.testsupport.FakeHub;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

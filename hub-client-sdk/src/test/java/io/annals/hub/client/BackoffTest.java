@@ -3,6 +3,7 @@ package io.annals.hub.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.hub.client.internal.delivery.BackoffPolicy;
+import io.annals.testsupport.FakeHub;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

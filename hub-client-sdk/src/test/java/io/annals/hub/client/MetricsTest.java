@@ -2,6 +2,7 @@ package io.annals.hub.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annals.testsupport.TestClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;

@@ -2,8 +2,11 @@ package io.annals.hub.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annals.testsupport.ChildJvm;
+import io.annals.testsupport.FakeHub;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,11 +18,11 @@ class MicrometerIsOptionalTest {
   void a_producer_without_micrometer_on_its_classpath_publishes_and_delivers() throws Exception {
     try (FakeHub hub = new FakeHub()) {
       Path output = dir.resolve("producer.log");
-      Process producer = ChildJvm.start(ChildJvm.classpathWithout("micrometer"), ProducerProcess.class, output,
-          "plain", hub.url(), dir.resolve("spool").toString());
+      ChildJvm producer = ChildJvm.builder(ProducerProcess.class.getName(), output)
+          .classpath(ChildJvm.classpathWithout("micrometer"))
+          .args(List.of("plain", hub.url(), dir.resolve("spool").toString())).start();
 
-      assertThat(producer.waitFor(60, TimeUnit.SECONDS)).as("producer finished").isTrue();
-      assertThat(producer.exitValue()).as(ChildJvm.output(output)).isZero();
+      assertThat(producer.waitFor(Duration.ofSeconds(60))).as(ChildJvm.logTail(output, 40)).isZero();
       assertThat(hub.stored()).hasSize(3);
     }
   }

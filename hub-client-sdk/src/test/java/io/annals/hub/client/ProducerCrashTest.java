@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.client.internal.delivery.Json;
+import io.annals.testsupport.ChildJvm;
+import io.annals.testsupport.HubProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,31 +46,29 @@ class ProducerCrashTest {
     Path producerLog = dir.resolve("producer.log");
 
     // Given a producer publishing 10,000 events while the hub is down
-    Process producer = ChildJvm.start(ChildJvm.classpath(), ProducerProcess.class, producerLog,
+    ChildJvm producer = ChildJvm.start(producerLog, ProducerProcess.class.getName(), List.of(
         "publish", hubUrl, spool.toString(), Integer.toString(EVENTS), intended.toString(),
-        published.toString(), Integer.toString(THREADS));
+        published.toString(), Integer.toString(THREADS)));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (lines(published).size() < KILL_AFTER) {
-      assertThat(producer.isAlive()).as("producer still publishing: " + ChildJvm.output(producerLog)).isTrue();
+      assertThat(producer.alive()).as("producer still publishing: " + ChildJvm.logTail(producerLog, 40)).isTrue();
       assertThat(System.nanoTime()).as("producer too slow").isLessThan(deadline);
       Thread.sleep(20);
     }
 
     // When it is killed with SIGKILL part-way
-    producer.destroyForcibly();
-    assertThat(producer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(producer.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    producer.kill();
+    assertThat(producer.waitFor(Duration.ofSeconds(30))).as("killed by SIGKILL").isEqualTo(128 + 9);
     Set<String> confirmed = new LinkedHashSet<>(lines(published));
     Set<String> attempted = new LinkedHashSet<>(lines(intended));
     assertThat(confirmed.size()).as("killed part-way").isBetween(KILL_AFTER, EVENTS - 1);
 
     // And the hub comes up, and a new producer opens the same spool
-    try (HubProcess hub = HubProcess.start(port, dir.resolve("hub-data"), dir.resolve("hub.log"))) {
+    try (HubProcess hub = HubProcess.builder(dir.resolve("hub.log")).dataDir(dir.resolve("hub-data")).port(port).start()) {
       Path drainLog = dir.resolve("drain.log");
-      Process drainer = ChildJvm.start(ChildJvm.classpath(), ProducerProcess.class, drainLog,
-          "drain", hubUrl, spool.toString(), "240");
-      assertThat(drainer.waitFor(300, TimeUnit.SECONDS)).as("drainer finished").isTrue();
-      assertThat(drainer.exitValue()).as(ChildJvm.output(drainLog)).isZero();
+      ChildJvm drainer = ChildJvm.start(drainLog, ProducerProcess.class.getName(),
+          List.of("drain", hubUrl, spool.toString(), "240"));
+      assertThat(drainer.waitFor(Duration.ofSeconds(300))).as(ChildJvm.logTail(drainLog, 40)).isZero();
 
       // Then the hub holds every confirmed id, and of the rest only publishes cut short by the kill
       HttpClient http = HttpClient.newHttpClient();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.annals.testsupport.FakeHub;
+import io.annals.testsupport.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

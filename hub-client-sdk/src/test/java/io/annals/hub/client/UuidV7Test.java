@@ -2,6 +2,7 @@ package io.annals.hub.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.annals.testsupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.ingest.Validation;
 import io.annals.hub.server.store.EventFilter;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import io.annals.testsupport.HubProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,35 +33,33 @@ class DurabilityKillTest {
   @Test
   void every_acknowledged_event_survives_sigkill_mid_stream_and_nothing_is_half_written() throws Exception {
     // Given a hub process taking events from 16 concurrent clients
-    LoadClients load;
-    try (HubProcess first = HubProcess.startOn(dir)) {
-      load = new LoadClients(first::port, true).start(16);
+    try (HubProcess hub = HubProcess.startIn(dir)) {
+      LoadClients load = new LoadClients(hub::port, true).start(16);
       Await.until("300 events acknowledged", () -> load.acknowledgedCount() >= 300);
 
       // When it is killed with SIGKILL while requests are in flight
-      first.kill();
+      hub.kill();
       load.stopAndJoin();
-    }
-    Map<String, String> acknowledged = load.acknowledged();
-    Map<String, String> sent = load.sent();
-    assertThat(load.wrongAnswers()).isEmpty();
+      Map<String, String> acknowledged = load.acknowledged();
+      Map<String, String> sent = load.sent();
+      assertThat(load.wrongAnswers()).isEmpty();
 
-    // Then the data holds only whole events that were sent, each exactly as sent
-    EventValidator validator = new EventValidator(StrictJson.mapper(), Clock.systemUTC(), Duration.ofMinutes(5));
-    try (SqliteEventStore store = SqliteEventStore.open(dir)) {
-      List<StoredEvent> stored = store.query(EventFilter.none(), null, 1_000_000);
-      assertThat(stored.size()).isGreaterThanOrEqualTo(acknowledged.size());
-      for (StoredEvent e : stored) {
-        assertThat(sent).containsKey(e.id());
-        Validation v = validator.validate(TestEvents.parse(sent.get(e.id())), "");
-        assertThat(EventContent.sameContent(e.event(), ((Validation.Valid) v).event())).as("content of %s", e.id()).isTrue();
+      // Then the data holds only whole events that were sent, each exactly as sent
+      EventValidator validator = new EventValidator(StrictJson.mapper(), Clock.systemUTC(), Duration.ofMinutes(5));
+      try (SqliteEventStore store = SqliteEventStore.open(dir.resolve("data"))) {
+        List<StoredEvent> stored = store.query(EventFilter.none(), null, 1_000_000);
+        assertThat(stored.size()).isGreaterThanOrEqualTo(acknowledged.size());
+        for (StoredEvent e : stored) {
+          assertThat(sent).containsKey(e.id());
+          Validation v = validator.validate(TestEvents.parse(sent.get(e.id())), "");
+          assertThat(EventContent.sameContent(e.event(), ((Validation.Valid) v).event())).as("content of %s", e.id()).isTrue();
+        }
       }
-    }
 
-    // And a restarted hub on the same data serves every acknowledged event as it was sent
-    try (HubProcess second = HubProcess.startOn(dir)) {
+      // And the hub restarted on the same data serves every acknowledged event as it was sent
+      hub.restart();
       HttpClient http = HttpClient.newHttpClient();
-      LoadClients.assertStoredAsSent(path -> get(http, second.port(), path), acknowledged);
+      LoadClients.assertStoredAsSent(path -> get(http, hub.port(), path), acknowledged);
     }
   }
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.annals.testsupport.HubProcess;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ class MainProcessTest {
 
   @Test
   void a_wrong_value_stops_start_up_with_one_line_naming_it_and_exit_code_2() throws Exception {
-    HubProcess hub = HubProcess.start(Map.of("HUB_PORT", "eighty", "HUB_DATA_DIR", dir.toString()));
+    HubProcess hub = HubProcess.builder(dir.resolve("hub.log")).port(HubProcess.PORT_FROM_ENVIRONMENT)
+        .env(Map.of("HUB_PORT", "eighty", "HUB_DATA_DIR", dir.toString())).launch();
 
     int exit = hub.awaitExit();
 
@@ -29,7 +31,7 @@ class MainProcessTest {
 
   @Test
   void a_wrong_flag_value_also_exits_2() throws Exception {
-    HubProcess hub = HubProcess.start(Map.of(), "--store", "cassandra");
+    HubProcess hub = HubProcess.builder(dir.resolve("hub.log")).args("--store", "cassandra").launch();
 
     assertThat(hub.awaitExit()).isEqualTo(2);
     assertThat(String.join("\n", hub.output())).contains("HUB_STORE / --store = \"cassandra\"");
@@ -37,20 +39,19 @@ class MainProcessTest {
 
   @Test
   void sigterm_stops_gracefully_after_logging_the_start_up_line() throws Exception {
-    try (HubProcess hub = HubProcess.startOn(dir)) {
+    try (HubProcess hub = HubProcess.startIn(dir)) {
       HttpResponse<String> live = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/health/live")).build(),
+          HttpRequest.newBuilder(URI.create(hub.url() + "/health/live")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(live.statusCode()).isEqualTo(200);
 
-      // SIGTERM through the handle: Process.destroy() would also close the output we still read
-      hub.process().toHandle().destroy();
+      hub.terminate();
       int exit = hub.awaitExit();
 
       // 143 = 128 + SIGTERM: the JVM's answer to a TERM, after its shutdown hooks ran
       assertThat(exit).as("exit code; output %s", hub.output()).isEqualTo(143);
       assertThat(String.join("\n", hub.output()))
-          .contains("store=embedded data_dir=" + dir.toAbsolutePath())
+          .contains("store=embedded data_dir=" + dir.resolve("data").toAbsolutePath())
           .contains("annals hub stopped");
     }
   }

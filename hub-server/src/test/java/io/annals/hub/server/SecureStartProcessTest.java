@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.annals.testsupport.HubProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +23,8 @@ class SecureStartProcessTest {
 
   @Test
   void without_keys_a_bind_beyond_loopback_stops_start_up_with_one_line_and_exit_code_2() throws Exception {
-    HubProcess hub = HubProcess.start(Map.of("HUB_BIND", "0.0.0.0", "HUB_PORT", "0", "HUB_DATA_DIR", dir.toString()));
+    HubProcess hub = fromEnvironment().port(HubProcess.PORT_FROM_ENVIRONMENT)
+        .env(Map.of("HUB_BIND", "0.0.0.0", "HUB_PORT", "0", "HUB_DATA_DIR", dir.toString())).launch();
 
     assertThat(hub.awaitExit()).isEqualTo(2);
     assertThat(hub.output()).hasSize(1);
@@ -32,8 +34,8 @@ class SecureStartProcessTest {
 
   @Test
   void the_explicit_opt_in_starts_it_beyond_loopback_with_a_loud_warning() throws Exception {
-    try (HubProcess hub = HubProcess.start(Map.of("HUB_BIND", "0.0.0.0", "HUB_DATA_DIR", dir.toString()),
-        "--port", "0", "--allow-unauthenticated")) {
+    try (HubProcess hub = fromEnvironment().env(Map.of("HUB_BIND", "0.0.0.0", "HUB_DATA_DIR", dir.toString()))
+        .args("--allow-unauthenticated").start()) {
       int port = hub.port();
 
       assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(200);
@@ -44,7 +46,7 @@ class SecureStartProcessTest {
 
   @Test
   void on_loopback_without_keys_it_starts_and_says_that_authentication_is_off() throws Exception {
-    try (HubProcess hub = HubProcess.startOn(dir)) {
+    try (HubProcess hub = HubProcess.startIn(dir)) {
       assertThat(get(hub.port(), "/metrics", null).statusCode()).isEqualTo(200);
       assertThat(String.join("\n", hub.output())).contains("WARNING: AUTHENTICATION IS OFF");
     }
@@ -56,7 +58,8 @@ class SecureStartProcessTest {
         "{\"keys\": [{\"name\": \"billing\", \"sha256\": \"" + TestApiKeys.PRODUCER + "\", \"role\": \"producer\","
             + " \"services\": [\"billing\"]}]}");
 
-    HubProcess hub = HubProcess.start(Map.of("HUB_API_KEYS_FILE", keys.toString(), "HUB_DATA_DIR", dir.toString()));
+    HubProcess hub = fromEnvironment().env(Map.of("HUB_API_KEYS_FILE", keys.toString(), "HUB_DATA_DIR", dir.toString()))
+        .launch();
 
     assertThat(hub.awaitExit()).isEqualTo(2);
     assertThat(hub.output()).hasSize(1);
@@ -66,8 +69,8 @@ class SecureStartProcessTest {
 
   @Test
   void a_missing_keys_file_stops_start_up_too() throws Exception {
-    HubProcess hub = HubProcess.start(Map.of("HUB_API_KEYS_FILE", dir.resolve("nope.json").toString(),
-        "HUB_DATA_DIR", dir.toString()));
+    HubProcess hub = fromEnvironment().env(Map.of("HUB_API_KEYS_FILE", dir.resolve("nope.json").toString(),
+        "HUB_DATA_DIR", dir.toString())).launch();
 
     assertThat(hub.awaitExit()).isEqualTo(2);
     assertThat(hub.output().get(0)).contains("does not exist");
@@ -76,8 +79,8 @@ class SecureStartProcessTest {
   @Test
   void with_keys_it_serves_beyond_loopback_and_never_prints_a_key_it_was_sent() throws Exception {
     Path keys = TestApiKeys.write(Files.createDirectories(dir.resolve("keys")));
-    try (HubProcess hub = HubProcess.start(Map.of("HUB_API_KEYS_FILE", keys.toString(),
-        "HUB_DATA_DIR", dir.resolve("data").toString()), "--bind", "0.0.0.0", "--port", "0")) {
+    try (HubProcess hub = HubProcess.builder(dir.resolve("hub.log")).bind("0.0.0.0")
+        .env(Map.of("HUB_API_KEYS_FILE", keys.toString(), "HUB_DATA_DIR", dir.resolve("data").toString())).start()) {
       int port = hub.port();
 
       assertThat(get(port, "/metrics", TestApiKeys.WRONG).statusCode()).isEqualTo(401);
@@ -85,7 +88,7 @@ class SecureStartProcessTest {
       assertThat(get(port, "/metrics", TestApiKeys.READER).statusCode()).isEqualTo(200);
       assertThat(get(port, "/events/not-a-uuid", TestApiKeys.ADMIN).statusCode()).isEqualTo(404);
 
-      hub.process().toHandle().destroy();
+      hub.terminate();
       hub.awaitExit();
       String output = String.join("\n", hub.output());
       assertThat(output).contains("API keys from", "100 requests/s (burst 200) per key")
@@ -94,6 +97,11 @@ class SecureStartProcessTest {
         assertThat(output).doesNotContain(key);
       }
     }
+  }
+
+  /** A hub with no --bind flag: the environment decides where it listens (its --port is 0 unless told otherwise). */
+  private HubProcess.Builder fromEnvironment() {
+    return HubProcess.builder(dir.resolve("hub.log")).bind(null);
   }
 
   private static HttpResponse<String> get(int port, String path, String key) throws Exception {

@@ -56,7 +56,7 @@ final class Bench {
   private void sharedHub() throws Exception {
     BenchOptions options = run.options();
     Sizes sizes = run.sizes();
-    try (HubProcess hub = run.startHub(HUB)) {
+    try (MeasuredHub hub = run.startHub(HUB)) {
       Thread.sleep(1000);
       long idleRss = hub.rssBytes().orElse(0);
       List<String> served = new ArrayList<>();

@@ -19,13 +19,13 @@ final class CpuTally {
   private long hubWriteBytes;
   private long hubWriteMark;
 
-  void startHub(HubProcess hub) {
+  void startHub(MeasuredHub hub) {
     hubMark = hub.cpuNanos();
     clientMark = Cpu.ownNanos();
     hubWriteMark = hub.writtenBytes();
   }
 
-  void stopHub(HubProcess hub) {
+  void stopHub(MeasuredHub hub) {
     hubNanos += hub.cpuNanos() - hubMark;
     clientNanos += Cpu.ownNanos() - clientMark;
     hubWriteBytes += hub.writtenBytes() - hubWriteMark;

@@ -23,7 +23,7 @@ final class IngestScenarios {
    * (producers send concurrently; two keep the hub's parse and commit overlapping), beside the same
    * events inserted raw in transactions of the batch size, alternating in chunks.
    */
-  static ScenarioResult batch(Run run, HubProcess hub, int events) throws InterruptedException {
+  static ScenarioResult batch(Run run, MeasuredHub hub, int events) throws InterruptedException {
     EventGenerator generator = EventGenerator.fresh(run.seed(), 1_000);
     try (RawStore raw = run.target().openRaw("raw-ingest-batch")) {
       List<BenchEvent> warm = generator.next(Math.min(20_000, Math.max(run.sizes().batchSize(), events / 10)));
@@ -72,7 +72,7 @@ final class IngestScenarios {
    * that many clients, each with one event in flight, can share per fsync. The ratio to batches of
    * the batch size is in the details.
    */
-  static ScenarioResult concurrent(Run run, HubProcess hub) throws InterruptedException {
+  static ScenarioResult concurrent(Run run, MeasuredHub hub) throws InterruptedException {
     Sizes sizes = run.sizes();
     CpuTally cpu = new CpuTally();
     Optional<Wrk> wrk = Wrk.find(run.workDir());
@@ -141,7 +141,7 @@ final class IngestScenarios {
    * latency from each event's due time; the baseline is the latency of one raw single-event
    * durable transaction on the store, the floor under any single-event answer.
    */
-  static ScenarioResult latency(Run run, HubProcess hub, double maxRate) throws InterruptedException {
+  static ScenarioResult latency(Run run, MeasuredHub hub, double maxRate) throws InterruptedException {
     Sizes sizes = run.sizes();
     double rate = Math.max(1, maxRate / 2);
     Load.Singles singles = OpenLoop.run(hub.url(), rate, sizes.clients(), sizes.latencyTime().dividedBy(5),

@@ -28,7 +28,7 @@ final class OtherScenarios {
    * ({@code publishAll}: one spool sync per batch), the fair counterpart of a raw batched POST.
    * The full run also measures {@code publish} one event at a time (one sync each), for the details.
    */
-  static ScenarioResult sdk(Run run, HubProcess hub) throws IOException, InterruptedException {
+  static ScenarioResult sdk(Run run, MeasuredHub hub) throws IOException, InterruptedException {
     String url = hub.url().toString();
     DeliveryBenchmark.Figures f = DeliveryBenchmark.run(new DeliveryBenchmark.Plan(url, null,
         run.workDir().resolve("sdk"), run.sizes().sdkEvents(), SDK_BATCH, 1, SDK_BATCH));
@@ -72,7 +72,7 @@ final class OtherScenarios {
     EventGenerator generator = EventGenerator.fresh(run.seed(), 7_000);
     double bigRate;
     double emptyRate;
-    try (HubProcess big = run.startHub("history"); HubProcess empty = run.startHub("empty")) {
+    try (MeasuredHub big = run.startHub("history"); MeasuredHub empty = run.startHub("empty")) {
       // Both hubs start cold; the one on the large store has more to warm up (its page cache over
       // indexes of millions of rows), which is a restart's cost, not the steady cost of history.
       int warm = Math.max(Math.min(20_000, sizes.scaleEvents()), sizes.scaleEvents() / 4);
@@ -134,7 +134,7 @@ final class OtherScenarios {
    * an aggregate's history and of a correlation query on both hubs. Ids are random, so most find
    * nothing: that is the worst case, every week searched. Warm: each id set is read once before.
    */
-  private static void readLatencies(Run run, HubProcess big, HubProcess empty, Map<String, Object> details)
+  private static void readLatencies(Run run, MeasuredHub big, MeasuredHub empty, Map<String, Object> details)
       throws IOException {
     int reads = Math.max(50, Math.min(1_000, run.sizes().scaleEvents() / 100));
     Random random = new Random(run.seed() + 11);
@@ -144,7 +144,7 @@ final class OtherScenarios {
       paths.add("/aggregates/" + kinds[i % kinds.length] + random.nextInt(1_000_000) + "/events");
       paths.add("/events?correlation_id=checkout%2F" + random.nextInt(1_000_000));
     }
-    for (HubProcess hub : List.of(big, empty)) {
+    for (MeasuredHub hub : List.of(big, empty)) {
       String label = hub == big ? "with_history" : "empty";
       try (HttpConnection http = new HttpConnection(hub.url(), null)) {
         for (String path : paths) {
@@ -176,7 +176,7 @@ final class OtherScenarios {
   }
 
   /** (8) The hub's peak resident memory over the scenarios it served, beside its resident memory when idle after start. */
-  static ScenarioResult peakRss(HubProcess hub, long idleRssBytes, List<String> during) {
+  static ScenarioResult peakRss(MeasuredHub hub, long idleRssBytes, List<String> during) {
     OptionalLong peak = hub.peakRssBytes();
     if (peak.isEmpty()) {
       return ScenarioResult.failed("hub-peak-rss", "no /proc/" + hub.pid() + "/status to read VmHWM from (not Linux?)");

@@ -28,7 +28,7 @@ final class ReadScenarios {
    * Follows the feed of {@code types} from the start with the SDK's {@link FeedReader}, pages of
    * {@link #PAGE}, until a page comes back short: what a projection worker does, JSON decoding included.
    */
-  static Paging page(HubProcess hub, Set<String> types) {
+  static Paging page(MeasuredHub hub, Set<String> types) {
     FeedReader reader = FeedReader.of(hub.url().toString(), null);
     long start = System.nanoTime();
     long events = 0;
@@ -46,7 +46,7 @@ final class ReadScenarios {
   }
 
   /** Posts batches until the hub's store holds at least {@code stored} events (it holds {@code have}). */
-  static void topUp(Run run, HubProcess hub, long have, long stored) throws InterruptedException {
+  static void topUp(Run run, MeasuredHub hub, long have, long stored) throws InterruptedException {
     if (have >= stored) {
       return;
     }
@@ -94,7 +94,7 @@ final class ReadScenarios {
    * keyset scan of the same rows in its store with the store's driver, pages of the same size;
    * each side once to warm up caches, then measured.
    */
-  static ScenarioResult feed(Run run, HubProcess hub, String hubName) {
+  static ScenarioResult feed(Run run, MeasuredHub hub, String hubName) {
     try (RawStore raw = run.target().openRaw(hubName)) {
       raw.scan(Set.of(), PAGE);
       page(hub, Set.of());
@@ -114,7 +114,7 @@ final class ReadScenarios {
    * (5) The {@code payments-daily} projection catching up from the start (fresh SQLite read model)
    * beside paging the feed of the same events, {@code payment-completed}, with the same page size.
    */
-  static ScenarioResult projection(Run run, HubProcess hub) {
+  static ScenarioResult projection(Run run, MeasuredHub hub) {
     Paging paging = page(hub, Set.of(PAYMENTS));
     String db = "jdbc:sqlite:" + run.workDir().resolve("projections-" + System.nanoTime() + ".db");
     CatchUpResult result = Reports.catchUp(hub.url().toString(), null, db, "payments-daily", PAGE);

@@ -14,8 +14,8 @@ import java.util.Locale;
 record Run(BenchOptions options, Sizes sizes, Target target, Path workDir, PrintStream out, long seed) {
 
   /** Starts a hub named {@code name} (its own store) in a child JVM; its log is {@code <name>.log}. */
-  HubProcess startHub(String name) throws IOException, InterruptedException {
-    HubProcess hub = HubProcess.start(workDir.resolve(name + ".log"), target.hubArgs(name), target.hubEnv(),
+  MeasuredHub startHub(String name) throws IOException, InterruptedException {
+    MeasuredHub hub = MeasuredHub.start(workDir.resolve(name + ".log"), target.hubArgs(name), target.hubEnv(),
         options.hubJvmArgs());
     progress("hub '%s' started (pid %d) at %s", name, hub.pid(), hub.url());
     return hub;

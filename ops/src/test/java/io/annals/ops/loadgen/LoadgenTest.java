@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.testsupport.FakeHub;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -111,7 +112,7 @@ class LoadgenTest {
     void sends_rate_times_duration_events_and_counts_every_answer() throws Exception {
       try (FakeHub hub = new FakeHub()) {
         // Given one request at a time, so that every duplicate or conflict follows its original's answer
-        LoadgenOptions options = options(hub.uri(), 300, Duration.ofSeconds(1), 1, Optional.of("k-123"));
+        LoadgenOptions options = options(URI.create(hub.url()), 300, Duration.ofSeconds(1), 1, Optional.of("k-123"));
 
         // When
         LoadgenReport report = new Loadgen(options, TrafficMix.REALISTIC, Clock.systemUTC(),
@@ -120,7 +121,7 @@ class LoadgenTest {
         // Then every scheduled event went out and each answer was counted as what it was meant to be
         Map<Intent, Long> sent = report.intended();
         assertThat(report.events()).isEqualTo(300);
-        assertThat(hub.received).hasSize(300);
+        assertThat(hub.received()).hasSize(300);
         assertThat(report.outcomes()).containsEntry("created", sent.get(Intent.FRESH) + sent.get(Intent.LATE))
             .containsEntry("duplicate", sent.get(Intent.DUPLICATE))
             .containsEntry("invalid", sent.get(Intent.INVALID));
@@ -128,7 +129,7 @@ class LoadgenTest {
         assertThat(report.requests()).isLessThan(300); // some went as batches
         assertThat(report.errorCount()).isZero();
         assertThat(report.ok()).isTrue();
-        assertThat(hub.authorizations).containsOnly("Bearer k-123");
+        assertThat(hub.requests()).extracting(FakeHub.Request::authorization).containsOnly("Bearer k-123");
         assertThat(report.format()).contains("sent 300 events", "outcomes: ", "errors:   0", "p99");
       }
     }
@@ -136,14 +137,14 @@ class LoadgenTest {
     @Test
     void spreads_requests_over_every_hub() throws Exception {
       try (FakeHub a = new FakeHub(); FakeHub b = new FakeHub()) {
-        LoadgenOptions options = new LoadgenOptions(List.of(a.uri(), b.uri()), 200, Duration.ofSeconds(1), 2,
-            Optional.empty(), 1, 8, Duration.ofSeconds(10));
+        LoadgenOptions options = new LoadgenOptions(List.of(URI.create(a.url()), URI.create(b.url())), 200,
+            Duration.ofSeconds(1), 2, Optional.empty(), 1, 8, Duration.ofSeconds(10));
         LoadgenReport report = new Loadgen(options, TrafficMix.REALISTIC, Clock.systemUTC(),
             Loadgen.defaultClient(options), new PrintStream(new ByteArrayOutputStream())).run();
-        assertThat(a.received.size() + b.received.size()).isEqualTo(200);
-        assertThat(a.received).isNotEmpty();
-        assertThat(b.received).isNotEmpty();
-        assertThat(a.authorizations).containsOnly("null");
+        assertThat(a.received().size() + b.received().size()).isEqualTo(200);
+        assertThat(a.received()).isNotEmpty();
+        assertThat(b.received()).isNotEmpty();
+        assertThat(a.requests()).extracting(FakeHub.Request::authorization).containsOnly((String) null);
         assertThat(report.ok()).isTrue();
       }
     }

@@ -3,6 +3,8 @@ package io.annals.projections.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.projections.sql.Database;
+import io.annals.testsupport.ChildJvm;
+import io.annals.testsupport.HubProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,13 +26,13 @@ class CrashRecoveryTest {
 
   @Test
   void a_worker_killed_at_random_points_of_a_catch_up_ends_with_the_read_models_of_a_clean_run() throws Exception {
-    try (HubProcess hub = HubProcess.start(dir)) {
-      hub.load(EVENTS, 42);
-      hub.awaitStable(EVENTS);
+    try (HubProcess hub = HubEvents.startHub(dir)) {
+      HubEvents.load(hub, EVENTS, 42);
+      HubEvents.awaitStable(hub, EVENTS);
       Database clean = Database.open("jdbc:sqlite:" + dir.resolve("clean.db"));
       Database crashed = Database.open("jdbc:sqlite:" + dir.resolve("crashed.db"));
 
-      assertThat(Workers.start(dir, "clean", hub.url(), clean.url(), "run-once").waitFor(300)).isZero();
+      assertThat(Workers.start(dir, "clean", hub.url(), clean.url(), "run-once").waitFor(Duration.ofSeconds(300))).isZero();
 
       Random random = new Random(7);
       int kills = 0;

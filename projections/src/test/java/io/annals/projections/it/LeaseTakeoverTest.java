@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.projections.sql.Database;
 import io.annals.projections.support.Sql;
+import io.annals.testsupport.ChildJvm;
+import io.annals.testsupport.HubProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +27,9 @@ class LeaseTakeoverTest {
 
   @Test
   void two_workers_never_apply_at_once_and_the_survivor_takes_over_after_the_lease_timeout() throws Exception {
-    try (HubProcess hub = HubProcess.start(dir)) {
-      hub.load(EVENTS, 43);
-      hub.awaitStable(EVENTS);
+    try (HubProcess hub = HubEvents.startHub(dir)) {
+      HubEvents.load(hub, EVENTS, 43);
+      HubEvents.awaitStable(hub, EVENTS);
       Database database = Database.open("jdbc:sqlite:" + dir.resolve("shared.db"));
       ChildJvm first = Workers.start(dir, "worker-a", hub.url(), database.url(), "run",
           "--lease-timeout", LEASE_TIMEOUT, "--interval", "500ms", "--batch-size", "200");

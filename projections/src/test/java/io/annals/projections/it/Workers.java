@@ -2,6 +2,7 @@ package io.annals.projections.it;
 
 import io.annals.projections.sql.Database;
 import io.annals.projections.support.Sql;
+import io.annals.testsupport.ChildJvm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

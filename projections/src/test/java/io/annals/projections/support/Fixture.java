@@ -7,6 +7,7 @@ import io.annals.projections.runtime.Projection;
 import io.annals.projections.runtime.ProjectionRuntime;
 import io.annals.projections.runtime.RuntimeConfig;
 import io.annals.projections.sql.Database;
+import io.annals.testsupport.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ public final class Fixture {
 
   public final Database database;
   public final ListFeedSource feed = new ListFeedSource(List.of());
-  public final MutableClock clock = new MutableClock(Instant.parse("2026-02-01T00:00:00Z"));
+  public final TestClock clock = new TestClock(Instant.parse("2026-02-01T00:00:00Z"));
   public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   public final ProjectionMetrics metrics = new ProjectionMetrics(registry);
 

@@ -1,4 +1,4 @@
-package io.annals.hub.client;
+package io.annals.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
+/** A clock in UTC that stands still until a test moves it (from any thread). */
 public final class TestClock extends Clock {
 
   private volatile Instant now;
@@ -28,6 +28,7 @@ public final class TestClock extends Clock {
     return ZoneOffset.UTC;
   }
 
+  /** The same clock: tests move one clock, whatever zone the code under test asks for. */
   @Override
   public Clock withZone(ZoneId zone) {
     return this;

@@ -1,78 +1,37 @@
 package io.annals.ops.bench;
 
+import io.annals.testsupport.HubProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A real hub ({@code io.annals.hub.server.Main}) in a child JVM, as users run it: its own process,
- * so that its memory can be read from {@code /proc/<pid>/status} and its CPU is not mixed with the
- * load generator's. Started on port 0; the port comes from the hub's "listening on" log line. Its
- * log goes to a file in the work directory.
+ * A real hub in a child JVM (test-support's {@link HubProcess}, the one harness the tests use too:
+ * docs/decisions.md), as users run it: its own process, so that its memory can be read from
+ * {@code /proc/<pid>/status} and its CPU is not mixed with the load generator's. Started on a free
+ * port, on the classpath of this JVM (the ops jar holds the hub). Its log goes to a file in the
+ * work directory.
  */
-final class HubProcess implements AutoCloseable {
+final class MeasuredHub implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("annals hub listening on \\S+?:(\\d+)");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-
-  private final Process process;
-  private final Path log;
+  private final HubProcess process;
   private final URI url;
 
-  private HubProcess(Process process, Path log, URI url) {
+  private MeasuredHub(HubProcess process) {
     this.process = process;
-    this.log = log;
-    this.url = url;
-  }
-
-  /** As {@link #start(Path, List, Map, List)} with no environment of its own. */
-  static HubProcess start(Path log, List<String> storeArgs, List<String> jvmArgs) throws IOException, InterruptedException {
-    return start(log, storeArgs, Map.of(), jvmArgs);
+    this.url = URI.create(process.url());
   }
 
   /**
    * Starts a hub with {@code storeArgs} (e.g. {@code --data-dir D}), {@code env} and
-   * {@code jvmArgs}, on the classpath of this JVM (the ops jar holds the hub), and waits until it
-   * listens.
+   * {@code jvmArgs}, and waits until it is ready; throws with the log's last lines if it is not.
    */
-  static HubProcess start(Path log, List<String> storeArgs, Map<String, String> env, List<String> jvmArgs)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.annals.hub.server.Main");
-    command.addAll(List.of("--port", "0", "--bind", "127.0.0.1"));
-    command.addAll(storeArgs);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    // The hub reads HUB_* variables too; the bench's flags and env must be the whole configuration.
-    builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-      if (m.find()) {
-        return new HubProcess(process, log, URI.create("http://127.0.0.1:" + m.group(1)));
-      }
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        process.destroyForcibly();
-        throw new IllegalStateException("the hub did not start (exit " + (process.isAlive() ? "-" : process.exitValue())
-            + "); its log " + log + " ends: " + tail(log));
-      }
-      Thread.sleep(50);
-    }
+  static MeasuredHub start(Path log, List<String> storeArgs, Map<String, String> env, List<String> jvmArgs) {
+    return new MeasuredHub(HubProcess.builder(log).args(storeArgs).env(env).jvmArgs(jvmArgs).start());
   }
 
   URI url() {
@@ -106,7 +65,7 @@ final class HubProcess implements AutoCloseable {
 
   /** CPU time the hub has used so far, in nanoseconds (0 where /proc has no answer). */
   long cpuNanos() {
-    return Cpu.processNanos(process.pid()).orElse(0);
+    return Cpu.processNanos(pid()).orElse(0);
   }
 
   /**
@@ -147,7 +106,7 @@ final class HubProcess implements AutoCloseable {
   /** The number on the line of {@code /proc/<pid>/<file>} that starts with {@code field}. */
   private OptionalLong procNumber(String file, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), file))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), file))) {
         if (line.startsWith(field)) {
           return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")));
         }
@@ -161,27 +120,10 @@ final class HubProcess implements AutoCloseable {
   /** Stops the hub gracefully (SIGTERM), forcibly if it has not stopped after 30 s. */
   @Override
   public void close() {
-    process.destroy();
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      process.close();
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-  }
-
-  static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
-  Path log() {
-    return log;
   }
 }
