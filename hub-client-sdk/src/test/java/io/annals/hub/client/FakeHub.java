@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
  * A stand-in for the hub's {@code POST /events} batch API on the JDK's HTTP server. It stores
  * events by id and answers created / duplicate / conflict per event like the hub; an event of type
  * {@code "invalid"} is answered invalid; a request holding an event of type {@code "unreadable"}
- * is refused whole with 400. Scripted answers ({@link #answerNext}) come first.
+ * is refused whole with 400; one holding an event of type {@code "poison"} fails whole with 500
+ * (a hub bug that one event triggers) until {@link #curePoison}. Scripted answers ({@link #answerNext}) come first.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -38,6 +39,7 @@ final class FakeHub implements AutoCloseable {
   private final Map<String, Integer> deliveries = new ConcurrentHashMap<>();
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentLinkedQueue<Canned> script = new ConcurrentLinkedQueue<>();
+  private volatile boolean poisonCured;
 
   FakeHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -56,6 +58,11 @@ final class FakeHub implements AutoCloseable {
       script.add(new Canned(status, retryAfter, "{\"title\":\"scripted " + status + "\"}"));
     }
     return this;
+  }
+
+  /** From now on events of type {@code "poison"} are stored like any other. */
+  void curePoison() {
+    poisonCured = true;
   }
 
   /** Pretends the hub already holds {@code event} (for conflicts). */
@@ -98,6 +105,10 @@ final class FakeHub implements AutoCloseable {
       for (JsonNode event : batch) {
         if (event.path("meta").path("type").asText().equals("unreadable")) {
           respond(exchange, 400, "{\"title\":\"Bad Request\",\"detail\":\"request body is not readable\"}");
+          return;
+        }
+        if (event.path("meta").path("type").asText().equals("poison") && !poisonCured) {
+          respond(exchange, 500, "{\"title\":\"Internal Server Error\",\"detail\":\"a bug\"}");
           return;
         }
       }
