@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * A real hub ({@code io.annals.hub.server.Main}) in a child JVM, as users run it: its own process,
  * so that its memory can be read from {@code /proc/<pid>/status} and its CPU is not mixed with the
  * load generator's. Started on port 0; the port comes from the hub's "listening on" log line. Its
- * log goes to a file in the work directory.
+ * log goes to a file in the work directory. Public for the ops fault-injection tests, which run
+ * the real hub the same way.
  */
-final class HubProcess implements AutoCloseable {
+public final class HubProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("annals hub listening on \\S+?:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -35,7 +36,8 @@ final class HubProcess implements AutoCloseable {
   }
 
   /** As {@link #start(Path, List, Map, List)} with no environment of its own. */
-  static HubProcess start(Path log, List<String> storeArgs, List<String> jvmArgs) throws IOException, InterruptedException {
+  public static HubProcess start(Path log, List<String> storeArgs, List<String> jvmArgs)
+      throws IOException, InterruptedException {
     return start(log, storeArgs, Map.of(), jvmArgs);
   }
 
@@ -75,7 +77,7 @@ final class HubProcess implements AutoCloseable {
     }
   }
 
-  URI url() {
+  public URI url() {
     return url;
   }
 

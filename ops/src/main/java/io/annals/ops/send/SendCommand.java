@@ -99,6 +99,10 @@ public final class SendCommand implements Command {
       if (!drained) {
         err.printf("send: %d events not delivered within %ds; they stay in %s and the next send delivers them%n",
             client.pendingEvents(), options.timeout().toSeconds(), options.spool());
+        if (client.heldBackEvents() > 0) {
+          err.printf("send: %d of them held back: the hub fails (5xx) on each alone and accepted the others;"
+              + " their ids are in the log (\"held back\")%n", client.heldBackEvents());
+        }
         return NOT_DELIVERED;
       }
       return notAccepted(tally, client);
