@@ -5,26 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real child JVM on this test's classpath, run as users run the ops CLI ({@code io.annals.ops.Main})
  * or a test's own {@code main}: stdin from a file, stdout and stderr to files.
  */
-final class OpsChild {
+record OpsChild(Process process, Path out, Path err) {
 
   /** How a finished child ended. */
   record Ended(int exit, String out, String err) {}
-
-  private final Process process;
-  private final Path out;
-  private final Path err;
-
-  private OpsChild(Process process, Path out, Path err) {
-    this.process = process;
-    this.out = out;
-    this.err = err;
-  }
 
   /** Starts {@code main} with {@code args}, reading {@code stdin} (a file; null for none), output in {@code dir}. */
   static OpsChild start(Path dir, String name, Path stdin, String main, String... args) throws IOException {
@@ -48,6 +39,21 @@ final class OpsChild {
     return start(dir, name, stdin, "io.annals.ops.Main", all);
   }
 
+  /** {@code count} events of fresh random ids, one NDJSON line each, written to {@code file}; returns the ids in order. */
+  static List<String> writeEvents(Path file, int count) throws IOException {
+    List<String> ids = new ArrayList<>();
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      String id = UUID.randomUUID().toString();
+      ids.add(id);
+      lines.append("{\"id\":\"").append(id).append("\",\"meta\":{\"type\":\"order-placed\",\"created_at\":")
+          .append("\"2026-01-01T12:00:00Z\",\"aggregate_id\":\"order/").append(i).append("\"},\"payload\":{\"n\":")
+          .append(i).append("}}\n");
+    }
+    Files.writeString(file, lines);
+    return ids;
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
@@ -62,7 +68,7 @@ final class OpsChild {
   }
 
   /** What the child has written to stdout so far. */
-  String out() throws IOException {
+  String outSoFar() throws IOException {
     return Files.readString(out);
   }
 

@@ -9,11 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -43,12 +41,12 @@ class PoisonEventFaultTest {
   private static URI awaitListening(OpsChild hub) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      Matcher m = LISTENING.matcher(hub.out());
+      Matcher m = LISTENING.matcher(hub.outSoFar());
       if (m.find()) {
         return URI.create("http://127.0.0.1:" + m.group(1));
       }
       if (!hub.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("the poison hub did not start: " + hub.out());
+        throw new AssertionError("the poison hub did not start: " + hub.outSoFar());
       }
       Thread.sleep(50);
     }
@@ -56,16 +54,9 @@ class PoisonEventFaultTest {
 
   @Test
   void a_poison_event_among_1000_holds_back_only_itself_and_the_other_999_arrive_within_a_minute() throws Exception {
-    List<String> ids = new ArrayList<>();
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < EVENTS; i++) {
-      String id = UUID.randomUUID().toString();
-      ids.add(id);
-      lines.append("{\"id\":\"").append(id).append("\",\"meta\":{\"type\":\"order-placed\",\"created_at\":")
-          .append("\"2026-01-01T12:00:00Z\",\"aggregate_id\":\"order/").append(i).append("\"},\"payload\":{}}\n");
-    }
+    Path input = dir.resolve("events.ndjson");
+    List<String> ids = OpsChild.writeEvents(input, EVENTS);
     String poison = ids.get(POISON_AT);
-    Path input = Files.writeString(dir.resolve("events.ndjson"), lines);
     Path spool = dir.resolve("spool");
     OpsChild hubProcess = OpsChild.start(dir, "poison-hub", null, PoisonHub.class.getName(), poison);
     try {

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,16 +37,8 @@ class SpoolDamageFaultTest {
 
   /** Spools {@code EVENTS} events with known ids through a real {@code send} while no hub listens; returns the ids. */
   private List<String> spoolWhileTheHubIsDown(Path spool) throws Exception {
-    List<String> ids = new ArrayList<>();
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < EVENTS; i++) {
-      String id = UUID.randomUUID().toString();
-      ids.add(id);
-      lines.append("{\"id\":\"").append(id).append("\",\"meta\":{\"type\":\"order-placed\",\"created_at\":")
-          .append("\"2026-01-01T12:00:00Z\",\"aggregate_id\":\"order/").append(i).append("\"},\"payload\":{\"n\":")
-          .append(i).append("}}\n");
-    }
-    Path input = Files.writeString(dir.resolve("events.ndjson"), lines);
+    Path input = dir.resolve("events.ndjson");
+    List<String> ids = OpsChild.writeEvents(input, EVENTS);
     String downHub;
     try (ServerSocket socket = new ServerSocket(0)) {
       downHub = "http://127.0.0.1:" + socket.getLocalPort();
@@ -111,7 +102,16 @@ class SpoolDamageFaultTest {
     return HubProcess.start(dir.resolve("hub.log"), List.of("--data-dir", data.toString()), List.of("-Xmx256m"));
   }
 
-  private void expectOneDamagedRecordDeadLetteredAndTheRestDelivered(Path spool, List<String> ids) throws Exception {
+  /** What a test does to the spool's segment file. */
+  private interface Damage {
+    void to(Path segment) throws IOException;
+  }
+
+  /** Spools, applies {@code damage} to the segment, then delivers, and checks that exactly one record was lost and reported. */
+  private void expectOneDamagedRecordDeadLetteredAndTheRestDelivered(Damage damage) throws Exception {
+    Path spool = dir.resolve("spool");
+    List<String> ids = spoolWhileTheHubIsDown(spool);
+    damage.to(onlySegment(spool));
     try (HubProcess hub = hub()) {
       OpsChild.Ended sent = OpsChild.send(dir, "delivering", null, "--hub", hub.url().toString(), "--service", "shop",
           "--spool", spool.toString(), "--timeout", "120").await(180);
@@ -143,22 +143,13 @@ class SpoolDamageFaultTest {
   @Test
   void bytes_flipped_in_the_middle_of_a_segment_cost_one_record_which_is_dead_lettered_and_fail_the_send()
       throws Exception {
-    Path spool = dir.resolve("spool");
-    List<String> ids = spoolWhileTheHubIsDown(spool);
-    Path segment = onlySegment(spool);
-    flip(segment, Files.size(segment) / 2, 3);
-
-    expectOneDamagedRecordDeadLetteredAndTheRestDelivered(spool, ids);
+    expectOneDamagedRecordDeadLetteredAndTheRestDelivered(segment -> flip(segment, Files.size(segment) / 2, 3));
   }
 
   @Test
   void a_damaged_record_header_in_the_middle_is_skipped_to_the_next_record() throws Exception {
-    Path spool = dir.resolve("spool");
-    List<String> ids = spoolWhileTheHubIsDown(spool);
-    Path segment = onlySegment(spool);
-    flip(segment, syncMarker(segment, 50) + 1, 6); // the marker and length of record 50
-
-    expectOneDamagedRecordDeadLetteredAndTheRestDelivered(spool, ids);
+    // The marker and length of record 50.
+    expectOneDamagedRecordDeadLetteredAndTheRestDelivered(segment -> flip(segment, syncMarker(segment, 50) + 1, 6));
   }
 
   @Test

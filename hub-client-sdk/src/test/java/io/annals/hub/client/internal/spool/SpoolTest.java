@@ -40,6 +40,15 @@ class SpoolTest {
     return Spool.open(dir, 64 * MB, 1_000_000, segmentBytes, CLOCK);
   }
 
+  /** Appends events 0 to {@code count - 1} to a spool and closes it. */
+  private void appendAndClose(int count, long segmentBytes) throws IOException {
+    try (Spool spool = open(segmentBytes)) {
+      for (int i = 0; i < count; i++) {
+        spool.append(event(i));
+      }
+    }
+  }
+
   private Spool openRecording(long segmentBytes) throws IOException {
     return Spool.open(dir, 64 * MB, 1_000_000, segmentBytes, CLOCK, damage::addAll);
   }
@@ -251,11 +260,7 @@ class SpoolTest {
 
     @Test
     void a_torn_last_record_is_cut_and_the_intact_ones_are_kept() throws IOException {
-      try (Spool spool = open(MB)) {
-        for (int i = 0; i < 3; i++) {
-          spool.append(event(i));
-        }
-      }
+      appendAndClose(3, MB);
       Path segment = segmentFiles().get(0);
       long intact = Files.size(segment);
       byte[] torn = Frame.encode(3, 0, event(99));
@@ -273,11 +278,7 @@ class SpoolTest {
 
     @Test
     void a_damaged_record_in_the_middle_is_dead_lettered_and_every_record_after_it_kept() throws IOException {
-      try (Spool spool = open(MB)) {
-        for (int i = 0; i < 4; i++) {
-          spool.append(event(i));
-        }
-      }
+      appendAndClose(4, MB);
       int frame = Frame.encode(0, 0, event(0)).length;
       flipByte(segmentFiles().get(0), 2L * frame + Frame.HEADER + 2); // inside the third record's body
 
@@ -298,11 +299,7 @@ class SpoolTest {
 
     @Test
     void a_damaged_header_is_skipped_by_finding_the_next_sync_marker() throws IOException {
-      try (Spool spool = open(MB)) {
-        for (int i = 0; i < 5; i++) {
-          spool.append(event(i));
-        }
-      }
+      appendAndClose(5, MB);
       int frame = Frame.encode(0, 0, event(0)).length;
       flipByte(segmentFiles().get(0), frame + 5); // the second record's length
 
@@ -320,11 +317,7 @@ class SpoolTest {
 
     @Test
     void a_flipped_byte_in_the_very_last_record_is_damage_not_a_torn_write() throws IOException {
-      try (Spool spool = open(MB)) {
-        for (int i = 0; i < 3; i++) {
-          spool.append(event(i));
-        }
-      }
+      appendAndClose(3, MB);
       int frame = Frame.encode(0, 0, event(0)).length;
       flipByte(segmentFiles().get(0), 2L * frame + Frame.HEADER + 1);
 
@@ -336,11 +329,7 @@ class SpoolTest {
 
     @Test
     void damage_inside_an_older_segment_costs_only_the_record_it_touched() throws IOException {
-      try (Spool spool = open(TWO_EVENTS)) {
-        for (int i = 0; i < 6; i++) {
-          spool.append(event(i)); // segments of two events: 0-1, 2-3, 4-5
-        }
-      }
+      appendAndClose(6, TWO_EVENTS);
       int frame = Frame.encode(0, 0, event(0)).length;
       flipByte(segmentFiles().get(1), Frame.HEADER + 1); // event 2
       assertThat(segmentFiles()).hasSize(3);
@@ -364,11 +353,7 @@ class SpoolTest {
 
     @Test
     void damage_the_sink_cannot_record_keeps_the_spool_closed_and_its_bytes_in_place() throws IOException {
-      try (Spool spool = open(MB)) {
-        for (int i = 0; i < 3; i++) {
-          spool.append(event(i));
-        }
-      }
+      appendAndClose(3, MB);
       Path segment = segmentFiles().get(0);
       flipByte(segment, Frame.HEADER + 1);
       byte[] before = Files.readAllBytes(segment);
@@ -412,6 +397,28 @@ class SpoolTest {
         assertThat(bodies(spool.peek(100, MB))).containsExactly("{\"n\":3}");
       }
       assertThat(damage).as("delivered already: nothing lost").isEmpty();
+    }
+
+    @Test
+    void a_crash_in_the_middle_of_a_repair_repeats_it_without_duplicating_records() throws IOException {
+      appendAndClose(5, MB);
+      Path segment = segmentFiles().get(0);
+      int frame = Frame.encode(0, 0, event(0)).length;
+      flipByte(segment, 2L * frame + 5); // record 2's header
+      byte[] damaged = Files.readAllBytes(segment);
+      try (Spool spool = openRecording(MB)) {
+        assertThat(segmentFiles()).extracting(f -> Segment.baseOf(f)).containsExactly(0L, 3L);
+      }
+      // As if the crash came after the piece of records 3-4 was written, before the original was replaced.
+      Files.write(segment, damaged);
+
+      try (Spool spool = openRecording(MB)) {
+        assertThat(bodies(spool.peek(100, MB)))
+            .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":3}", "{\"n\":4}");
+        assertThat(spool.append(event(5))).isEqualTo(5);
+      }
+      assertThat(damage).as("the repeated repair reports the damage again").hasSize(2)
+          .allSatisfy(d -> assertThat(d.firstSeq()).isEqualTo(2));
     }
 
     @Test
