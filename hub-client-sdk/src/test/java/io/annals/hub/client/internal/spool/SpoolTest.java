@@ -422,6 +422,24 @@ class SpoolTest {
     }
 
     @Test
+    void damage_while_the_spool_is_open_fails_the_read_naming_the_file_and_reopening_repairs_it() throws IOException {
+      int frame = Frame.encode(0, 0, event(0)).length;
+      try (Spool spool = open(MB)) {
+        for (int i = 0; i < 3; i++) {
+          spool.append(event(i));
+        }
+        flipByte(segmentFiles().get(0), frame + Frame.HEADER + 1);
+
+        assertThatThrownBy(() -> spool.peek(100, MB)).isInstanceOf(IOException.class)
+            .hasMessageContaining("damaged record 1").hasMessageContaining(Segment.fileName(0));
+      }
+      try (Spool spool = openRecording(MB)) {
+        assertThat(bodies(spool.peek(100, MB))).containsExactly("{\"n\":0}", "{\"n\":2}");
+      }
+      assertThat(damage).singleElement().satisfies(d -> assertThat(d.firstSeq()).isEqualTo(1));
+    }
+
+    @Test
     void a_leftover_temporary_file_of_a_repair_is_deleted() throws IOException {
       try (Spool spool = open(MB)) {
         spool.append(event(0));
