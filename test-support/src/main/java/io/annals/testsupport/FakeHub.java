@@ -35,10 +35,13 @@ import java.util.regex.Pattern;
  * conflict per event. An event is invalid when its envelope breaks the required fields (id a
  * UUID, meta.service, type, aggregate_id, created_at no more than 5 min ahead, payload an object)
  * or its type is {@code "invalid"}; a request holding an event of type {@code "unreadable"} is
- * refused whole with 400. Scripted answers ({@link #answerNext}) come first. Not the hub: just
+ * refused whole with 400; one holding an event of type {@code "poison"} fails whole with 500 (a hub
+ * bug that one event triggers) until {@link #curePoison}. Scripted answers ({@link #answerNext}) come first. Not the hub: just
  * enough to check what a client sends and how it counts answers, without the hub's module.
  */
 public final class FakeHub implements AutoCloseable {
+
+  private volatile boolean poisonCured;
 
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
@@ -141,6 +144,10 @@ public final class FakeHub implements AutoCloseable {
         respond(exchange, 400, "{\"title\":\"Bad Request\",\"detail\":\"request body is not readable\"}");
         return;
       }
+      if (!poisonCured && events.stream().anyMatch(e -> e.path("meta").path("type").asText().equals("poison"))) {
+        respond(exchange, 500, "{\"title\":\"Internal Server Error\",\"detail\":\"a bug\"}");
+        return;
+      }
       if (!body.isArray()) {
         ObjectNode result = judge(body);
         int status = switch (result.get("outcome").asText()) {
@@ -218,6 +225,11 @@ public final class FakeHub implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", status < 300 ? "application/json" : "application/problem+json");
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
+  }
+
+  /** From now on events of type {@code "poison"} are stored like any other. */
+  public void curePoison() {
+    poisonCured = true;
   }
 
   @Override

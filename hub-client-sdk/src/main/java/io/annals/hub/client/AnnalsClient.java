@@ -6,6 +6,7 @@ import io.annals.hub.client.internal.delivery.DeadLetterFile;
 import io.annals.hub.client.internal.delivery.DeliveryMetrics;
 import io.annals.hub.client.internal.delivery.HubTransport;
 import io.annals.hub.client.internal.delivery.Sender;
+import io.annals.hub.client.internal.delivery.Sleeper;
 import io.annals.hub.client.internal.spool.Spool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A producer's connection to the hub. {@link #publish} puts an event in a durable local spool and
@@ -23,7 +26,10 @@ import java.util.List;
  * at-least-once and unordered; the event id makes it idempotent at the hub.
  *
  * <p>Events whose delivery fails for good (conflict, invalid, forbidden, expired) are appended to
- * {@code dead-letters.jsonl} in the spool directory and the {@link DeliveryListener} is told. One
+ * {@code dead-letters.jsonl} in the spool directory and the {@link DeliveryListener} is told; so
+ * are spool bytes found damaged when the spool is opened ({@link Outcome#DAMAGED}). An event the
+ * hub keeps failing on (5xx) alone while it accepts others is held back and retried on its own
+ * ({@link #heldBackEvents}), so it does not hold up the events behind it. One
  * client per spool directory (a lock file enforces it). Thread-safe.
  *
  * <pre>{@code
@@ -35,31 +41,45 @@ import java.util.List;
  */
 public final class AnnalsClient implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AnnalsClient.class);
+
   private final String service;
   private final Clock clock;
   private final Duration sendTimeout;
   private final UuidV7 ids;
   private final Spool spool;
+  private final Spool heldBack;
+  private final Sleeper sleeper;
   private final HubTransport hub;
   private final BackoffPolicy backoff;
   private final DeliveryMetrics metrics;
   private final DeadLetterFile deadLetters;
   private final Sender sender;
 
-  AnnalsClient(AnnalsClientBuilder config, Spool spool, DeliveryMetrics metrics) {
+  AnnalsClient(AnnalsClientBuilder config, AnnalsClientBuilder.Spools spools, DeliveryMetrics metrics) {
     this.service = config.service;
     this.clock = config.clock;
     this.sendTimeout = config.sendTimeout;
     this.ids = new UuidV7(clock);
-    this.spool = spool;
+    this.spool = spools.main();
+    this.heldBack = spools.heldBack();
+    this.sleeper = config.sleeper;
     this.hub = new HubTransport(config.hubUri, config.apiKey, config.requestTimeout, clock);
     this.backoff = config.backoffRandom == null
         ? BackoffPolicy.of(config.backoffBase, config.backoffMax)
         : BackoffPolicy.of(config.backoffBase, config.backoffMax, config.backoffRandom);
     this.metrics = metrics;
-    this.deadLetters = new DeadLetterFile(config.spoolDirectory);
-    this.sender = new Sender(spool, hub, backoff, deadLetters, config.listener, metrics, clock,
-        new Sender.Settings(config.batchEvents, config.batchBytes, config.maxAge));
+    this.deadLetters = spools.deadLetters();
+    this.sender = new Sender(spool, heldBack, hub, backoff, deadLetters, config.listener, metrics, clock,
+        new Sender.Settings(config.batchEvents, config.batchBytes, config.maxAge), sleeper);
+    for (DeadLetter letter : spools.damaged()) {
+      metrics.deadLettered(letter.reason());
+      try {
+        config.listener.deadLettered(letter);
+      } catch (RuntimeException e) {
+        LOG.warn("delivery listener failed; ignored", e);
+      }
+    }
     sender.start();
   }
 
@@ -153,7 +173,7 @@ public final class AnnalsClient implements AutoCloseable {
               + " (" + attempt + " attempts): " + retry.reason(), retry.status(), true, null);
         }
         metrics.retried();
-        Thread.sleep(wait.toMillis());
+        sleeper.sleep(wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -171,17 +191,27 @@ public final class AnnalsClient implements AutoCloseable {
    * the spool is empty, false when {@code timeout} passed first.
    */
   public boolean flush(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      return spool.awaitDrained(timeout);
+      return spool.awaitDrained(timeout)
+          && heldBack.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
   }
 
-  /** Events spooled and not yet delivered or dead-lettered. */
+  /** Events spooled and not yet delivered or dead-lettered, held-back ones included. */
   public long pendingEvents() {
-    return spool.pendingEvents();
+    return spool.pendingEvents() + heldBack.pendingEvents();
+  }
+
+  /**
+   * Events held back: the hub failed (5xx) on each alone while it accepted others, so each is
+   * retried on its own, with backoff, until its maximum age, and the events behind it went on.
+   */
+  public long heldBackEvents() {
+    return heldBack.pendingEvents();
   }
 
   /** The file where events whose delivery failed for good are appended, one JSON object per line. */
@@ -200,7 +230,7 @@ public final class AnnalsClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
+    try (Spool closing = heldBack) {
       spool.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the spool " + spool.directory(), e);

@@ -1,7 +1,10 @@
 package io.annals.hub.client;
 
+import io.annals.hub.client.internal.delivery.DeadLetterFile;
 import io.annals.hub.client.internal.delivery.DeliveryMetrics;
 import io.annals.hub.client.internal.delivery.MicrometerDeliveryMetrics;
+import io.annals.hub.client.internal.delivery.Sleeper;
+import io.annals.hub.client.internal.spool.DamageSink;
 import io.annals.hub.client.internal.spool.Spool;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -10,6 +13,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongUnaryOperator;
 
@@ -35,6 +40,7 @@ public final class AnnalsClientBuilder {
   DeliveryListener listener = DeliveryListener.NONE;
   Clock clock = Clock.systemUTC();
   LongUnaryOperator backoffRandom; // tests only: null means a real random source
+  Sleeper sleeper = Sleeper.system(); // tests only: to observe the waits between attempts
   private Object meterRegistry; // Object: Micrometer is optional, so its types stay out of fields
 
   AnnalsClientBuilder() {}
@@ -62,7 +68,10 @@ public final class AnnalsClientBuilder {
     return this;
   }
 
-  /** Where the spool, its acknowledgement file and the dead-letter file live. Required. */
+  /**
+   * Where the spool, its acknowledgement file and the dead-letter file live (held-back events in
+   * its {@code held-back} subdirectory). Required.
+   */
   public AnnalsClientBuilder spoolDirectory(Path spoolDirectory) {
     this.spoolDirectory = spoolDirectory;
     return this;
@@ -152,15 +161,59 @@ public final class AnnalsClientBuilder {
     require(positive(sendTimeout), "sendTimeout must be positive, was: " + sendTimeout);
     // Segments small enough that delivered ones are deleted soon, big enough to be few.
     long segmentBytes = Math.min(16L * 1024 * 1024, Math.max(64 * 1024, maxSpoolBytes / 8));
-    Spool spool;
-    try {
-      spool = Spool.open(spoolDirectory, maxSpoolBytes, maxSpoolEvents, segmentBytes, clock);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the spool " + spoolDirectory + ": " + e.getMessage(), e);
-    }
+    Spools spools = openSpools(segmentBytes);
     DeliveryMetrics metrics = meterRegistry == null ? DeliveryMetrics.NONE
-        : MicrometerDeliveryMetrics.bind((MeterRegistry) meterRegistry, service, spool);
-    return new AnnalsClient(this, spool, metrics);
+        : MicrometerDeliveryMetrics.bind((MeterRegistry) meterRegistry, service, spools.main(), spools.heldBack());
+    return new AnnalsClient(this, spools, metrics);
+  }
+
+  /**
+   * The spools a client owns: the main one, the held-back one (events the hub fails on alone, in
+   * its {@value #HELD_BACK} subdirectory), the dead-letter file, and the dead letters that recovery
+   * wrote for damaged spool bytes while opening them (to be told to the listener and the metrics).
+   */
+  record Spools(Spool main, Spool heldBack, DeadLetterFile deadLetters, List<DeadLetter> damaged) {}
+
+  static final String HELD_BACK = "held-back";
+
+  private Spools openSpools(long segmentBytes) {
+    DeadLetterFile deadLetters = new DeadLetterFile(spoolDirectory);
+    List<DeadLetter> damaged = new ArrayList<>();
+    // Damaged bytes become dead letters, durable before recovery removes them from the spool.
+    DamageSink sink = damage -> {
+      List<DeadLetter> letters = DeadLetterFile.damaged(damage, clock.instant());
+      deadLetters.append(letters);
+      damaged.addAll(letters);
+    };
+    Spool main = null;
+    try {
+      main = Spool.open(spoolDirectory, maxSpoolBytes, maxSpoolEvents, segmentBytes, clock, sink);
+      Spool heldBack = Spool.open(spoolDirectory.resolve(HELD_BACK), maxSpoolBytes, maxSpoolEvents, segmentBytes,
+          clock, sink);
+      return new Spools(main, heldBack, deadLetters, List.copyOf(damaged));
+    } catch (IOException e) {
+      closeQuietly(main, e);
+      throw new UncheckedIOException("cannot open the spool " + spoolDirectory + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(main, e);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Spool spool, Exception failure) {
+    if (spool != null) {
+      try {
+        spool.close();
+      } catch (IOException suppressed) {
+        failure.addSuppressed(suppressed);
+      }
+    }
+  }
+
+  /** Tests only: waits between attempts with {@code sleeper} instead of {@link Thread#sleep}. */
+  AnnalsClientBuilder sleeper(Sleeper sleeper) {
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
   }
 
   /** Tests only: draws the backoff's jitter from {@code random} (bound to a long in {@code [0, bound)}). */

@@ -6,8 +6,11 @@ import java.util.List;
 
 /**
  * An event whose delivery failed for good, as written to the spool's {@code dead-letters.jsonl}:
- * the {@code reason} (conflict, invalid, forbidden or expired), a human {@code detail}, the hub's
- * per-field {@code errors} (may be empty) and the whole {@code event} envelope as spooled.
+ * the {@code reason} (conflict, invalid, forbidden, expired or damaged), a human {@code detail}, the
+ * hub's per-field {@code errors} (may be empty) and the whole {@code event} envelope as spooled.
+ * For {@link Outcome#DAMAGED} there is no readable event: {@code eventId} is null and {@code event}
+ * is {@code {"spool_file", "offset", "length", "first_seq", "last_seq", "bytes_base64"}}, the
+ * damaged bytes and where they were in the spool (sequence numbers -1 when unknown).
  */
 public record DeadLetter(
     String eventId, Outcome reason, String detail, List<String> errors, JsonNode event,

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * How the delivery of one event ended. {@link #CREATED} and {@link #DUPLICATE} mean the hub holds
  * the event; the others are permanent failures that retrying cannot change, so the event goes to
- * the dead-letter file instead.
+ * the dead-letter file instead. {@link #EXPIRED} and {@link #DAMAGED} are the client's own verdicts,
+ * never the hub's.
  */
 public enum Outcome {
   /** The hub stored the event. */
@@ -19,7 +20,12 @@ public enum Outcome {
   /** The API key may not write this event. */
   FORBIDDEN,
   /** The hub could not be reached before the event's maximum age. */
-  EXPIRED;
+  EXPIRED,
+  /**
+   * The event's bytes in the local spool were damaged (a disk error, a stray write) and could not
+   * be read back; the dead letter holds the damaged bytes and where they were, not an event.
+   */
+  DAMAGED;
 
   /** True for {@link #CREATED} and {@link #DUPLICATE}: the hub holds the event. */
   public boolean delivered() {
@@ -34,7 +40,7 @@ public enum Outcome {
   /** The outcome the hub names {@code wireName}, or null when it names none of them. */
   public static Outcome fromWireName(String wireName) {
     for (Outcome outcome : values()) {
-      if (outcome != EXPIRED && outcome.wireName().equals(wireName)) {
+      if (outcome != EXPIRED && outcome != DAMAGED && outcome.wireName().equals(wireName)) {
         return outcome;
       }
     }

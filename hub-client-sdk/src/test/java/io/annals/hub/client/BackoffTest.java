@@ -7,6 +7,8 @@ import io.annals.testsupport.FakeHub;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,31 +16,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Must-show 2: against a hub that fails, attempts follow the backoff policy and honour
- * Retry-After, and delivery completes once the hub recovers. Gaps are measured at the hub, between
- * the arrivals of consecutive attempts; the upper bounds carry generous slack for a busy machine.
+ * Retry-After, and delivery completes once the hub recovers. The client waits through an injected
+ * sleeper that records each wait instead of sleeping, so the waits are asserted exactly.
  */
 class BackoffTest extends AgainstFakeHub {
 
-  private static final long SLACK_MILLIS = 700;
-
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
 
   private AnnalsClientBuilder client(Duration base, Duration max) {
     return clientOfBilling()
-        .backoff(base, max).meterRegistry(registry);
-  }
-
-  private List<Long> gapsMillis() {
-    List<FakeHub.Request> requests = hub.requests();
-    List<Long> gaps = new ArrayList<>();
-    for (int i = 1; i < requests.size(); i++) {
-      gaps.add((requests.get(i).atNanos() - requests.get(i - 1).atNanos()) / 1_000_000);
-    }
-    return gaps;
+        .backoff(base, max).meterRegistry(registry).sleeper(waits::add);
   }
 
   private double retries() {
     return registry.get("annals.sdk.retries").counter().count();
+  }
+
+  private static List<Duration> millis(long... values) {
+    return Arrays.stream(values).mapToObj(Duration::ofMillis).toList();
   }
 
   @Test
@@ -51,8 +47,8 @@ class BackoffTest extends AgainstFakeHub {
       assertThat(hub.stored()).containsKey(id);
       assertThat(hub.timesReceived(id)).isEqualTo(3);
     }
-    // Retry-After (1 s) is longer than any jittered wait (at most 200 ms), so it sets the gap.
-    assertThat(gapsMillis()).hasSize(2).allSatisfy(gap -> assertThat(gap).isBetween(1000L, 1000 + SLACK_MILLIS));
+    // Retry-After (1 s) is longer than any jittered wait (at most 200 ms), so it sets the wait.
+    assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
     assertThat(retries()).isEqualTo(2);
   }
 
@@ -63,7 +59,7 @@ class BackoffTest extends AgainstFakeHub {
       client.publish("payment-completed", "payment/1", Map.of());
       assertThat(client.flush(Duration.ofSeconds(20))).isTrue();
     }
-    assertThat(gapsMillis()).singleElement().satisfies(gap -> assertThat(gap).isBetween(1000L, 1000 + SLACK_MILLIS));
+    assertThat(waits).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
@@ -74,12 +70,7 @@ class BackoffTest extends AgainstFakeHub {
       client.publish("payment-completed", "payment/1", Map.of());
       assertThat(client.flush(Duration.ofSeconds(20))).isTrue();
     }
-    List<Long> gaps = gapsMillis();
-    long[] ceilings = {100, 200, 400, 400, 400};
-    assertThat(gaps).hasSize(5);
-    for (int i = 0; i < 5; i++) {
-      assertThat(gaps.get(i)).as("gap after attempt %d", i + 1).isBetween(ceilings[i], ceilings[i] + SLACK_MILLIS);
-    }
+    assertThat(waits).isEqualTo(millis(100, 200, 400, 400, 400));
     assertThat(retries()).isEqualTo(5);
   }
 
@@ -91,11 +82,40 @@ class BackoffTest extends AgainstFakeHub {
       client.publish("payment-completed", "payment/1", Map.of());
       assertThat(client.flush(Duration.ofSeconds(20))).isTrue();
     }
-    List<Long> gaps = gapsMillis();
-    assertThat(gaps).hasSize(4);
+    assertThat(waits).hasSize(4);
     for (int i = 0; i < 4; i++) {
-      assertThat(gaps.get(i)).isLessThanOrEqualTo(policy.ceiling(i + 1).toMillis() + SLACK_MILLIS);
+      assertThat(waits.get(i)).as("wait after attempt %d", i + 1).isBetween(Duration.ZERO, policy.ceiling(i + 1));
     }
+  }
+
+  @Test
+  void the_sender_waits_exactly_what_the_policy_draws() {
+    hub.answerNext(6, 500, null);
+    Random drawn = new Random(7);
+    BackoffPolicy policy = BackoffPolicy.of(Duration.ofMillis(100), Duration.ofMillis(800), drawn::nextLong);
+    List<Duration> expected = new ArrayList<>();
+    for (int attempt = 1; attempt <= 6; attempt++) {
+      expected.add(policy.delay(attempt, null));
+    }
+    Random random = new Random(7);
+    try (AnnalsClient client = client(Duration.ofMillis(100), Duration.ofMillis(800))
+        .backoffRandom(random::nextLong).build()) {
+      client.publish("payment-completed", "payment/1", Map.of());
+      assertThat(client.flush(Duration.ofSeconds(20))).isTrue();
+    }
+    assertThat(waits).isEqualTo(expected);
+  }
+
+  @Test
+  void send_waits_between_its_attempts_through_the_same_policy_and_sleeper() {
+    hub.answerNext(2, 500, null).answerNext(1, 503, "2");
+    try (AnnalsClient client = client(Duration.ofMillis(100), Duration.ofMillis(400))
+        .backoffRandom(bound -> bound - 1).build()) {
+      SendResult result = client.send("payment-completed", "payment/1", Map.of());
+
+      assertThat(result.outcome()).isEqualTo(Outcome.CREATED);
+    }
+    assertThat(waits).isEqualTo(millis(100, 200, 2000));
   }
 
   @Test

@@ -22,8 +22,9 @@ import java.util.Map;
  * missing {@code meta.service} with {@code --service}; then waits until every event in the spool
  * is delivered or dead-lettered.
  *
- * <p>Exits 0 when all were; 65 when some lines were bad (each named on stderr with its line
- * number; the good ones are still sent); 75 when events remain undelivered at the timeout (they
+ * <p>Exits 0 when all were delivered; 65 when some lines were bad (each named on stderr with its line
+ * number; the good ones are still sent) or some events were dead-lettered (refused by the hub, or
+ * found damaged in the spool: counted on stdout and stderr, kept in the dead-letter file); 75 when events remain undelivered at the timeout (they
  * stay in the spool: the next {@code send} on it delivers them); 64 on bad options; 74 when the
  * spool cannot be used. {@code --no-wait} returns once every line is spooled.
  */
@@ -91,17 +92,29 @@ public final class SendCommand implements Command {
       if (options.noWait()) {
         out.printf("spooled %d events to %s (%d waiting in all); the next send on this spool delivers them%n",
             tally.spooled(), options.spool(), client.pendingEvents());
-        return tally.badLines() > 0 ? BAD_LINES : OK;
+        return notAccepted(tally, client);
       }
       boolean drained = client.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       out.println(tally.summary(client.deadLetterFile()));
       if (!drained) {
         err.printf("send: %d events not delivered within %ds; they stay in %s and the next send delivers them%n",
             client.pendingEvents(), options.timeout().toSeconds(), options.spool());
+        if (client.heldBackEvents() > 0) {
+          err.printf("send: %d of them held back: the hub fails (5xx) on each alone and accepted the others;"
+              + " their ids are in the log (\"held back\")%n", client.heldBackEvents());
+        }
         return NOT_DELIVERED;
       }
-      return tally.badLines() > 0 ? BAD_LINES : OK;
+      return notAccepted(tally, client);
     }
+  }
+
+  /** BAD_LINES when a line was bad or an event dead-lettered (said on stderr), else OK. */
+  private int notAccepted(SendTally tally, AnnalsClient client) {
+    if (tally.deadLettered() > 0) {
+      err.printf("send: %d events dead-lettered; see %s%n", tally.deadLettered(), client.deadLetterFile());
+    }
+    return tally.badLines() > 0 || tally.deadLettered() > 0 ? BAD_LINES : OK;
   }
 
   /** Publishes every line of stdin; returns OK, or an exit code when spooling had to stop. */

@@ -53,13 +53,23 @@ final class SendTally implements DeliveryListener {
     return outcomes.getOrDefault(outcome, 0L);
   }
 
+  /** Events whose delivery failed for good, whatever the reason. */
+  synchronized long deadLettered() {
+    long dead = 0;
+    for (Outcome outcome : Outcome.values()) {
+      if (!outcome.delivered()) {
+        dead += count(outcome);
+      }
+    }
+    return dead;
+  }
+
   /** One line: e.g. {@code sent 10 events: 8 created, 1 duplicate, 1 dead-lettered (1 conflict) in …}. */
   synchronized String summary(Path deadLetterFile) {
-    long dead = 0;
+    long dead = deadLettered();
     StringJoiner reasons = new StringJoiner(", ");
     for (Outcome outcome : Outcome.values()) {
       if (!outcome.delivered() && count(outcome) > 0) {
-        dead += count(outcome);
         reasons.add(count(outcome) + " " + outcome.wireName());
       }
     }

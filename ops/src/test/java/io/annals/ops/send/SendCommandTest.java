@@ -124,13 +124,14 @@ class SendCommandTest {
   }
 
   @Test
-  void a_conflicting_event_is_dead_lettered_and_counted_without_failing_the_run() throws Exception {
+  void a_conflicting_event_is_dead_lettered_counted_and_fails_the_run() throws Exception {
     assertThat(send(WITH_ID_AND_SERVICE, to(hubUrl)).exit()).isZero();
 
     Run run = send(WITH_ID_AND_SERVICE.replace("10.50/EUR", "99.00/EUR"), to(hubUrl));
 
-    assertThat(run.exit()).isZero();
+    assertThat(run.exit()).isEqualTo(SendCommand.BAD_LINES);
     assertThat(run.out()).contains("1 dead-lettered (1 conflict) in");
+    assertThat(run.err()).contains("send: 1 events dead-lettered; see ");
     assertThat(Files.readString(dir.resolve("spool").resolve("dead-letters.jsonl")))
         .contains("\"reason\":\"conflict\"").contains("99.00/EUR");
   }

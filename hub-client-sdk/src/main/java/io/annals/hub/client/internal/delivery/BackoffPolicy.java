@@ -36,11 +36,6 @@ public final class BackoffPolicy {
     return new BackoffPolicy(base, max, random);
   }
 
-  /** The resilience4j interval function: attempt number (1 = after the first failure) to millis. */
-  public IntervalFunction intervalFunction() {
-    return jittered;
-  }
-
   /** The longest wait the policy may choose after failed attempt {@code attempt} (1 = the first). */
   public Duration ceiling(int attempt) {
     return Duration.ofMillis(ceiling.apply(attempt));

@@ -3,10 +3,15 @@ package io.annals.hub.client.internal.delivery;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.client.DeadLetter;
+import io.annals.hub.client.Outcome;
+import io.annals.hub.client.internal.spool.SpoolDamage;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -26,6 +31,22 @@ public final class DeadLetterFile {
 
   public Path path() {
     return path;
+  }
+
+  /** Dead letters for bytes of the spool that recovery could not read, with the bytes and where they were. */
+  public static List<DeadLetter> damaged(List<SpoolDamage> damage, Instant now) {
+    List<DeadLetter> letters = new ArrayList<>(damage.size());
+    for (SpoolDamage damaged : damage) {
+      ObjectNode where = Json.MAPPER.createObjectNode();
+      where.put("spool_file", damaged.file().getFileName().toString());
+      where.put("offset", damaged.offset());
+      where.put("length", damaged.bytes().length);
+      where.put("first_seq", damaged.firstSeq());
+      where.put("last_seq", damaged.lastSeq());
+      where.put("bytes_base64", Base64.getEncoder().encodeToString(damaged.bytes()));
+      letters.add(new DeadLetter(null, Outcome.DAMAGED, damaged.describe(), List.of(), where, now));
+    }
+    return letters;
   }
 
   /** Appends {@code letters} and syncs them to the disk. */

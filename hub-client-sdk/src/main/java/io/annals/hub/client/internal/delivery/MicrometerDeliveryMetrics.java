@@ -18,7 +18,7 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
   private final Counter retries;
   private final Timer delivery;
 
-  private MicrometerDeliveryMetrics(MeterRegistry registry, String service, Spool spool) {
+  private MicrometerDeliveryMetrics(MeterRegistry registry, String service, Spool spool, Spool heldBack) {
     Gauge.builder("annals.sdk.spool.events", spool, Spool::pendingEvents)
         .description("Events spooled, not yet delivered")
         .tag("service", service)
@@ -26,6 +26,10 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
     Gauge.builder("annals.sdk.spool.oldest.age", spool, s -> s.oldestAge().toMillis() / 1000.0)
         .description("Age of the oldest spooled event")
         .baseUnit("seconds")
+        .tag("service", service)
+        .register(registry);
+    Gauge.builder("annals.sdk.held.back", heldBack, Spool::pendingEvents)
+        .description("Events held back: the hub failed on each alone while accepting others; retried on their own")
         .tag("service", service)
         .register(registry);
     // Registered up front so that dashboards and alerts see zeros, not missing series.
@@ -54,8 +58,8 @@ public final class MicrometerDeliveryMetrics implements DeliveryMetrics {
   }
 
   /** Registers the meters for {@code service} on {@code registry}. */
-  public static DeliveryMetrics bind(MeterRegistry registry, String service, Spool spool) {
-    return new MicrometerDeliveryMetrics(registry, service, spool);
+  public static DeliveryMetrics bind(MeterRegistry registry, String service, Spool spool, Spool heldBack) {
+    return new MicrometerDeliveryMetrics(registry, service, spool, heldBack);
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.client.DeadLetter;
 import io.annals.hub.client.DeliveryListener;
 import io.annals.hub.client.Outcome;
+import io.annals.hub.client.SpoolFullException;
 import io.annals.hub.client.internal.spool.Spool;
 import io.annals.hub.client.internal.spool.SpooledEvent;
 import java.io.IOException;
@@ -25,16 +26,27 @@ import org.slf4j.LoggerFactory;
  * with {@link BackoffPolicy} for as long as the events are younger than the maximum age. A request
  * the hub refuses whole as unreadable or too large (400/413) is split in halves until the bad event
  * stands alone, so one bad event does not hold back the others.
+ *
+ * <p>Poison events: when the hub fails (5xx) {@value #SPLIT_AFTER} times in a row on the same
+ * batch, the batch is sent in halves, then halves of the failing half, until the event the hub
+ * fails on stands alone. Once the hub has accepted other events meanwhile (proof that it is that
+ * event, not an outage), the event moves to the held-back spool (appended there, then acknowledged
+ * here) and the events behind it go on. Held-back events are retried one at a time with their own
+ * backoff until delivered, dead-lettered by the hub, or past the maximum age (counted from their
+ * first publish); the held-back spool is as durable as the main one.
  */
 public final class Sender {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+  /** Consecutive 5xx answers for one batch after which it is split to find an event the hub fails on. */
+  static final int SPLIT_AFTER = 3;
 
   /** How the sender batches and how long it keeps trying. */
   public record Settings(int batchEvents, long batchBytes, Duration maxAge) {}
 
   private final Spool spool;
+  private final Spool heldBack;
   private final HubTransport hub;
   private final BackoffPolicy backoff;
   private final DeadLetterFile deadLetters;
@@ -42,12 +54,22 @@ public final class Sender {
   private final DeliveryMetrics metrics;
   private final Clock clock;
   private final Settings settings;
+  private final Sleeper sleeper;
   private final Thread thread;
   private volatile boolean stopping;
+  // Sender thread only.
+  private int heldBackFailures;
+  private long heldBackRetryAt;
 
-  public Sender(Spool spool, HubTransport hub, BackoffPolicy backoff, DeadLetterFile deadLetters,
-      DeliveryListener listener, DeliveryMetrics metrics, Clock clock, Settings settings) {
+  /**
+   * A sender from {@code spool} to {@code hub}; {@code heldBack} keeps the events the hub fails on
+   * alone while it accepts others.
+   */
+  public Sender(Spool spool, Spool heldBack, HubTransport hub, BackoffPolicy backoff, DeadLetterFile deadLetters,
+      DeliveryListener listener, DeliveryMetrics metrics, Clock clock, Settings settings, Sleeper sleeper) {
     this.spool = spool;
+    this.heldBack = heldBack;
+    this.sleeper = sleeper;
     this.hub = hub;
     this.backoff = backoff;
     this.deadLetters = deadLetters;
@@ -76,9 +98,13 @@ public final class Sender {
 
   private void run() {
     int failures = 0;
+    int serverErrors = 0; // consecutive 5xx answers for the batch starting at failingHead
+    long failingHead = -1;
     while (!stopping) {
+      List<SpooledEvent> batch = List.of();
       try {
-        List<SpooledEvent> batch = spool.peek(settings.batchEvents(), settings.batchBytes());
+        retryHeldBack();
+        batch = spool.peek(settings.batchEvents(), settings.batchBytes());
         if (batch.isEmpty()) {
           spool.awaitPending(IDLE_WAIT);
           continue;
@@ -86,13 +112,21 @@ public final class Sender {
         int expired = expiredPrefix(batch);
         if (expired > 0) {
           List<SpooledEvent> old = batch.subList(0, expired);
-          commit(old, expiredResults(old));
+          commit(spool, old, expiredResults(old));
           continue;
         }
-        deliver(batch);
+        if (serverErrors >= SPLIT_AFTER && batch.get(0).seq() == failingHead) {
+          isolate(batch);
+        } else {
+          deliver(batch);
+        }
         failures = 0;
+        serverErrors = 0;
       } catch (RetryLater e) {
         failures++;
+        long head = batch.isEmpty() ? -1 : batch.get(0).seq();
+        serverErrors = e.answer.status() < 500 ? 0 : head == failingHead ? serverErrors + 1 : 1;
+        failingHead = head;
         metrics.retried();
         Duration wait = backoff.delay(failures, e.answer.retryAfter());
         LOG.info("delivery attempt {} failed ({}); next attempt in {} ms", failures, e.answer.reason(), wait.toMillis());
@@ -114,10 +148,100 @@ public final class Sender {
 
   private boolean pause(Duration wait) {
     try {
-      Thread.sleep(wait.toMillis());
+      sleeper.sleep(wait);
       return !stopping;
     } catch (InterruptedException e) {
       return false;
+    }
+  }
+
+  /** Tries the oldest held-back event once its backoff has passed; its failures are its own, not the batch's. */
+  private void retryHeldBack() throws IOException, InterruptedException {
+    if (heldBack.pendingEvents() == 0 || clock.millis() < heldBackRetryAt) {
+      return;
+    }
+    List<SpooledEvent> event = heldBack.peek(1, Long.MAX_VALUE);
+    if (event.isEmpty()) {
+      return;
+    }
+    if (expiredPrefix(event) > 0) {
+      commit(heldBack, event, expiredResults(event));
+      return;
+    }
+    try {
+      settle(heldBack, event, post(event));
+      heldBackFailures = 0;
+      heldBackRetryAt = 0;
+    } catch (RetryLater e) {
+      heldBackFailures++;
+      metrics.retried();
+      Duration wait = backoff.delay(heldBackFailures, e.answer.retryAfter());
+      heldBackRetryAt = clock.millis() + wait.toMillis();
+      LOG.info("held-back event attempt {} failed ({}); next attempt in {} ms", heldBackFailures, e.answer.reason(),
+          wait.toMillis());
+    }
+  }
+
+  /**
+   * Delivers {@code events}, on which the hub failed {@value #SPLIT_AFTER} times as a whole, in
+   * smaller requests: a failing part is halved until the event the hub fails on stands alone, which
+   * is held back once the hub is seen to accept other events; parts it accepts are committed and
+   * the rest is tried whole again (it may hold another such event).
+   */
+  private void isolate(List<SpooledEvent> events) throws RetryLater, IOException, InterruptedException {
+    LOG.warn("the hub failed {} times in a row on the batch of {} events from spool record {}; sending it in "
+        + "smaller requests to find an event it fails on", SPLIT_AFTER, events.size(), events.get(0).seq());
+    int from = 0;
+    int chunk = Math.max(1, events.size() / 2);
+    boolean accepted = false;
+    while (from < events.size()) {
+      List<SpooledEvent> part = events.subList(from, Math.min(events.size(), from + chunk));
+      Answer answer = post(part);
+      if (!(answer instanceof Answer.Retry retry)) {
+        settle(spool, part, answer);
+        from += part.size();
+        chunk = events.size() - from;
+        accepted = true;
+      } else if (retry.status() < 500) {
+        throw new RetryLater(retry); // unreachable or overloaded: not about these events
+      } else if (part.size() > 1) {
+        chunk = part.size() / 2;
+      } else if (accepted) {
+        holdBack(part.get(0), retry);
+        from++;
+        chunk = events.size() - from;
+      } else {
+        // Nothing accepted yet: only the events after it can tell one bad event from an outage.
+        List<SpooledEvent> rest = events.subList(from + 1, events.size());
+        Answer restAnswer = rest.isEmpty() ? retry : post(rest);
+        if (restAnswer instanceof Answer.Retry) {
+          throw new RetryLater(retry);
+        }
+        holdBack(part.get(0), retry);
+        settle(spool, rest, restAnswer);
+        return;
+      }
+    }
+  }
+
+  /** Moves {@code event}, the oldest in the spool, to the held-back spool: appended there first, then acknowledged here. */
+  private void holdBack(SpooledEvent event, Answer.Retry answer) throws IOException, RetryLater {
+    try {
+      heldBack.transfer(event);
+    } catch (SpoolFullException full) {
+      LOG.warn("cannot hold back spool record {}: {}", event.seq(), full.getMessage());
+      throw new RetryLater(answer);
+    }
+    spool.ack(List.of(event));
+    LOG.warn("event {} held back: the hub fails on it alone ({}) and accepts others; it is retried on its own "
+        + "until its maximum age of {}, the events behind it go on", eventId(event), answer.reason(), settings.maxAge());
+  }
+
+  private static String eventId(SpooledEvent event) {
+    try {
+      return Json.MAPPER.readTree(event.body()).path("id").asText("?");
+    } catch (IOException unreadable) {
+      return "at spool record " + event.seq();
     }
   }
 
@@ -142,22 +266,32 @@ public final class Sender {
   }
 
   private void deliver(List<SpooledEvent> events) throws RetryLater, IOException, InterruptedException {
+    settle(spool, events, post(events));
+  }
+
+  private Answer post(List<SpooledEvent> events) throws InterruptedException {
     List<byte[]> bodies = new ArrayList<>(events.size());
     events.forEach(e -> bodies.add(e.body()));
-    Answer answer = hub.post(bodies);
+    return hub.post(bodies);
+  }
+
+  /** Acts on the hub's {@code answer} for {@code events}, the oldest of {@code from}. */
+  private void settle(Spool from, List<SpooledEvent> events, Answer answer)
+      throws RetryLater, IOException, InterruptedException {
     if (answer instanceof Answer.Results results) {
-      commit(events, results.results());
+      commit(from, events, results.results());
     } else if (answer instanceof Answer.Rejected rejected && rejected.splittable() && events.size() > 1) {
       LOG.warn("{}; sending the {} events in smaller batches", rejected.detail(), events.size());
       int half = events.size() / 2;
-      deliver(events.subList(0, half)); // a prefix of the spool: it is acknowledged before the rest
-      deliver(events.subList(half, events.size()));
+      // A prefix of the spool: it is acknowledged before the rest.
+      settle(from, events.subList(0, half), post(events.subList(0, half)));
+      settle(from, events.subList(half, events.size()), post(events.subList(half, events.size())));
     } else if (answer instanceof Answer.Rejected rejected) {
       List<Answer.EventResult> results = new ArrayList<>();
       for (int i = 0; i < events.size(); i++) {
         results.add(new Answer.EventResult(null, rejected.outcome(), null, rejected.detail(), rejected.errors()));
       }
-      commit(events, results);
+      commit(from, events, results);
     } else {
       throw new RetryLater((Answer.Retry) answer);
     }
@@ -168,7 +302,7 @@ public final class Sender {
    * spool acknowledged, so that {@code flush} returning means the listener has heard. A crash in
    * between tells the news again on restart (at-least-once, like delivery).
    */
-  private void commit(List<SpooledEvent> events, List<Answer.EventResult> results) throws IOException {
+  private void commit(Spool from, List<SpooledEvent> events, List<Answer.EventResult> results) throws IOException {
     Instant now = clock.instant();
     List<DeadLetter> letters = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
@@ -192,7 +326,7 @@ public final class Sender {
         tell(() -> listener.delivered(result.id(), result.outcome()));
       }
     }
-    spool.ack(events);
+    from.ack(events);
   }
 
   private static void tell(Runnable notification) {

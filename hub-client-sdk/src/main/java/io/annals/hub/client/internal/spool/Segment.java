@@ -1,13 +1,13 @@
 package io.annals.hub.client.internal.spool;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +24,7 @@ final class Segment {
 
   private static final String PREFIX = "segment-";
   private static final String SUFFIX = ".log";
+  private static final String TEMPORARY = ".tmp";
   private static final int WRITE_BUFFER = 1 << 20;
 
   final long base;
@@ -63,36 +64,42 @@ final class Segment {
     return new Segment(base, path, new RandomAccessFile(path.toFile(), "rw"));
   }
 
-  /** What recovery found in a segment file. */
-  record Recovery(Segment segment, long discardedBytes) {}
-
-  /**
-   * Opens an existing segment, keeps its intact records and cuts the file after the last of them:
-   * a torn write from a crash, or a corrupt record and everything after it, is truncated away.
-   */
-  static Recovery recover(Path path, long base) throws IOException {
-    long length = Files.size(path);
-    long end = 0;
-    int count = 0;
-    long lastSpooledAt = 0;
-    try (InputStream file = Files.newInputStream(path);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(file, 1 << 16))) {
-      Frame.Read frame;
-      while ((frame = Frame.read(in, end, length - end)) != null) {
-        end += frame.frameBytes();
-        count++;
-        lastSpooledAt = frame.spooledAtMillis();
-      }
-    }
+  /** Opens a segment file that recovery found intact: {@code count} records in {@code size} bytes. */
+  static Segment open(Path path, long base, long size, int count, long lastSpooledAt) throws IOException {
     Segment segment = new Segment(base, path, new RandomAccessFile(path.toFile(), "rw"));
-    if (end < length) {
-      segment.writer.setLength(end);
+    if (segment.writer.length() != size) {
+      segment.writer.setLength(size); // a torn write at the end is cut
       segment.writer.getFD().sync();
     }
-    segment.size = end;
+    segment.size = size;
     segment.count = count;
     segment.lastSpooledAt = lastSpooledAt;
-    return new Recovery(segment, length - end);
+    return segment;
+  }
+
+  /**
+   * Writes {@code frames} as the whole segment file of {@code base}, atomically: to a temporary file,
+   * synced, then renamed over any file of that name, so a crash leaves the old file or the new one.
+   */
+  static Path write(Path dir, long base, List<byte[]> frames) throws IOException {
+    Path path = dir.resolve(fileName(base));
+    Path temporary = dir.resolve(fileName(base) + TEMPORARY);
+    try (FileOutputStream out = new FileOutputStream(temporary.toFile())) {
+      BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+      for (byte[] frame : frames) {
+        buffered.write(frame);
+      }
+      buffered.flush();
+      out.getFD().sync();
+    }
+    Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return path;
+  }
+
+  /** Whether {@code file} is a temporary file of {@link #write} that a crash left behind. */
+  static boolean isTemporary(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(PREFIX) && name.endsWith(SUFFIX + TEMPORARY);
   }
 
   /**
@@ -133,11 +140,14 @@ final class Segment {
   }
 
   /**
-   * Reads up to {@code maxRecords} records starting at byte {@code position}, stopping before the
-   * record that would take the total over {@code maxBytes}; when {@code atLeastOne}, the first
-   * record is read whatever its size (so one big event cannot stall delivery).
+   * Reads up to {@code maxRecords} records starting at byte {@code position}, which holds record
+   * {@code seq}, stopping before the record that would take the total over {@code maxBytes}; when
+   * {@code atLeastOne}, the first record is read whatever its size (so one big event cannot stall
+   * delivery).
+   *
+   * @throws IOException when a record is not intact (damaged after recovery checked it)
    */
-  List<Frame.Read> read(long position, int maxRecords, long maxBytes, boolean atLeastOne)
+  List<Frame.Read> read(long position, long seq, int maxRecords, long maxBytes, boolean atLeastOne)
       throws IOException {
     if (reader == null) {
       reader = new RandomAccessFile(path.toFile(), "r");
@@ -148,28 +158,24 @@ final class Segment {
     while (records.size() < maxRecords) {
       reader.seek(position);
       reader.readFully(header);
-      ByteBuffer head = ByteBuffer.wrap(header);
-      int bodyLength = head.getInt() - 8;
-      int crc = head.getInt();
-      long spooledAt = head.getLong();
-      if (bodyLength < 1 || bodyLength > Frame.MAX_BODY) {
-        throw new IOException("corrupt record length " + bodyLength + " at byte " + position + " of " + path);
+      Frame.Header head = Frame.header(ByteBuffer.wrap(header), 0);
+      if (head == null || head.seq() != seq) {
+        throw new IOException("damaged record header at byte " + position + " of " + path + " (expected record "
+            + seq + (head == null ? ")" : ", found " + head.seq() + ")"));
       }
-      int frameBytes = Frame.HEADER + bodyLength;
+      int frameBytes = head.frameBytes();
       if ((!records.isEmpty() || !atLeastOne) && bytes + frameBytes > maxBytes) {
         break;
       }
-      byte[] frame = new byte[frameBytes];
-      System.arraycopy(header, 0, frame, 0, Frame.HEADER);
-      reader.readFully(frame, Frame.HEADER, bodyLength);
-      if (Frame.crc(frame, bodyLength) != crc) {
-        throw new IOException("corrupt record (CRC mismatch) at byte " + position + " of " + path);
+      byte[] body = new byte[head.bodyLength()];
+      reader.readFully(body);
+      if (Frame.crc32c(body, 0, body.length) != head.bodyCrc()) {
+        throw new IOException("damaged record " + seq + " (body CRC mismatch) at byte " + position + " of " + path);
       }
-      byte[] body = new byte[bodyLength];
-      System.arraycopy(frame, Frame.HEADER, body, 0, bodyLength);
-      records.add(new Frame.Read(position, frameBytes, spooledAt, body));
+      records.add(new Frame.Read(seq, position, frameBytes, head.spooledAtMillis(), body));
       bytes += frameBytes;
       position += frameBytes;
+      seq++;
     }
     return records;
   }
@@ -179,8 +185,8 @@ final class Segment {
     try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
       long position = 0;
       for (int i = 0; i < index; i++) {
-        file.seek(position);
-        position += Frame.HEADER + file.readInt() - 8;
+        file.seek(position + 4);
+        position += Frame.HEADER + file.readInt();
       }
       return position;
     }

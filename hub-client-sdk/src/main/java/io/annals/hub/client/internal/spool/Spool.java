@@ -18,12 +18,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * A bounded FIFO of records on disk whose {@link #append} returns only once the record is synced
  * to the disk, so an appended record survives a crash (SIGKILL, power loss) of the process.
  *
- * <p>The spool is a log of segment files ({@code segment-<first seq>.log}) holding length- and
- * CRC32-framed records, plus an {@code ack} file naming the first unacknowledged record. A
- * consumer reads with {@link #peek}, delivers, then {@link #ack acknowledges}; a segment is deleted
- * once all its records are acknowledged. A crash leaves at worst a torn record at the end: reopening
- * finds the intact records and cuts the rest. A crash between delivery and acknowledgement re-reads
- * the batch (at-least-once). Concurrent appenders share syncs ({@link GroupSync}).
+ * <p>The spool is a log of segment files ({@code segment-<first seq>.log}) holding framed records
+ * (sync marker, length, sequence number, spool time, header CRC and body CRC: see {@link Frame}),
+ * plus an {@code ack} file naming the first unacknowledged record. A consumer reads with
+ * {@link #peek}, delivers, then {@link #ack acknowledges}; a segment is deleted once all its records
+ * are acknowledged. Sequence numbers may skip between segments, never within one.
+ *
+ * <p>Crash contract: a crash leaves at worst a torn record at the end of the last segment (its
+ * append had not returned): reopening cuts it and logs a warning. Any other bytes that are not an
+ * intact record (a damaged disk, a stray write) cost only the records they touched: reopening
+ * resynchronises on the next intact record, keeps every intact one, and hands the damaged bytes
+ * with their file, offset and reason to a {@link DamageSink} (the client dead-letters them and
+ * logs an error) before rewriting the segment without them. A crash between delivery and
+ * acknowledgement re-reads the batch (at-least-once). Segments of format 1 (before sync markers)
+ * are read and rewritten in format 2 on open. Concurrent appenders share syncs ({@link GroupSync}).
  *
  * <p>Any number of threads may append; one thread peeks and acknowledges.
  */
@@ -79,13 +87,26 @@ public final class Spool implements Closeable {
    */
   public static Spool open(Path dir, long maxBytes, long maxEvents, long segmentBytes, Clock clock)
       throws IOException {
+    return open(dir, maxBytes, maxEvents, segmentBytes, clock, damage -> {
+      throw new IOException("spool " + dir + " is damaged and no one takes its dead letters: " + damage);
+    });
+  }
+
+  /**
+   * Opens the spool as {@link #open(Path, long, long, long, Clock)} does, handing what recovery
+   * cannot read (damaged records, not a torn write at the end) to {@code damageSink} before those
+   * bytes leave the spool: the sink must make them durable (the dead-letter file) or throw, which
+   * fails the open and keeps the bytes where they are.
+   */
+  public static Spool open(Path dir, long maxBytes, long maxEvents, long segmentBytes, Clock clock,
+      DamageSink damageSink) throws IOException {
     if (maxBytes < 1 || maxEvents < 1 || segmentBytes < 1) {
       throw new IllegalArgumentException("spool limits must be positive, were: maxBytes=" + maxBytes
           + ", maxEvents=" + maxEvents + ", segmentBytes=" + segmentBytes);
     }
     FileChannel lockFile = SpoolRecovery.lock(dir);
     try {
-      return new Spool(dir, maxBytes, maxEvents, segmentBytes, clock, SpoolRecovery.recover(dir), lockFile);
+      return new Spool(dir, maxBytes, maxEvents, segmentBytes, clock, SpoolRecovery.recover(dir, damageSink), lockFile);
     } catch (IOException | RuntimeException e) {
       lockFile.close();
       throw e;
@@ -113,6 +134,19 @@ public final class Spool implements Closeable {
    * @throws IllegalArgumentException when {@code bodies} is empty or holds a record too large for the spool
    */
   public long appendAll(List<byte[]> bodies) throws IOException {
+    return appendAll(bodies, Long.MIN_VALUE);
+  }
+
+  /**
+   * Appends {@code event}, read from another spool, keeping its spool time (so its age still counts
+   * from its first publish), and returns its sequence number here once it is synced to the disk.
+   * Spool times never decrease along a spool: a time before the last record's is raised to it.
+   */
+  public long transfer(SpooledEvent event) throws IOException {
+    return appendAll(List.of(event.body()), event.spooledAtMillis());
+  }
+
+  private long appendAll(List<byte[]> bodies, long spooledAtMillis) throws IOException {
     if (bodies.isEmpty()) {
       throw new IllegalArgumentException("nothing to append: the list of records is empty");
     }
@@ -138,7 +172,7 @@ public final class Spool implements Closeable {
             + " unreachable", pendingEvents, pendingBytes);
       }
       // Never decreasing along the log, so expired events always form a prefix of it.
-      long spooledAt = Math.max(clock.millis(), lastSpooledAt);
+      long spooledAt = Math.max(spooledAtMillis == Long.MIN_VALUE ? clock.millis() : spooledAtMillis, lastSpooledAt);
       // The whole list goes into one segment in one write, so that a failed write leaves none of it.
       Segment tail = segments.peekLast();
       if (tail.size > 0 && tail.size + totalBytes > segmentBytes) {
@@ -146,7 +180,7 @@ public final class Spool implements Closeable {
       }
       List<byte[]> frames = new ArrayList<>(bodies.size());
       for (byte[] body : bodies) {
-        frames.add(Frame.encode(spooledAt, body));
+        frames.add(Frame.encode(next + frames.size(), spooledAt, body));
       }
       tail.append(frames, totalBytes);
       first = next;
@@ -225,10 +259,9 @@ public final class Spool implements Closeable {
     long bytes = 0;
     for (Part part : parts) {
       List<Frame.Read> frames =
-          part.segment().read(part.position(), part.count(), maxBytes - bytes, events.isEmpty());
-      long seq = part.seq();
+          part.segment().read(part.position(), part.seq(), part.count(), maxBytes - bytes, events.isEmpty());
       for (Frame.Read frame : frames) {
-        events.add(new SpooledEvent(seq++, frame.spooledAtMillis(), frame.body(), frame.frameBytes()));
+        events.add(new SpooledEvent(frame.seq(), frame.spooledAtMillis(), frame.body(), frame.frameBytes()));
         bytes += frame.frameBytes();
       }
       if (frames.size() < part.count()) {

@@ -8,15 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reopens a spool directory after a clean stop or a crash: deletes acknowledged segments, keeps
- * every intact record from the acknowledged position on, and cuts torn or corrupt bytes, saying so
- * in the log (nothing is dropped silently).
+ * every intact record from the acknowledged position on, cuts a torn write at the end, and hands
+ * damaged bytes anywhere else to the {@link DamageSink} ({@link SegmentRepair}), saying so in the
+ * log: nothing is dropped silently.
  */
 final class SpoolRecovery {
 
@@ -51,33 +54,30 @@ final class SpoolRecovery {
     throw new IllegalStateException("spool " + dir + " is in use by another client (its lock file is held)");
   }
 
-  static State recover(Path dir) throws IOException {
+  static State recover(Path dir, DamageSink damageSink) throws IOException {
     Files.createDirectories(dir);
+    deleteTemporaries(dir);
     long acked = AckFile.read(dir);
     List<Path> files = segmentFiles(dir);
     ArrayDeque<Segment> segments = new ArrayDeque<>();
+    Set<Long> rewritten = new HashSet<>();
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       long base = Segment.baseOf(file);
+      if (rewritten.contains(base)) {
+        continue; // written by the repair of an earlier file (a crash had stopped a repair half-way)
+      }
       boolean last = i == files.size() - 1;
-      if (!last && acked >= Segment.baseOf(files.get(i + 1))) {
+      long nextBase = last ? -1 : Segment.baseOf(files.get(i + 1));
+      if (!last && acked >= nextBase) {
         Files.delete(file); // every record in it is acknowledged: a crash came before its deletion
         continue;
       }
-      Segment.Recovery recovery = Segment.recover(file, base);
-      if (recovery.discardedBytes() > 0) {
-        if (last) {
-          LOG.warn("spool {}: cut {} bytes of a torn or corrupt record at the end of {} "
-              + "(most likely a write cut short by a crash, before its publish returned); "
-              + "{} intact events kept", dir, recovery.discardedBytes(), file.getFileName(),
-              recovery.segment().count);
-        } else {
-          LOG.error("spool {}: {} bytes of {} are corrupt and were cut; the events in them are lost; "
-              + "{} intact events before them kept", dir, recovery.discardedBytes(),
-              file.getFileName(), recovery.segment().count);
-        }
+      SegmentRepair repair = new SegmentRepair(dir, SegmentScan.of(file, base), last, nextBase, acked);
+      for (Segment segment : repair.restore(damageSink)) {
+        segments.addLast(segment);
+        rewritten.add(segment.base);
       }
-      segments.addLast(recovery.segment());
     }
     if (segments.isEmpty()) {
       segments.add(Segment.create(dir, Math.max(acked, 0)));
@@ -110,10 +110,18 @@ final class SpoolRecovery {
     long headSpooledAt = 0;
     if (pendingEvents > 0) {
       // Exhausted segments before the tail were deleted above, so the head record is in the first.
-      headSpooledAt = first.read(headPos, 1, Long.MAX_VALUE, true).get(0).spooledAtMillis();
+      headSpooledAt = first.read(headPos, head, 1, Long.MAX_VALUE, true).get(0).spooledAtMillis();
     }
     return new State(segments, head, headPos, tail.base + tail.count, pendingEvents, pendingBytes,
         lastSpooledAt, headSpooledAt);
+  }
+
+  private static void deleteTemporaries(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(Segment::isTemporary).toList()) {
+        Files.delete(file); // a repair cut short by a crash; the file it was to replace is still whole
+      }
+    }
   }
 
   private static List<Path> segmentFiles(Path dir) throws IOException {
