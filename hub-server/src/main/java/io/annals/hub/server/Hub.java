@@ -43,9 +43,11 @@ public final class Hub implements AutoCloseable {
   private final HubServices services;
   private final ScheduledExecutorService pinger;
   private final WatermarkPublisher publisher;
+  private final LedgerRuntime ledger;
 
   private Hub(Javalin app, GroupCommitter committer, HubServices services, ScheduledExecutorService pinger,
-      WatermarkPublisher publisher) {
+      WatermarkPublisher publisher, LedgerRuntime ledger) {
+    this.ledger = ledger;
     this.app = app;
     this.committer = committer;
     this.services = services;
@@ -90,6 +92,24 @@ public final class Hub implements AutoCloseable {
    * {@code rawStore} from now on and closes it.
    */
   public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes, AccessControl access) {
+    return start(config, rawStore, clock, routes, access, null);
+  }
+
+  /**
+   * As {@link #start(HubConfig, EventStore, Clock, List, AccessControl)}, with the ledger's key read
+   * from {@code ledgerKeyFile} (null: the key in the data directory, made at the first start).
+   *
+   * @throws io.annals.hub.server.ledger.LedgerKeyException when the key file cannot be used
+   */
+  public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes, AccessControl access,
+      java.nio.file.Path ledgerKeyFile) {
+    LedgerRuntime ledger;
+    try {
+      ledger = LedgerRuntime.open(config, rawStore, ledgerKeyFile, clock);
+    } catch (RuntimeException e) {
+      rawStore.close();
+      throw e;
+    }
     HubMetrics metrics = new HubMetrics();
     EventStore store = new MeteredEventStore(rawStore, metrics);
     ReceivedAtClock receivedAt = new ReceivedAtClock(store::clock);
@@ -102,14 +122,14 @@ public final class Hub implements AutoCloseable {
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
     HubServices services = new HubServices(config, store, ingest, metrics, receivedAt, watermark, clock, new EventJson(),
-        access, feed);
+        access, feed, ledger.service());
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
       return t;
     });
     Javalin app = HubApp.create(services, routes);
-    Hub hub = new Hub(app, committer, services, pinger, publisher);
+    Hub hub = new Hub(app, committer, services, pinger, publisher, ledger);
     try {
       // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
       publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
@@ -120,6 +140,7 @@ public final class Hub implements AutoCloseable {
     }
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
+    ledger.startAppending(store, feed::stablePoint);
     return hub;
   }
 
@@ -147,6 +168,7 @@ public final class Hub implements AutoCloseable {
     committer.close();
     // Only now that nothing more is written may the instance leave the other feeds' reckoning.
     publisher.close();
+    ledger.close();
     services.store().close();
     services.metrics().close();
   }

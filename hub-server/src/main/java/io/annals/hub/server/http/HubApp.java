@@ -21,7 +21,8 @@ public final class HubApp {
 
   /** The route groups every hub serves: events, queries, the feed, health/metrics and the OpenAPI document. */
   public static List<Routes> standardRoutes() {
-    return List.of(new EventRoutes(), new QueryRoutes(), new FeedRoutes(), new HealthRoutes(), new OpenApiRoutes());
+    return List.of(new EventRoutes(), new QueryRoutes(), new FeedRoutes(), new HealthRoutes(), new OpenApiRoutes(),
+        new LedgerRoutes());
   }
 
   /** A new app serving {@code routes} over {@code services}; start it with {@code start(host, port)}. */

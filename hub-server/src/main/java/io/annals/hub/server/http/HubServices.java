@@ -6,6 +6,7 @@ import io.annals.hub.server.feed.FeedService;
 import io.annals.hub.server.feed.InFlightWatermark;
 import io.annals.hub.server.feed.ReceivedAtClock;
 import io.annals.hub.server.ingest.IngestService;
+import io.annals.hub.server.ledger.LedgerService;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.EventStore;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.time.Clock;
  * @param clock the hub's local clock
  * @param access decides every request before its handler (see {@code AccessFilter})
  * @param feed the projection feed of this instance
+ * @param ledger the ledger's signed digests and proofs
  */
 public record HubServices(
     HubConfig config,
@@ -30,4 +32,5 @@ public record HubServices(
     Clock clock,
     EventJson json,
     AccessControl access,
-    FeedService feed) {}
+    FeedService feed,
+    LedgerService ledger) {}
