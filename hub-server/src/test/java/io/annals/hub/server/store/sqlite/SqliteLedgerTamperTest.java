@@ -1,0 +1,56 @@
+package io.annals.hub.server.store.sqlite;
+
+import io.annals.hub.server.ledger.Ledger;
+import io.annals.hub.server.ledger.LedgerTamperContract;
+import io.annals.hub.server.store.EventStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tampering with {@code events.db} through a JDBC connection of its own, as someone with the file could. */
+class SqliteLedgerTamperTest extends LedgerTamperContract {
+
+  @TempDir Path dir;
+
+  @Override
+  protected EventStore openStore() {
+    return SqliteEventStore.open(dir);
+  }
+
+  @Override
+  protected Ledger openLedger(EventStore store) {
+    return SqliteLedger.open(dir);
+  }
+
+  private void update(String sql, Object... values) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteEventStore.FILE_NAME));
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        s.setObject(i + 1, values[i]);
+      }
+      if (s.executeUpdate() != 1) {
+        throw new AssertionError("no row changed by " + sql);
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  protected void setPayload(String id, String payloadJson) {
+    update("UPDATE events SET payload = ? WHERE id = ?", payloadJson, id);
+  }
+
+  @Override
+  protected void delete(String id) {
+    update("DELETE FROM events WHERE id = ?", id);
+  }
+
+  @Override
+  protected void setReceivedAt(String id, long epochMicros) {
+    update("UPDATE events SET received_at = ? WHERE id = ?", epochMicros, id);
+  }
+}
