@@ -5,12 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ledger.LeafEncoding;
+import io.annals.hub.server.ledger.Ledger;
+import io.annals.hub.server.ledger.LedgerAudit;
 import io.annals.hub.server.ledger.LedgerKey;
 import io.annals.hub.server.ledger.PayloadMember;
 import io.annals.hub.server.ledger.PayloadSalts;
 import io.annals.hub.server.ledger.Rfc6962;
 import io.annals.hub.server.ledger.SignedTreeHead;
+import io.annals.hub.server.store.EventStore;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.mongo.MongoEventStore;
+import io.annals.hub.server.store.mongo.MongoLedger;
+import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import io.annals.hub.server.store.sqlite.SqliteLedger;
 import io.annals.ops.Command;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,6 +50,8 @@ import java.util.Map;
  *   <li>{@code verify consistency --old D1 --new D2 --proof P --key K}: both digests are signed by
  *       the key and the proof ({@code GET /ledger/proof/consistency?from=&to=}) shows that the later
  *       tree is the earlier one with leaves appended.
+ *   <li>{@code verify store --data-dir DIR | --mongodb-uri URI [--mongodb-database NAME]}: every
+ *       leaf recomputed from the stored events; names the first leaf that differs.
  * </ul>
  */
 public final class VerifyCommand implements Command {
@@ -53,7 +62,8 @@ public final class VerifyCommand implements Command {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
   private static final String USAGE_TEXT = "usage: verify event --event FILE --proof FILE --digest FILE --key FILE\n"
-      + "       verify consistency --old DIGEST_FILE --new DIGEST_FILE --proof FILE --key FILE";
+      + "       verify consistency --old DIGEST_FILE --new DIGEST_FILE --proof FILE --key FILE\n"
+      + "       verify store --data-dir DIR | --mongodb-uri URI [--mongodb-database NAME]";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -82,7 +92,8 @@ public final class VerifyCommand implements Command {
       return switch (args[0]) {
         case "event" -> event(options(args, "--event", "--proof", "--digest", "--key"));
         case "consistency" -> consistency(options(args, "--old", "--new", "--proof", "--key"));
-        default -> throw new UsageException("unknown check \"" + args[0] + "\"; expected event or consistency");
+        case "store" -> store(args);
+        default -> throw new UsageException("unknown check \"" + args[0] + "\"; expected event, consistency or store");
       };
     } catch (UsageException e) {
       err.println("verify: " + e.getMessage());
@@ -150,6 +161,46 @@ public final class VerifyCommand implements Command {
     out.println("valid: the tree of " + to + " leaves (" + newer.path("time").asText() + ") extends the tree of " + from
         + " leaves (" + older.path("time").asText() + ")");
     return VALID;
+  }
+
+  /** Recomputes every leaf from the stored events (hub stopped or running) and names the first that differs. */
+  private int store(String[] args) {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String flag = args[i];
+      if (!List.of("--data-dir", "--mongodb-uri", "--mongodb-database").contains(flag)) {
+        throw new UsageException("unknown option \"" + flag + "\" for verify store");
+      }
+      if (i + 1 >= args.length) {
+        throw new UsageException(flag + " needs a value");
+      }
+      o.put(flag, args[++i]);
+    }
+    if (o.containsKey("--data-dir") == o.containsKey("--mongodb-uri")) {
+      throw new UsageException("give one of --data-dir or --mongodb-uri");
+    }
+    EventStore store;
+    Ledger ledger;
+    if (o.containsKey("--data-dir")) {
+      Path dir = Path.of(o.get("--data-dir"));
+      if (!Files.isRegularFile(dir.resolve(SqliteEventStore.FILE_NAME)) || !Files.isRegularFile(dir.resolve(SqliteLedger.FILE_NAME))) {
+        throw new UsageException(dir + " holds no " + SqliteEventStore.FILE_NAME + " and " + SqliteLedger.FILE_NAME);
+      }
+      store = SqliteEventStore.open(dir);
+      ledger = SqliteLedger.open(dir);
+    } else {
+      MongoEventStore mongo = MongoEventStore.connect(o.get("--mongodb-uri"), o.getOrDefault("--mongodb-database", "hub"));
+      store = mongo;
+      ledger = new MongoLedger(mongo.database());
+    }
+    try (store; ledger) {
+      LedgerAudit.Result result = new LedgerAudit(store, ledger, 1000).run();
+      if (result.difference().isPresent()) {
+        throw new Invalid(result.difference().get().toString());
+      }
+      out.println("valid: all " + result.checked() + " leaves recomputed from the stored events match the ledger");
+      return VALID;
+    }
   }
 
   /** The event as {@code GET /events/{id}} writes it; the payload is taken as its exact text. */

@@ -153,11 +153,31 @@ class VerifyCommandTest {
   }
 
   @Test
+  void a_store_verifies_leaf_by_leaf_and_a_changed_row_is_named_by_its_leaf() throws Exception {
+    List<String> ids = publish(4);
+    digestOfSize(4, "digest.json");
+    Path data = dir.resolve("hub");
+    Run ok = verify("store", "--data-dir", data.toString());
+    assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("all 4 leaves");
+
+    hub.close();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("events.db"))) {
+      c.createStatement().executeUpdate("UPDATE events SET payload = replace(payload, '3.0000', '3.0001') WHERE id = '" + ids.get(2) + "'");
+    }
+    Run bad = verify("store", "--data-dir", data.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.out()).startsWith("invalid: leaf ").contains(ids.get(2)).contains("changed");
+    hub = Hub.start(HubConfig.load(Map.of("HUB_PORT", "0", "HUB_DATA_DIR", data.toString()), new String[0]),
+        SqliteEventStore.open(data), Clock.systemUTC());
+  }
+
+  @Test
   void usage_errors_exit_2_and_say_what_is_wrong() throws Exception {
     assertThat(verify().exit()).isEqualTo(2);
-    Run unknown = verify("store");
+    Run unknown = verify("export");
     assertThat(unknown.exit()).isEqualTo(2);
-    assertThat(unknown.err()).contains("unknown check \"store\"");
+    assertThat(unknown.err()).contains("unknown check \"export\"");
     Run missing = verify("event", "--event", "e.json");
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("--proof is required");
@@ -167,5 +187,9 @@ class VerifyCommandTest {
     assertThat(unreadable.exit()).isEqualTo(2);
     assertThat(unreadable.err()).contains("not JSON");
     assertThat(verify("consistency", "--old", "a", "--colour", "red").err()).contains("unknown option \"--colour\"");
+    assertThat(verify("store").err()).contains("give one of --data-dir or --mongodb-uri");
+    Run empty = verify("store", "--data-dir", dir.resolve("nothing").toString());
+    assertThat(empty.exit()).isEqualTo(2);
+    assertThat(empty.err()).contains("holds no events.db");
   }
 }
