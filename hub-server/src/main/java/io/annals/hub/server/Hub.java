@@ -140,7 +140,7 @@ public final class Hub implements AutoCloseable {
     }
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
-    ledger.startAppending(store, feed::stablePoint);
+    ledger.startAppending(store, feed::stablePoint, publisher.instanceId());
     return hub;
   }
 

@@ -31,6 +31,8 @@ final class LedgerRuntime implements AutoCloseable {
   /** How often the appender looks for events newly below the stable point: well under the 1 s lag target. */
   static final long APPEND_INTERVAL_MILLIS = 100;
   static final int APPEND_BATCH = 1000;
+  /** How long the appender's lease lasts without renewal: far above a batch's duration, so a stalled holder's last batch ends first. */
+  static final java.time.Duration LEASE_TTL = java.time.Duration.ofSeconds(15);
 
   private final Ledger ledger;
   private final LedgerService service;
@@ -64,11 +66,15 @@ final class LedgerRuntime implements AutoCloseable {
   }
 
   /** Starts appending the events of {@code store} that are below {@code stablePoint}. */
-  void startAppending(EventStore store, Supplier<Instant> stablePoint) {
+  void startAppending(EventStore store, Supplier<Instant> stablePoint, String instanceId) {
     LedgerAppender appender = new LedgerAppender(store, ledger, stablePoint, new SecureRandom(), APPEND_BATCH);
     boolean[] failing = {false}; // only the appender's thread touches it
     appending.scheduleWithFixedDelay(() -> {
       try {
+        // One appender among the instances sharing a store; times on the store's one clock.
+        if (!ledger.tryLease(instanceId, store.clock(), LEASE_TTL)) {
+          return;
+        }
         appender.catchUp();
         if (failing[0]) {
           LOG.info("ledger appends work again; the tree has {} leaves", ledger.size());

@@ -24,6 +24,14 @@ public interface Ledger extends NodeSource, AutoCloseable {
    */
   boolean append(long from, List<LedgerLeaf> leaves, List<CompactRange.Node> nodes);
 
+  /**
+   * Takes or renews the appender's lease for {@code holder} until {@code now + ttl}, unless another
+   * holder's lease is still valid at {@code now}; answers whether {@code holder} holds it. Times
+   * come from one clock for all instances (the store's). A store with one writer (SQLite) always
+   * answers true.
+   */
+  boolean tryLease(String holder, java.time.Instant now, java.time.Duration ttl);
+
   /** The leaf at this index, if the tree has it. */
   Optional<LedgerLeaf> leaf(long index);
 

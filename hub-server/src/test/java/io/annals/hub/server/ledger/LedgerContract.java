@@ -27,6 +27,9 @@ public abstract class LedgerContract {
   /** The ledger beside {@code store}, opened anew (a second call is a restart: it sees what the first stored). */
   protected abstract Ledger openLedger(EventStore store);
 
+  /** Whether several hub instances share this ledger (and so need its appender lease). */
+  protected abstract boolean sharedByInstances();
+
   protected EventStore store;
   protected Ledger ledger;
   private final AtomicReference<Instant> stable = new AtomicReference<>(Instant.MAX);
@@ -154,6 +157,22 @@ public abstract class LedgerContract {
       b.appendBatch();
     }
     assertThat(ledger.leaves(0, 100)).extracting(LedgerLeaf::eventId).doesNotHaveDuplicates().hasSize(20);
+  }
+
+  @Test
+  void the_appender_lease_has_one_holder_at_a_time_and_passes_on_when_it_expires() {
+    Instant t0 = TestEvents.T0;
+    java.time.Duration ttl = java.time.Duration.ofSeconds(10);
+    assertThat(ledger.tryLease("a", t0, ttl)).isTrue();
+    assertThat(ledger.tryLease("a", t0.plusSeconds(5), ttl)).as("renewed by its holder").isTrue();
+    if (!sharedByInstances()) {
+      assertThat(ledger.tryLease("b", t0.plusSeconds(6), ttl)).as("one writer per file: no lease to wait for").isTrue();
+      return;
+    }
+    assertThat(ledger.tryLease("b", t0.plusSeconds(6), ttl)).isFalse();
+    assertThat(ledger.tryLease("b", t0.plusSeconds(14), ttl)).as("still within the renewed lease").isFalse();
+    assertThat(ledger.tryLease("b", t0.plusSeconds(16), ttl)).as("expired: passes on").isTrue();
+    assertThat(ledger.tryLease("a", t0.plusSeconds(17), ttl)).isFalse();
   }
 
   @Test

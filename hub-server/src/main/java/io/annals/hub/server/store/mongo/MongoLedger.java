@@ -41,12 +41,15 @@ public final class MongoLedger implements Ledger {
   private final MongoCollection<Document> leaves;
   private final MongoCollection<Document> nodes;
   private final MongoCollection<Document> head;
+  private final MongoCollection<Document> lease;
+  private static final String LEASE_ID = "appender";
 
   public MongoLedger(MongoDatabase database) {
     MongoDatabase db = database.withWriteConcern(WriteConcern.MAJORITY.withJournal(true)).withReadConcern(ReadConcern.MAJORITY);
     this.leaves = db.getCollection("ledger_leaves");
     this.nodes = db.getCollection("ledger_nodes");
     this.head = db.getCollection("ledger_head");
+    this.lease = db.getCollection("ledger_lease");
     MongoErrors.run("creation of the ledger's indexes",
         () -> leaves.createIndex(Indexes.ascending("event_id"), new IndexOptions().name("ledger_by_event")));
   }
@@ -100,6 +103,29 @@ public final class MongoLedger implements Ledger {
     }
     return MongoErrors.call(what,
         () -> head.updateOne(Filters.and(Filters.eq("_id", HEAD_ID), Filters.eq("size", from)), Updates.set("size", to)).getModifiedCount() == 1);
+  }
+
+  /**
+   * The lease is one document, {@code ledger_lease}; taking it is one conditional upsert that
+   * matches only when this holder has it or it has expired, so two instances never both succeed
+   * (the loser's upsert hits the unique {@code _id}). A holder that stalls past its expiry could
+   * still finish a batch it started; the TTL is kept far above a batch's duration for that reason.
+   */
+  @Override
+  public boolean tryLease(String holder, java.time.Instant now, java.time.Duration ttl) {
+    long nowMicros = EpochMicros.of(now);
+    try {
+      MongoErrors.run("lease of the ledger's appender", () -> lease.updateOne(
+          Filters.and(Filters.eq("_id", LEASE_ID), Filters.or(Filters.eq("holder", holder), Filters.lt("expires_at", nowMicros))),
+          Updates.combine(Updates.set("holder", holder), Updates.set("expires_at", nowMicros + ttl.toNanos() / 1000)),
+          new com.mongodb.client.model.UpdateOptions().upsert(true)));
+      return true;
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        return false; // another holder's lease is valid
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -31,6 +31,11 @@ class InJvmMongoLedgerTest extends LedgerContract {
   }
 
   @Override
+  protected boolean sharedByInstances() {
+    return true;
+  }
+
+  @Override
   protected Ledger openLedger(EventStore store) {
     return new MongoLedger(((MongoEventStore) store).database());
   }

@@ -16,6 +16,11 @@ class SqliteLedgerTest extends LedgerContract {
   }
 
   @Override
+  protected boolean sharedByInstances() {
+    return false;
+  }
+
+  @Override
   protected Ledger openLedger(EventStore store) {
     return SqliteLedger.open(dir);
   }
