@@ -141,6 +141,7 @@ public final class Hub implements AutoCloseable {
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
     ledger.startAppending(store, feed::stablePoint, publisher.instanceId());
+    ledger.startScrub(store, metrics.registry());
     return hub;
   }
 

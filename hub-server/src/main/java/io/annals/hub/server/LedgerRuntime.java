@@ -3,6 +3,8 @@ package io.annals.hub.server;
 import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.ledger.Ledger;
 import io.annals.hub.server.ledger.LedgerAppender;
+import io.annals.hub.server.ledger.LedgerAudit;
+import io.annals.hub.server.ledger.LedgerScrub;
 import io.annals.hub.server.ledger.LedgerKey;
 import io.annals.hub.server.ledger.LedgerService;
 import io.annals.hub.server.store.EventStore;
@@ -31,6 +33,9 @@ final class LedgerRuntime implements AutoCloseable {
   /** How often the appender looks for events newly below the stable point: well under the 1 s lag target. */
   static final long APPEND_INTERVAL_MILLIS = 100;
   static final int APPEND_BATCH = 1000;
+  /** The scrub's rate limit: this many leaves re-hashed per tick, one tick a second. */
+  static final int SCRUB_LEAVES_PER_TICK = 1000;
+  static final long SCRUB_INTERVAL_MILLIS = 1000;
   /** How long the appender's lease lasts without renewal: far above a batch's duration, so a stalled holder's last batch ends first. */
   static final java.time.Duration LEASE_TTL = java.time.Duration.ofSeconds(15);
 
@@ -89,6 +94,19 @@ final class LedgerRuntime implements AutoCloseable {
         }
       }
     }, 0, APPEND_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the background scrub on this instance (every instance checks; reads only). */
+  void startScrub(EventStore store, io.micrometer.core.instrument.MeterRegistry registry) {
+    LedgerScrub scrub = new LedgerScrub(new LedgerAudit(store, ledger, SCRUB_LEAVES_PER_TICK), SCRUB_LEAVES_PER_TICK, registry);
+    appending.scheduleWithFixedDelay(() -> {
+      try {
+        scrub.tick();
+      } catch (RuntimeException e) {
+        // The store is down: the appender's warning says so; the pass resumes next tick.
+        LOG.debug("ledger scrub tick failed: {}", e.getMessage());
+      }
+    }, SCRUB_INTERVAL_MILLIS, SCRUB_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override

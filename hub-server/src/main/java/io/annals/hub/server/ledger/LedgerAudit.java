@@ -46,27 +46,80 @@ public final class LedgerAudit {
 
   /** Checks the whole tree as stored now. */
   public Result run() {
-    long size = ledger.size();
-    CompactRange recomputed = CompactRange.of(0, (level, index) -> {
+    Pass pass = start();
+    Optional<Difference> found = Optional.empty();
+    while (!pass.done() && found.isEmpty()) {
+      found = pass.step(pageSize);
+    }
+    return new Result(pass.checked(), found);
+  }
+
+  /** A pass over the tree as stored when it starts, checked a few leaves at a time (the scrub's unit of work). */
+  public Pass start() {
+    return new Pass(ledger.size());
+  }
+
+  /** One pass: resumable step by step; not thread-safe. */
+  public final class Pass {
+    private final long size;
+    private final CompactRange recomputed = CompactRange.of(0, (level, index) -> {
       throw new IllegalStateException("an empty range reads nothing");
     });
-    Position after = null;
-    long index = 0;
-    while (index < size) {
-      List<LedgerLeaf> leaves = ledger.leaves(index, (int) Math.min(pageSize, size - index));
+    private Position after;
+    private long index;
+    private boolean done;
+
+    private Pass(long size) {
+      this.size = size;
+      this.done = size == 0;
+    }
+
+    public boolean done() {
+      return done;
+    }
+
+    /** Leaves checked so far. */
+    public long checked() {
+      return index;
+    }
+
+    public long size() {
+      return size;
+    }
+
+    /** Checks up to {@code maxLeaves} more leaves; the first difference ends the pass. */
+    public Optional<Difference> step(int maxLeaves) {
+      if (done) {
+        return Optional.empty();
+      }
+      Optional<Difference> found = page((int) Math.min(Math.min(maxLeaves, pageSize), size - index));
+      if (found.isPresent() || index == size) {
+        done = true;
+      }
+      if (found.isEmpty() && index == size && !Arrays.equals(recomputed.root(), new MerkleProofs(ledger).root(size))) {
+        return difference(size - 1, "?", "the leaves are intact but the stored subtree hashes give another root: the ledger's nodes were changed");
+      }
+      return found;
+    }
+
+    private Optional<Difference> page(int count) {
+      List<LedgerLeaf> leaves = ledger.leaves(index, count);
+      if (leaves.isEmpty()) {
+        return difference(index, "?", "the ledger's size is " + size + " but it has no leaf " + index);
+      }
       List<StoredEvent> events = store.feed(Set.of(), after, Instant.MAX, leaves.size());
       for (int i = 0; i < leaves.size(); i++) {
         LedgerLeaf leaf = leaves.get(i);
         if (leaf.index() != index) {
-          return found(index, leaf.eventId(), "the ledger has no leaf " + index + " (its next leaf is " + leaf.index() + ")");
+          return difference(index, leaf.eventId(), "the ledger has no leaf " + index + " (its next leaf is " + leaf.index() + ")");
         }
         if (i >= events.size()) {
-          return found(index, leaf.eventId(), "the store's history ends before this leaf: the event was deleted");
+          return difference(index, leaf.eventId(), "the store's history ends before this leaf: the event was deleted");
         }
         StoredEvent event = events.get(i);
         if (!event.id().equals(leaf.eventId())) {
           boolean stored = store.find(leaf.eventId()).isPresent();
-          return found(index, leaf.eventId(), stored
+          return difference(index, leaf.eventId(), stored
               ? "the store's history has event " + event.id() + " here: a row was inserted or moved before this leaf"
               : "the event is missing from the store (deleted); the history has " + event.id() + " here");
         }
@@ -74,27 +127,21 @@ public final class LedgerAudit {
         try {
           hash = LeafEncoding.leafHash(event, PayloadSalts.fromJson(leaf.saltsJson()).byMember());
         } catch (IllegalArgumentException e) {
-          return found(index, leaf.eventId(), "the stored payload no longer matches its salts: " + e.getMessage());
+          return difference(index, leaf.eventId(), "the stored payload no longer matches its salts: " + e.getMessage());
         }
         if (!Arrays.equals(hash, leaf.leafHash())) {
-          return found(index, leaf.eventId(), "the stored event hashes to " + HexFormat.of().formatHex(hash) + ", the ledger holds "
+          return difference(index, leaf.eventId(), "the stored event hashes to " + HexFormat.of().formatHex(hash) + ", the ledger holds "
               + HexFormat.of().formatHex(leaf.leafHash()) + ": the event was changed");
         }
         recomputed.append(hash);
         after = new Position(event.receivedAt(), event.id());
         index++;
       }
-      if (leaves.isEmpty()) {
-        return found(index, "?", "the ledger's size is " + size + " but it has no leaf " + index);
-      }
+      return Optional.empty();
     }
-    if (!Arrays.equals(recomputed.root(), new MerkleProofs(ledger).root(size))) {
-      return found(size - 1, "?", "the leaves are intact but the stored subtree hashes give another root: the ledger's nodes were changed");
-    }
-    return new Result(size, Optional.empty());
   }
 
-  private Result found(long index, String eventId, String reason) {
-    return new Result(index, Optional.of(new Difference(index, eventId, reason)));
+  private static Optional<Difference> difference(long index, String eventId, String reason) {
+    return Optional.of(new Difference(index, eventId, reason));
   }
 }
