@@ -3,13 +3,11 @@ package io.annals.hub.server.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.annals.hub.server.Await;
 import io.annals.hub.server.LoadClients;
 import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
-import io.annals.hub.server.store.mongo.MongoEventStore;
+import io.annals.hub.server.store.mongo.InJvmMongo;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,14 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoHubsLedgerTest {
 
   @TempDir Path dir;
+  @RegisterExtension static InJvmMongo mongo = new InJvmMongo();
 
   @Test
   void two_hubs_build_one_tree_of_exactly_the_acknowledged_events_and_both_serve_proofs_that_verify() throws Exception {
-    MongoServer server = new MongoServer(new MemoryBackend());
-    String uri = server.bindAndGetConnectionString();
     // One data directory for both: they share the ledger key file, as HUB_LEDGER_KEY_FILE would.
-    try (TestHub a = TestHub.start(MongoEventStore.connect(uri, "hub"), dir, UnaryOperator.identity());
-        TestHub b = TestHub.start(MongoEventStore.connect(uri, "hub"), dir, UnaryOperator.identity())) {
+    try (TestHub a = TestHub.start(mongo.store("hub"), dir, UnaryOperator.identity());
+        TestHub b = TestHub.start(mongo.store("hub"), dir, UnaryOperator.identity())) {
       LoadClients onA = new LoadClients(() -> a.hub().port(), false).start(4);
       LoadClients onB = new LoadClients(() -> b.hub().port(), false).start(4);
       Await.until("200 events acknowledged by each hub", () -> onA.acknowledgedCount() >= 200 && onB.acknowledgedCount() >= 200);
@@ -68,8 +66,6 @@ class TwoHubsLedgerTest {
         assertThat(ReferenceRfc6962.verifyInclusion(index, stored, leaf, Auditor.hashes(proof.get("audit_path")), root)).as(id).isTrue();
       }
       assertThat(indexes).hasSize(stored);
-    } finally {
-      server.shutdownNow();
     }
   }
 

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded ledger: its own SQLite file, {@code ledger.db}, beside {@code events.db}. A file of
@@ -28,6 +27,7 @@ public final class SqliteLedger implements Ledger {
 
   public static final String FILE_NAME = "ledger.db";
   private static final int VERSION = 1;
+  private static final int READERS = 2;
   private static final String LEAF_COLUMNS = "idx, event_id, received_at, leaf_hash, salts";
 
   private final Path file;
@@ -39,14 +39,16 @@ public final class SqliteLedger implements Ledger {
   private SqliteLedger(Path file, Duration busyTimeout) throws SQLException {
     this.file = file;
     this.busyTimeout = busyTimeout;
-    this.writer = config().createConnection(url());
+    // WAL and synchronous FULL, as every connection of events.db; a plain writer (no big cache).
+    SqliteSettings settings = new SqliteSettings(file, busyTimeout, READERS, java.time.Clock.systemUTC());
+    this.writer = settings.openCheckpointer();
     try {
       migrate();
     } catch (SQLException | RuntimeException e) {
       writer.close();
       throw e;
     }
-    this.readers = new ReaderPool(this::openReader, 2, busyTimeout);
+    this.readers = new ReaderPool(settings::openReader, READERS, busyTimeout);
   }
 
   /** Opens (creating if needed) {@code ledger.db} in {@code dataDir}. */
@@ -215,26 +217,6 @@ public final class SqliteLedger implements Ledger {
       Thread.currentThread().interrupt();
       throw new io.annals.hub.server.store.StoreUnavailableException(what + " interrupted", e);
     }
-  }
-
-  private SQLiteConfig config() {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout((int) busyTimeout.toMillis());
-    return config;
-  }
-
-  private Connection openReader() throws SQLException {
-    Connection c = config().createConnection(url());
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA query_only = ON");
-    }
-    return c;
-  }
-
-  private String url() {
-    return "jdbc:sqlite:" + file;
   }
 
   @Override

@@ -2,35 +2,20 @@ package io.annals.hub.server.store.mongo;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import de.bwaldvogel.mongo.MongoServer;
 import io.annals.hub.server.ledger.Ledger;
 import io.annals.hub.server.ledger.LedgerTamperContract;
 import io.annals.hub.server.store.EventStore;
-import java.util.UUID;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tampering with the {@code events} collection directly, on mongo-java-server. */
 class InJvmMongoLedgerTamperTest extends LedgerTamperContract {
 
-  private static MongoServer server;
-  private static String uri;
-
-  @BeforeAll
-  static void start_the_server() {
-    server = new MongoServer(new HelloBackend());
-    uri = server.bindAndGetConnectionString();
-  }
-
-  @AfterAll
-  static void stop_the_server() {
-    server.shutdownNow();
-  }
+  @RegisterExtension static InJvmMongo mongo = new InJvmMongo();
 
   @Override
   protected EventStore openStore() {
-    return MongoEventStore.connect(uri, "tamper-" + UUID.randomUUID());
+    return mongo.newStore("tamper");
   }
 
   @Override
