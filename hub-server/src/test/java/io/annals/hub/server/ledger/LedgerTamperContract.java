@@ -34,6 +34,9 @@ public abstract class LedgerTamperContract {
   /** Overwrites an event's {@code received_at} (epoch microseconds). */
   protected abstract void setReceivedAt(String id, long epochMicros);
 
+  /** Overwrites the stored hash of the complete subtree (level >= 1, index) in the ledger's own records. */
+  protected abstract void overwriteNode(int level, long index, byte[] hash);
+
   protected EventStore store;
   protected Ledger ledger;
   private final List<StoredEvent> events = new ArrayList<>();
@@ -101,6 +104,21 @@ public abstract class LedgerTamperContract {
       assertThat(d.index()).isEqualTo(5);
       assertThat(d.reason()).contains("inserted or moved");
     });
+  }
+
+  @Test
+  void a_changed_ledger_node_breaks_consistency_with_a_digest_taken_before_and_the_audit_says_so() {
+    MerkleProofs proofs = new MerkleProofs(ledger);
+    byte[] root10Before = proofs.root(10);
+    byte[] root20Before = proofs.root(20);
+    // The hash of leaves 0..15, which every root of 16 leaves or more is read from.
+    overwriteNode(4, 0, ReferenceRfc6962.sha256("forged".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    byte[] root20After = proofs.root(20);
+
+    assertThat(root20After).isNotEqualTo(root20Before);
+    assertThat(ReferenceRfc6962.verifyConsistency(10, 20, root10Before, root20After, proofs.consistency(10, 20)))
+        .as("the tree after the change does not extend the digest of 10 leaves taken before").isFalse();
+    assertThat(audit().difference()).get().satisfies(d -> assertThat(d.reason()).contains("nodes were changed"));
   }
 
   @Test

@@ -33,6 +33,16 @@ class InJvmMongoLedgerTamperTest extends LedgerTamperContract {
   }
 
   @Override
+  protected void overwriteNode(int level, long index, byte[] hash) {
+    long id = level * (1L << 56) + index; // MongoLedger's key of a subtree hash
+    long changed = ((MongoEventStore) store).database().getCollection("ledger_nodes")
+        .updateOne(Filters.eq("_id", id), Updates.set("hash", new org.bson.types.Binary(hash))).getModifiedCount();
+    if (changed != 1) {
+      throw new AssertionError("no ledger node " + level + "/" + index);
+    }
+  }
+
+  @Override
   protected void delete(String id) {
     events().deleteOne(Filters.eq("_id", id));
   }

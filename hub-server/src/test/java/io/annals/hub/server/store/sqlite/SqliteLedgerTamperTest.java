@@ -26,7 +26,11 @@ class SqliteLedgerTamperTest extends LedgerTamperContract {
   }
 
   private void update(String sql, Object... values) {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteEventStore.FILE_NAME));
+    updateIn(SqliteEventStore.FILE_NAME, sql, values);
+  }
+
+  private void updateIn(String file, String sql, Object... values) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(file));
         PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < values.length; i++) {
         s.setObject(i + 1, values[i]);
@@ -42,6 +46,11 @@ class SqliteLedgerTamperTest extends LedgerTamperContract {
   @Override
   protected void setPayload(String id, String payloadJson) {
     update("UPDATE events SET payload = ? WHERE id = ?", payloadJson, id);
+  }
+
+  @Override
+  protected void overwriteNode(int level, long index, byte[] hash) {
+    updateIn(SqliteLedger.FILE_NAME, "UPDATE ledger_nodes SET hash = ? WHERE level = ? AND idx = ?", hash, level, index);
   }
 
   @Override
