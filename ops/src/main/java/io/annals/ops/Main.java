@@ -16,6 +16,7 @@ public final class Main {
     commands.put("keygen", new io.annals.ops.keygen.KeygenCommand());
     commands.put("send", new io.annals.ops.send.SendCommand());
     commands.put("bench", new io.annals.ops.bench.BenchCommand());
+    commands.put("verify", new io.annals.ops.verify.VerifyCommand());
     return commands;
   }
 

@@ -15,6 +15,7 @@ import io.annals.hub.server.http.EventRoutes;
 import io.annals.hub.server.http.FeedRoutes;
 import io.annals.hub.server.http.HealthRoutes;
 import io.annals.hub.server.http.HubApp;
+import io.annals.hub.server.http.LedgerRoutes;
 import io.annals.hub.server.http.HubServices;
 import io.annals.hub.server.http.OpenApiRoutes;
 import io.annals.hub.server.http.QueryRoutes;
@@ -51,9 +52,11 @@ public final class Hub implements AutoCloseable {
   private final List<Routes> routes;
   private final ScheduledExecutorService pinger;
   private final WatermarkPublisher publisher;
+  private final LedgerRuntime ledger;
 
   private Hub(Javalin app, GroupCommitter committer, HubServices services, Store store, List<Routes> routes,
-      ScheduledExecutorService pinger, WatermarkPublisher publisher) {
+      ScheduledExecutorService pinger, WatermarkPublisher publisher, LedgerRuntime ledger) {
+    this.ledger = ledger;
     this.app = app;
     this.committer = committer;
     this.services = services;
@@ -101,6 +104,24 @@ public final class Hub implements AutoCloseable {
    * {@code access}; it owns {@code rawStore} from now on and closes it.
    */
   public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access) {
+    return start(config, rawStore, clock, extraRoutes, access, null);
+  }
+
+  /**
+   * As {@link #start(HubConfig, Store, Clock, List, AccessControl)}, with the ledger's key read
+   * from {@code ledgerKeyFile} (null: the key in the data directory, made at the first start).
+   *
+   * @throws io.annals.hub.server.ledger.LedgerKeyException when the key file cannot be used
+   */
+  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
+      java.nio.file.Path ledgerKeyFile) {
+    LedgerRuntime ledger;
+    try {
+      ledger = LedgerRuntime.open(config, rawStore, ledgerKeyFile, clock);
+    } catch (RuntimeException e) {
+      rawStore.close();
+      throw e;
+    }
     HubMetrics metrics = new HubMetrics();
     Store store = MeteredEventStore.meter(rawStore, metrics);
     ReceivedAtClock receivedAt = new ReceivedAtClock(store.clock()::clock);
@@ -115,14 +136,15 @@ public final class Hub implements AutoCloseable {
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
-    List<Routes> routes = routeGroups(store, ingest, feed, metrics, json, extraRoutes);
+    List<Routes> routes = routeGroups(store, ingest, feed, metrics, json,
+        concat(List.of(new LedgerRoutes(ledger.service(), json)), extraRoutes));
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
       return t;
     });
     Javalin app = HubApp.create(services, routes);
-    Hub hub = new Hub(app, committer, services, store, routes, pinger, publisher);
+    Hub hub = new Hub(app, committer, services, store, routes, pinger, publisher, ledger);
     try {
       // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
       publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
@@ -133,10 +155,18 @@ public final class Hub implements AutoCloseable {
     }
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
+    ledger.startAppending(store, feed::stablePoint, publisher.instanceId());
+    ledger.startScrub(store, metrics.registry());
     return hub;
   }
 
   /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
+  private static List<Routes> concat(List<Routes> a, List<Routes> b) {
+    List<Routes> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HubMetrics metrics, EventJson json,
       List<Routes> extra) {
     List<Routes> routes = new ArrayList<>(List.of(
@@ -184,6 +214,7 @@ public final class Hub implements AutoCloseable {
     committer.close();
     // Only now that nothing more is written may the instance leave the other feeds' reckoning.
     publisher.close();
+    ledger.close();
     store.close();
     services.metrics().close();
   }

@@ -4,6 +4,7 @@ import io.annals.hub.server.auth.AccessControl;
 import io.annals.hub.server.auth.ApiKeysException;
 import io.annals.hub.server.auth.LoopbackRule;
 import io.annals.hub.server.config.ConfigException;
+import io.annals.hub.server.ledger.LedgerKeyException;
 import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.config.StoreKind;
 import io.annals.hub.server.store.Store;
@@ -64,7 +65,12 @@ public final class Main {
     }
     Hub hub;
     try {
-      hub = Hub.start(config, openStore(config), Clock.systemUTC(), List.of(), access);
+      hub = Hub.start(config, openStore(config), Clock.systemUTC(), List.of(), access,
+          HubConfig.ledgerKeyFile(System.getenv(), args));
+    } catch (LedgerKeyException e) {
+      System.err.println("annals hub: invalid configuration: " + e.getMessage());
+      System.exit(EXIT_BAD_CONFIG);
+      return;
     } catch (RuntimeException e) {
       System.err.println("annals hub: could not start: " + e.getMessage());
       System.exit(EXIT_START_FAILED);

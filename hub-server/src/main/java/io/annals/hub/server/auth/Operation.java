@@ -18,7 +18,11 @@ public enum Operation implements RouteRole {
   METRICS("GET", "/metrics"),
   HEALTH_LIVE("GET", "/health/live"),
   HEALTH_READY("GET", "/health/ready"),
-  OPENAPI("GET", "/openapi.json");
+  OPENAPI("GET", "/openapi.json"),
+  LEDGER_DIGEST("GET", "/ledger/digest"),
+  LEDGER_KEY("GET", "/ledger/key"),
+  LEDGER_INCLUSION("GET", "/ledger/proof/inclusion"),
+  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency");
 
   private final String method;
   private final String path;

@@ -84,6 +84,15 @@ final class ConfigParser {
         rate(keysFile != null));
   }
 
+  /** HUB_LEDGER_KEY_FILE / --ledger-key-file, or null: read apart from {@link HubConfig}, which the ledger leaves as it is. */
+  Path ledgerKeyFile() {
+    for (Setting s : Setting.values()) {
+      values.put(s, env.get(s.env()));
+    }
+    readFlags();
+    return optionalPath(Setting.LEDGER_KEY_FILE);
+  }
+
   private void readFlags() {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];

@@ -81,6 +81,11 @@ public record HubConfig(
     return new ConfigParser(env, args).parse();
   }
 
+  /** The ledger's key file ({@code HUB_LEDGER_KEY_FILE}), or null for the key made in the data directory. */
+  public static Path ledgerKeyFile(Map<String, String> env, String[] args) {
+    return new ConfigParser(env, args).ledgerKeyFile();
+  }
+
   /** The {@code --help} text: every setting with its flag, default and expected form. */
   public static String usage() {
     StringBuilder text = new StringBuilder("Annals hub. Settings (environment variable, or the flag, which wins):\n");

@@ -16,17 +16,21 @@ class AuthorizerTest {
   private static final Principal ADMIN = new Principal("ops", Role.ADMIN, Set.of());
 
   // The table from the security issue, written out again here so that a change to it is a decision.
-  private static final Map<Operation, Set<Role>> EXPECTED = Map.of(
-      Operation.INGEST, EnumSet.of(Role.PRODUCER, Role.ADMIN),
-      Operation.GET_EVENT, EnumSet.of(Role.READER, Role.ADMIN),
-      Operation.QUERY_EVENTS, EnumSet.of(Role.READER, Role.ADMIN),
-      Operation.AGGREGATE_HISTORY, EnumSet.of(Role.READER, Role.ADMIN),
-      Operation.FEED, EnumSet.of(Role.READER, Role.ADMIN),
-      Operation.FEED_LAG, EnumSet.of(Role.READER, Role.ADMIN),
-      Operation.METRICS, EnumSet.of(Role.READER, Role.ADMIN),
-      Operation.HEALTH_LIVE, EnumSet.allOf(Role.class),
-      Operation.HEALTH_READY, EnumSet.allOf(Role.class),
-      Operation.OPENAPI, EnumSet.allOf(Role.class));
+  private static final Map<Operation, Set<Role>> EXPECTED = Map.ofEntries(
+      Map.entry(Operation.INGEST, EnumSet.of(Role.PRODUCER, Role.ADMIN)),
+      Map.entry(Operation.GET_EVENT, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.QUERY_EVENTS, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.AGGREGATE_HISTORY, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.FEED, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.FEED_LAG, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.METRICS, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.HEALTH_LIVE, EnumSet.allOf(Role.class)),
+      Map.entry(Operation.HEALTH_READY, EnumSet.allOf(Role.class)),
+      Map.entry(Operation.OPENAPI, EnumSet.allOf(Role.class)),
+      Map.entry(Operation.LEDGER_DIGEST, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.LEDGER_KEY, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.LEDGER_INCLUSION, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)

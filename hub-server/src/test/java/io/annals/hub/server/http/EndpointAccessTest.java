@@ -59,17 +59,22 @@ class EndpointAccessTest {
    * The expected status of each endpoint for each caller, in {@link Caller} order: no key, wrong
    * key, producer, reader, admin.
    */
-  private static final Map<Operation, List<Integer>> TABLE = Map.of(
-      Operation.INGEST, List.of(401, 401, 201, 403, 201),
-      Operation.GET_EVENT, List.of(401, 401, 403, 200, 200),
-      Operation.QUERY_EVENTS, List.of(401, 401, 403, 200, 200),
-      Operation.AGGREGATE_HISTORY, List.of(401, 401, 403, 200, 200),
-      Operation.FEED, List.of(401, 401, 403, 200, 200),
-      Operation.FEED_LAG, List.of(401, 401, 403, 200, 200),
-      Operation.METRICS, List.of(401, 401, 403, 200, 200),
-      Operation.HEALTH_LIVE, List.of(200, 200, 200, 200, 200),
-      Operation.HEALTH_READY, List.of(200, 200, 200, 200, 200),
-      Operation.OPENAPI, List.of(200, 200, 200, 200, 200));
+  private static final Map<Operation, List<Integer>> TABLE = Map.ofEntries(
+      Map.entry(Operation.INGEST, List.of(401, 401, 201, 403, 201)),
+      Map.entry(Operation.GET_EVENT, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.QUERY_EVENTS, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.AGGREGATE_HISTORY, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.FEED, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.FEED_LAG, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.METRICS, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.HEALTH_LIVE, List.of(200, 200, 200, 200, 200)),
+      Map.entry(Operation.HEALTH_READY, List.of(200, 200, 200, 200, 200)),
+      Map.entry(Operation.OPENAPI, List.of(200, 200, 200, 200, 200)),
+      Map.entry(Operation.LEDGER_DIGEST, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.LEDGER_KEY, List.of(401, 401, 403, 200, 200)),
+      // Without their required parameters: the role is decided before the parameters are read.
+      Map.entry(Operation.LEDGER_INCLUSION, List.of(401, 401, 403, 400, 400)),
+      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)));
 
   @TempDir static Path dir;
   static TestHub hub;

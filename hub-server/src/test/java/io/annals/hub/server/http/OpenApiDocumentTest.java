@@ -219,6 +219,20 @@ class OpenApiDocumentTest {
     expect(hub, 200, "GET", "/feed/lag", "/feed/lag?types=nothing-of-this-type", reader, Map.of(), null);
     expect(hub, 400, "GET", "/feed/lag", "/feed/lag?limit=5", reader, Map.of(), null);
 
+    Await.until("the ledger has a leaf", () -> TestEvents.parse(new String(
+        call(hub, "GET", "/ledger/digest", reader, Map.of(), null).body(), StandardCharsets.UTF_8)).path("tree_size").asLong() >= 1);
+    expect(hub, 200, "GET", "/ledger/digest", "/ledger/digest", reader, Map.of(), null);
+    expect(hub, 200, "GET", "/ledger/key", "/ledger/key", reader, Map.of(), null);
+    String leafId = TestEvents.parse(new String(call(hub, "GET", "/feed?limit=1", reader, Map.of(), null).body(),
+        StandardCharsets.UTF_8)).path("events").path(0).path("id").asText();
+    String inclusion = "/ledger/proof/inclusion";
+    expect(hub, 200, "GET", inclusion, inclusion + "?id=" + leafId + "&tree_size=1", reader, Map.of(), null);
+    expect(hub, 400, "GET", inclusion, inclusion + "?id=" + leafId + "&tree_size=0", reader, Map.of(), null);
+    expect(hub, 404, "GET", inclusion, inclusion + "?id=" + TestEvents.newId(), reader, Map.of(), null);
+    String consistency = "/ledger/proof/consistency";
+    expect(hub, 200, "GET", consistency, consistency + "?from=1&to=1", reader, Map.of(), null);
+    expect(hub, 400, "GET", consistency, consistency + "?from=1", reader, Map.of(), null);
+
     expect(hub, 200, "GET", "/health/live", "/health/live", null, Map.of(), null);
     expect(hub, 200, "GET", "/health/ready", "/health/ready", null, Map.of(), null);
     expect(hub, 200, "GET", "/metrics", "/metrics", reader, Map.of(), null);

@@ -93,6 +93,11 @@ public final class MongoEventStore
     return new Builder(connectionString, database);
   }
 
+  /** The database, for the ports that keep their collections beside the events' (e.g. {@link MongoLedger}). */
+  public MongoDatabase database() {
+    return database;
+  }
+
   @Override
   public List<AppendResult> append(List<StoredEvent> events) {
     List<StoredEvent> batch = events.stream().map(EpochMicros::truncate).toList();

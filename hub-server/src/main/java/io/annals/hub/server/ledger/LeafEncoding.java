@@ -1,0 +1,125 @@
+package io.annals.hub.server.ledger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.http.EventJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bytes a leaf commits to (docs/ledger.md, "Leaf"): length-prefixed fields, not canonical
+ * JSON, because the payload is committed to as the exact text the hub stores (decimals as sent;
+ * RFC 8785 would rewrite {@code 3.0000} as {@code 3} and round big integers) and because a
+ * length prefix needs no escaping rules to re-implement.
+ *
+ * <p>The payload is committed to through one salted digest per top-level member, as SD-JWT
+ * commits to claims: an erasure can later drop a member's value and salt and keep its digest, and
+ * the leaf hash, so every proof, stays the same.
+ */
+public final class LeafEncoding {
+
+  static final byte[] LEAF_TAG = "annals-ledger-leaf-v1".getBytes(StandardCharsets.UTF_8);
+  static final byte[] MEMBER_TAG = "annals-ledger-member-v1".getBytes(StandardCharsets.UTF_8);
+  public static final int SALT_BYTES = 16;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private LeafEncoding() {}
+
+  /** SHA-256(field(tag) ‖ field(salt) ‖ field(name) ‖ field(value text)). */
+  public static byte[] memberDigest(byte[] salt, String name, String valueJson) {
+    MessageDigest sha = Rfc6962.sha256();
+    sha.update(field(MEMBER_TAG));
+    sha.update(field(salt));
+    sha.update(field(utf8(name)));
+    return sha.digest(field(utf8(valueJson)));
+  }
+
+  /** The member digests of a payload, one salt per member name (every member must have one). */
+  public static List<byte[]> memberDigests(String payloadJson, Map<String, byte[]> salts) {
+    List<byte[]> digests = new ArrayList<>();
+    for (PayloadMember m : members(payloadJson)) {
+      byte[] salt = salts.get(m.name());
+      if (salt == null) {
+        throw new IllegalArgumentException("no salt for payload member " + m.name());
+      }
+      digests.add(memberDigest(salt, m.name(), m.valueJson()));
+    }
+    return digests;
+  }
+
+  /** leaf_data of docs/ledger.md for this event and its payload's member digests (in any order). */
+  public static byte[] leafData(StoredEvent stored, List<byte[]> memberDigests) {
+    Event e = stored.event();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.writeBytes(field(LEAF_TAG));
+    out.writeBytes(field(utf8(e.id())));
+    out.writeBytes(field(utf8(e.service())));
+    out.writeBytes(field(utf8(e.type())));
+    out.writeBytes(field(utf8(e.aggregateId())));
+    if (e.correlationId() == null) {
+      out.write(0);
+    } else {
+      out.write(1);
+      out.writeBytes(field(utf8(e.correlationId())));
+    }
+    out.writeBytes(field(utf8(EventJson.time(e.createdAt()))));
+    out.writeBytes(field(utf8(EventJson.time(stored.receivedAt()))));
+    List<byte[]> sorted = new ArrayList<>(memberDigests);
+    sorted.sort(Arrays::compareUnsigned);
+    ByteArrayOutputStream commitment = new ByteArrayOutputStream(sorted.size() * Rfc6962.HASH_BYTES);
+    sorted.forEach(commitment::writeBytes);
+    out.writeBytes(field(commitment.toByteArray()));
+    return out.toByteArray();
+  }
+
+  /** The leaf hash: RFC 6962's SHA-256(0x00 ‖ leaf_data). */
+  public static byte[] leafHash(StoredEvent stored, Map<String, byte[]> salts) {
+    return Rfc6962.leafHash(leafData(stored, memberDigests(stored.event().payloadJson(), salts)));
+  }
+
+  /**
+   * The top-level members of a payload object, in stored order, each value as the exact
+   * substring of the stored text (read with a streaming parser's offsets, never re-encoded).
+   */
+  public static List<PayloadMember> members(String payloadJson) {
+    List<PayloadMember> members = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(payloadJson)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("a payload is a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        int start = (int) p.currentTokenLocation().getCharOffset();
+        if (value.isStructStart()) {
+          p.skipChildren();
+        } else {
+          p.finishToken(); // a string is read lazily; finish it so the offset is past its closing quote
+        }
+        int end = (int) p.currentLocation().getCharOffset();
+        members.add(new PayloadMember(name, payloadJson.substring(start, end)));
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("a stored payload is not a JSON object: " + e.getMessage(), e);
+    }
+    return members;
+  }
+
+  static byte[] field(byte[] value) {
+    return ByteBuffer.allocate(4 + value.length).putInt(value.length).put(value).array();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,187 @@
+package io.annals.hub.server.store.mongo;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.ReadConcern;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import io.annals.hub.server.ledger.CompactRange;
+import io.annals.hub.server.ledger.Ledger;
+import io.annals.hub.server.ledger.LedgerLeaf;
+import io.annals.hub.server.store.EpochMicros;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.types.Binary;
+
+/**
+ * The ledger in the hub's MongoDB database: {@code ledger_leaves} ({@code _id} = leaf index),
+ * {@code ledger_nodes} ({@code _id} = level * 2^56 + index, levels >= 1) and one
+ * {@code ledger_head} document whose {@code size} is the commit point: an append writes its
+ * leaves and nodes first and then moves the head from {@code from} to its end with one
+ * conditional update, so a crash between leaves the tree as it was (leaves beyond the head are
+ * invisible and written over by the next append). One appender at a time (the lease among
+ * several hubs); every instance reads. Majority write and read concern, journaled.
+ */
+public final class MongoLedger implements Ledger {
+
+  private static final String HEAD_ID = "head";
+  private static final long LEVEL_SHIFT = 1L << 56;
+
+  private final MongoCollection<Document> leaves;
+  private final MongoCollection<Document> nodes;
+  private final MongoCollection<Document> head;
+  private final MongoCollection<Document> lease;
+  private static final String LEASE_ID = "appender";
+
+  public MongoLedger(MongoDatabase database) {
+    MongoDatabase db = database.withWriteConcern(WriteConcern.MAJORITY.withJournal(true)).withReadConcern(ReadConcern.MAJORITY);
+    this.leaves = db.getCollection("ledger_leaves");
+    this.nodes = db.getCollection("ledger_nodes");
+    this.head = db.getCollection("ledger_head");
+    this.lease = db.getCollection("ledger_lease");
+    MongoErrors.run("creation of the ledger's indexes",
+        () -> leaves.createIndex(Indexes.ascending("event_id"), new IndexOptions().name("ledger_by_event")));
+  }
+
+  @Override
+  public long size() {
+    return MongoErrors.call("read of the ledger's size", () -> {
+      Document h = head.find(Filters.eq("_id", HEAD_ID)).first();
+      return h == null ? 0L : h.getLong("size");
+    });
+  }
+
+  @Override
+  public boolean append(long from, List<LedgerLeaf> batch, List<CompactRange.Node> created) {
+    if (size() != from) {
+      return false;
+    }
+    String what = "append of " + batch.size() + " ledger leaves at " + from;
+    MongoErrors.run(what, () -> leaves.deleteMany(Filters.gte("_id", from)));
+    if (!batch.isEmpty()) {
+      List<Document> docs = new ArrayList<>(batch.size());
+      for (LedgerLeaf leaf : batch) {
+        docs.add(new Document("_id", leaf.index()).append("event_id", leaf.eventId())
+            .append("received_at", EpochMicros.of(leaf.receivedAt())).append("leaf_hash", new Binary(leaf.leafHash()))
+            .append("salts", leaf.saltsJson()));
+      }
+      MongoErrors.run(what, () -> leaves.insertMany(docs));
+    }
+    List<WriteModel<Document>> upserts = new ArrayList<>();
+    for (CompactRange.Node n : created) {
+      if (n.level() > 0) {
+        long id = n.level() * LEVEL_SHIFT + n.index();
+        upserts.add(new ReplaceOneModel<>(Filters.eq("_id", id), new Document("_id", id).append("hash", new Binary(n.hash())),
+            new ReplaceOptions().upsert(true)));
+      }
+    }
+    if (!upserts.isEmpty()) {
+      MongoErrors.run(what, () -> nodes.bulkWrite(upserts));
+    }
+    long to = from + batch.size();
+    if (from == 0) {
+      try {
+        MongoErrors.run(what, () -> head.insertOne(new Document("_id", HEAD_ID).append("size", to)));
+        return true;
+      } catch (RuntimeException e) {
+        if (e.getCause() instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+          return false;
+        }
+        throw e;
+      }
+    }
+    return MongoErrors.call(what,
+        () -> head.updateOne(Filters.and(Filters.eq("_id", HEAD_ID), Filters.eq("size", from)), Updates.set("size", to)).getModifiedCount() == 1);
+  }
+
+  /**
+   * The lease is one document, {@code ledger_lease}; taking it is one conditional upsert that
+   * matches only when this holder has it or it has expired, so two instances never both succeed
+   * (the loser's upsert hits the unique {@code _id}). A holder that stalls past its expiry could
+   * still finish a batch it started; the TTL is kept far above a batch's duration for that reason.
+   */
+  @Override
+  public boolean tryLease(String holder, java.time.Instant now, java.time.Duration ttl) {
+    long nowMicros = EpochMicros.of(now);
+    try {
+      MongoErrors.run("lease of the ledger's appender", () -> lease.updateOne(
+          Filters.and(Filters.eq("_id", LEASE_ID), Filters.or(Filters.eq("holder", holder), Filters.lt("expires_at", nowMicros))),
+          Updates.combine(Updates.set("holder", holder), Updates.set("expires_at", nowMicros + ttl.toNanos() / 1000)),
+          new com.mongodb.client.model.UpdateOptions().upsert(true)));
+      return true;
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        return false; // another holder's lease is valid
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public byte[] node(int level, long index) {
+    Document d = MongoErrors.call("read of ledger node " + level + "/" + index, () -> level == 0
+        ? leaves.find(Filters.eq("_id", index)).first()
+        : nodes.find(Filters.eq("_id", level * LEVEL_SHIFT + index)).first());
+    if (d == null) {
+      throw new IllegalStateException("the ledger has no hash of subtree " + level + "/" + index);
+    }
+    return d.get(level == 0 ? "leaf_hash" : "hash", Binary.class).getData();
+  }
+
+  @Override
+  public Optional<LedgerLeaf> leaf(long index) {
+    if (index >= size()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(MongoErrors.call("read of ledger leaf " + index, () -> leaves.find(Filters.eq("_id", index)).first()))
+        .map(MongoLedger::leafOf);
+  }
+
+  @Override
+  public Optional<LedgerLeaf> leafOf(String eventId) {
+    long size = size();
+    return MongoErrors.call("read of the ledger leaf of " + eventId, () -> {
+      List<LedgerLeaf> found = new ArrayList<>();
+      for (Document d : leaves.find(Filters.eq("event_id", eventId))) {
+        LedgerLeaf leaf = leafOf(d);
+        if (leaf.index() < size) {
+          found.add(leaf);
+        }
+      }
+      return found.stream().findFirst();
+    });
+  }
+
+  @Override
+  public List<LedgerLeaf> leaves(long from, int limit) {
+    long size = size();
+    return MongoErrors.call("read of ledger leaves from " + from, () -> {
+      List<LedgerLeaf> out = new ArrayList<>();
+      for (Document d : leaves.find(Filters.and(Filters.gte("_id", from), Filters.lt("_id", size))).sort(Sorts.ascending("_id")).limit(limit)) {
+        out.add(leafOf(d));
+      }
+      return out;
+    });
+  }
+
+  private static LedgerLeaf leafOf(Document d) {
+    return new LedgerLeaf(d.getLong("_id"), d.getString("event_id"), EpochMicros.toInstant(d.getLong("received_at")),
+        d.get("leaf_hash", Binary.class).getData(), d.getString("salts"));
+  }
+
+  @Override
+  public void close() {
+    // The database's client belongs to the event store, which closes it.
+  }
+}

@@ -1,0 +1,136 @@
+package io.annals.hub.server.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.StoredEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LeafEncodingTest {
+
+  private static final String PAYLOAD =
+      "{\"amount\":3.0000,\"note\":\"a \\\"quoted\\\" }, and \\u00e9\",\"items\":[{\"sku\":\"x\",\"n\":[1,2]}],\"big\":123456789012345678901234567890,\"none\":null}";
+
+  private static StoredEvent event(String payload, String correlationId) {
+    return new StoredEvent(new Event("0190a4c8-6a4e-7d2a-8b1c-1234567890ab", "billing", "invoice.paid",
+        Instant.parse("2026-01-01T12:00:00.123456Z"), "invoice-7", correlationId, payload),
+        Instant.parse("2026-01-01T12:00:01.000001Z"));
+  }
+
+  private static Map<String, byte[]> salts(String payload) {
+    return PayloadSalts.fresh(payload, new SecureRandom()).byMember();
+  }
+
+  @Test
+  void member_values_are_the_exact_stored_text_of_each_top_level_member() {
+    assertThat(LeafEncoding.members(PAYLOAD)).containsExactly(
+        new PayloadMember("amount", "3.0000"),
+        new PayloadMember("note", "\"a \\\"quoted\\\" }, and \\u00e9\""),
+        new PayloadMember("items", "[{\"sku\":\"x\",\"n\":[1,2]}]"),
+        new PayloadMember("big", "123456789012345678901234567890"),
+        new PayloadMember("none", "null"));
+    assertThat(LeafEncoding.members("{}")).isEmpty();
+  }
+
+  @Test
+  void the_leaf_hash_recomputed_by_separate_code_from_docs_ledger_md_equals_the_hubs() throws IOException {
+    StoredEvent e = event(PAYLOAD, "order-1");
+    Map<String, byte[]> salts = salts(PAYLOAD);
+    // Written from docs/ledger.md with DataOutputStream and the reference hash, not the hub's helpers.
+    List<byte[]> digests = new ArrayList<>();
+    for (String[] m : new String[][] {{"amount", "3.0000"}, {"note", "\"a \\\"quoted\\\" }, and \\u00e9\""},
+        {"items", "[{\"sku\":\"x\",\"n\":[1,2]}]"}, {"big", "123456789012345678901234567890"}, {"none", "null"}}) {
+      digests.add(ReferenceRfc6962.sha256(lp("annals-ledger-member-v1".getBytes(StandardCharsets.UTF_8)),
+          lp(salts.get(m[0])), lp(m[0].getBytes(StandardCharsets.UTF_8)), lp(m[1].getBytes(StandardCharsets.UTF_8))));
+    }
+    digests.sort(Comparator.comparing(HexFormat.of()::formatHex));
+    ByteArrayOutputStream commitment = new ByteArrayOutputStream();
+    digests.forEach(commitment::writeBytes);
+    ByteArrayOutputStream leaf = new ByteArrayOutputStream();
+    for (String s : List.of("annals-ledger-leaf-v1", e.id(), "billing", "invoice.paid", "invoice-7")) {
+      leaf.writeBytes(lp(s.getBytes(StandardCharsets.UTF_8)));
+    }
+    leaf.write(1);
+    leaf.writeBytes(lp("order-1".getBytes(StandardCharsets.UTF_8)));
+    leaf.writeBytes(lp("2026-01-01T12:00:00.123456Z".getBytes(StandardCharsets.UTF_8)));
+    leaf.writeBytes(lp("2026-01-01T12:00:01.000001Z".getBytes(StandardCharsets.UTF_8)));
+    leaf.writeBytes(lp(commitment.toByteArray()));
+
+    assertThat(HexFormat.of().formatHex(LeafEncoding.leafHash(e, salts)))
+        .isEqualTo(HexFormat.of().formatHex(ReferenceRfc6962.leaf(leaf.toByteArray())));
+  }
+
+  @Test
+  void an_erased_member_whose_digest_is_kept_leaves_the_leaf_hash_unchanged() {
+    StoredEvent full = event("{\"email\":\"ann@example.com\",\"amount\":5}", null);
+    Map<String, byte[]> salts = salts(full.event().payloadJson());
+    byte[] before = LeafEncoding.leafHash(full, salts);
+
+    byte[] kept = LeafEncoding.memberDigest(salts.get("email"), "email", "\"ann@example.com\"");
+    StoredEvent erased = event("{\"amount\":5}", null);
+    List<byte[]> digests = new ArrayList<>(LeafEncoding.memberDigests(erased.event().payloadJson(), Map.of("amount", salts.get("amount"))));
+    digests.add(kept);
+    assertThat(Rfc6962.leafHash(LeafEncoding.leafData(erased, digests))).isEqualTo(before);
+  }
+
+  @Test
+  void member_order_in_the_stored_text_does_not_change_the_commitment() {
+    Map<String, byte[]> salts = new LinkedHashMap<>(salts("{\"a\":1,\"b\":2}"));
+    assertThat(LeafEncoding.leafHash(event("{\"b\":2,\"a\":1}", null), salts))
+        .isEqualTo(LeafEncoding.leafHash(event("{\"a\":1,\"b\":2}", null), salts));
+  }
+
+  @Test
+  void every_field_changes_the_leaf_hash() {
+    StoredEvent base = event("{\"a\":1}", null);
+    Map<String, byte[]> salts = salts("{\"a\":1}");
+    byte[] h = LeafEncoding.leafHash(base, salts);
+    Event b = base.event();
+    List<StoredEvent> changed = List.of(
+        new StoredEvent(new Event("0190a4c8-6a4e-7d2a-8b1c-1234567890ac", b.service(), b.type(), b.createdAt(), b.aggregateId(), null, b.payloadJson()), base.receivedAt()),
+        new StoredEvent(new Event(b.id(), "billinG", b.type(), b.createdAt(), b.aggregateId(), null, b.payloadJson()), base.receivedAt()),
+        new StoredEvent(new Event(b.id(), b.service(), "invoice.paiD", b.createdAt(), b.aggregateId(), null, b.payloadJson()), base.receivedAt()),
+        new StoredEvent(new Event(b.id(), b.service(), b.type(), b.createdAt().plusNanos(1000), b.aggregateId(), null, b.payloadJson()), base.receivedAt()),
+        new StoredEvent(new Event(b.id(), b.service(), b.type(), b.createdAt(), "invoice-8", null, b.payloadJson()), base.receivedAt()),
+        new StoredEvent(new Event(b.id(), b.service(), b.type(), b.createdAt(), b.aggregateId(), "", b.payloadJson()), base.receivedAt()),
+        new StoredEvent(new Event(b.id(), b.service(), b.type(), b.createdAt(), b.aggregateId(), null, "{\"a\":1.0}"), base.receivedAt()),
+        new StoredEvent(b, base.receivedAt().plusNanos(1000)));
+    for (StoredEvent c : changed) {
+      assertThat(LeafEncoding.leafHash(c, salts)).as(c.toString()).isNotEqualTo(h);
+    }
+  }
+
+  @Test
+  void a_member_without_a_salt_is_refused() {
+    assertThatThrownBy(() -> LeafEncoding.leafHash(event("{\"a\":1,\"b\":2}", null), salts("{\"a\":1}")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("b");
+  }
+
+  @Test
+  void salts_survive_their_json_form() {
+    PayloadSalts s = PayloadSalts.fresh(PAYLOAD, new SecureRandom());
+    PayloadSalts back = PayloadSalts.fromJson(s.toJson());
+    assertThat(back.byMember().keySet()).containsExactlyElementsOf(s.byMember().keySet());
+    s.byMember().forEach((k, v) -> assertThat(back.byMember().get(k)).isEqualTo(v));
+  }
+
+  private static byte[] lp(byte[] b) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new DataOutputStream(out).writeInt(b.length);
+    out.writeBytes(b);
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,121 @@
+package io.annals.hub.server.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.server.Await;
+import io.annals.hub.server.TestEvents;
+import io.annals.hub.server.TestHub;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger endpoints on a real hub, checked as an auditor would: the suite's own RFC 6962 code
+ * ({@link ReferenceRfc6962}), its own leaf encoding from docs/ledger.md and the JDK's Ed25519
+ * verifier ({@link Auditor}); nothing of the hub's ledger package.
+ */
+public abstract class LedgerApiContract {
+
+  @TempDir protected Path dir;
+
+  protected abstract TestHub startHub(Path dataDir);
+
+  protected static JsonNode getJson(TestHub hub, String path) {
+    HttpResponse<String> r = hub.get(path);
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+    return TestEvents.parse(r.body());
+  }
+
+  protected static List<String> publish(TestHub hub, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = TestEvents.newId();
+      ObjectNode e = TestEvents.node(id);
+      e.with("payload").put("email", "person" + i + "@example.com").putObject("nested").put("k", "}\"" + i);
+      if (i % 3 == 0) {
+        e.with("meta").remove("correlation_id");
+      }
+      assertThat(hub.postJson(e.toString()).statusCode()).isEqualTo(201);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  protected static JsonNode awaitSize(TestHub hub, long size) {
+    Await.until("the ledger holds " + size + " leaves", () -> getJson(hub, "/ledger/digest").get("tree_size").asLong() >= size);
+    return getJson(hub, "/ledger/digest");
+  }
+
+  @Test
+  void every_event_is_proven_in_a_signed_digest_and_later_digests_are_consistent_with_earlier_ones() throws Exception {
+    try (TestHub hub = startHub(dir)) {
+      List<String> ids = publish(hub, 10);
+      JsonNode first = awaitSize(hub, 10);
+      ids.addAll(publish(hub, 13));
+      JsonNode second = awaitSize(hub, 23);
+      JsonNode key = getJson(hub, "/ledger/key");
+
+      assertThat(first.get("tree_size").asLong()).isEqualTo(10);
+      assertThat(second.get("tree_size").asLong()).isEqualTo(23);
+      assertThat(Auditor.signatureVerifies(first, key)).isTrue();
+      assertThat(Auditor.signatureVerifies(second, key)).isTrue();
+      assertThat(key.get("key_id").asText()).isEqualTo(second.get("key_id").asText());
+
+      byte[] root = HexFormat.of().parseHex(second.get("root_hash").asText());
+      List<Long> indexes = new ArrayList<>();
+      for (String id : ids) {
+        String event = hub.get("/events/" + id).body();
+        JsonNode proof = getJson(hub, "/ledger/proof/inclusion?id=" + id + "&tree_size=23");
+        byte[] leaf = Auditor.leafHash(event, proof.get("payload_salts"));
+        assertThat(HexFormat.of().formatHex(leaf)).as(id).isEqualTo(proof.get("leaf_hash").asText());
+        long index = proof.get("leaf_index").asLong();
+        assertThat(ReferenceRfc6962.verifyInclusion(index, 23, leaf, Auditor.hashes(proof.get("audit_path")), root)).as(id).isTrue();
+        indexes.add(index);
+      }
+      assertThat(indexes).doesNotHaveDuplicates().allMatch(i -> i >= 0 && i < 23);
+
+      JsonNode consistency = getJson(hub, "/ledger/proof/consistency?from=10&to=23");
+      assertThat(ReferenceRfc6962.verifyConsistency(10, 23, HexFormat.of().parseHex(first.get("root_hash").asText()), root,
+          Auditor.hashes(consistency.get("proof")))).isTrue();
+      // The same proof does not tie the later root to any other earlier root.
+      byte[] forged = HexFormat.of().parseHex(first.get("root_hash").asText());
+      forged[0] ^= 1;
+      assertThat(ReferenceRfc6962.verifyConsistency(10, 23, forged, root, Auditor.hashes(consistency.get("proof")))).isFalse();
+    }
+  }
+
+  @Test
+  void bad_proof_parameters_are_answered_400_naming_each_and_an_unknown_event_404() {
+    try (TestHub hub = startHub(dir)) {
+      publish(hub, 2);
+      awaitSize(hub, 2);
+      String id = TestEvents.newId();
+      assertProblem(hub, "/ledger/proof/inclusion", 400, "id");
+      assertProblem(hub, "/ledger/proof/inclusion?id=" + id + "&tree_size=abc", 400, "tree_size");
+      assertProblem(hub, "/ledger/proof/inclusion?id=" + id + "&tree_size=0", 400, "tree_size");
+      assertProblem(hub, "/ledger/proof/inclusion?id=" + id + "&tree_size=3", 400, "tree_size");
+      assertProblem(hub, "/ledger/proof/inclusion?id=" + id + "&colour=red", 400, "colour");
+      assertProblem(hub, "/ledger/proof/inclusion?id=" + id, 404, null);
+      assertProblem(hub, "/ledger/proof/consistency", 400, "from");
+      assertProblem(hub, "/ledger/proof/consistency?from=1", 400, "to");
+      assertProblem(hub, "/ledger/proof/consistency?from=2&to=1", 400, "from");
+      assertProblem(hub, "/ledger/proof/consistency?from=1&to=99999999999999999999999", 400, "to");
+      assertProblem(hub, "/ledger/proof/consistency?from=-1&to=2", 400, "from");
+    }
+  }
+
+  private static void assertProblem(TestHub hub, String path, int status, String parameter) {
+    HttpResponse<String> r = hub.get(path);
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("application/problem+json");
+    if (parameter != null) {
+      assertThat(TestEvents.parse(r.body()).get("errors").findValuesAsText("parameter")).as(path).contains(parameter);
+    }
+  }
+}
