@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annals.hub.server.Hub;
 import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,7 +44,7 @@ class VerifyCommandTest {
   void start_hub() throws Exception {
     Path data = Files.createDirectories(dir.resolve("hub"));
     HubConfig config = HubConfig.load(Map.of("HUB_PORT", "0", "HUB_DATA_DIR", data.toString(), "HUB_FEED_LAG", "100ms"), new String[0]);
-    hub = Hub.start(config, SqliteEventStore.open(data), Clock.systemUTC());
+    hub = Hub.start(config, Store.of(SqliteEventStore.open(data)), Clock.systemUTC());
   }
 
   @AfterEach
@@ -169,7 +170,7 @@ class VerifyCommandTest {
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.out()).startsWith("invalid: leaf ").contains(ids.get(2)).contains("changed");
     hub = Hub.start(HubConfig.load(Map.of("HUB_PORT", "0", "HUB_DATA_DIR", data.toString()), new String[0]),
-        SqliteEventStore.open(data), Clock.systemUTC());
+        Store.of(SqliteEventStore.open(data)), Clock.systemUTC());
   }
 
   @Test
