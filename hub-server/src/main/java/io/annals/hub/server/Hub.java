@@ -14,6 +14,7 @@ import io.annals.hub.server.http.EventJson;
 import io.annals.hub.server.http.HubApp;
 import io.annals.hub.server.http.HubServices;
 import io.annals.hub.server.http.Routes;
+import io.annals.hub.server.ingest.BodyBudget;
 import io.annals.hub.server.ingest.EventValidator;
 import io.annals.hub.server.ingest.GroupCommitter;
 import io.annals.hub.server.ingest.IngestService;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running hub: the store, the group committer and the HTTP server wired together. Main starts
@@ -37,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class Hub implements AutoCloseable {
 
   private static final long READINESS_PING_SECONDS = 5;
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   private final Javalin app;
   private final GroupCommitter committer;
@@ -100,7 +104,8 @@ public final class Hub implements AutoCloseable {
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
     GroupCommitter committer = new GroupCommitter(store, watermark, config.ingest(), metrics);
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
-        new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
+        new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics,
+        bodyBudget(config));
     HubServices services = new HubServices(config, store, ingest, metrics, receivedAt, watermark, clock, new EventJson(),
         access, feed);
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -121,6 +126,22 @@ public final class Hub implements AutoCloseable {
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
     return hub;
+  }
+
+  /** HUB_BODY_BUDGET, or by default a share of this JVM's heap (logged, since it depends on -Xmx). */
+  private static BodyBudget bodyBudget(HubConfig config) {
+    long maxBody = config.ingest().maxBodyBytes();
+    if (config.http().bodyBudgetBytes() > 0) {
+      return new BodyBudget(config.http().bodyBudgetBytes(), maxBody);
+    }
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    BodyBudget budget = new BodyBudget(BodyBudget.forHeap(maxHeap, maxBody), maxBody);
+    if (maxHeap * BodyBudget.HEAP_SHARE / BodyBudget.EXPANSION < maxBody) {
+      LOG.warn("the heap ({} MiB) is small for request bodies of up to {} bytes (HUB_MAX_BODY_BYTES): one such body"
+          + " may take up to {} times its size while decoded; give the JVM more heap (-Xmx) or lower HUB_MAX_BODY_BYTES",
+          maxHeap >> 20, maxBody, BodyBudget.EXPANSION);
+    }
+    return budget;
   }
 
   /** The port the HTTP server listens on (the real one when configured as 0). */
