@@ -58,6 +58,8 @@ public final class IngestService {
   public IngestResponse ingest(Principal caller, String contentType, long contentLength, InputStream body,
       Map<String, String> ceHeaders) {
     Objects.requireNonNull(caller, "caller");
+    // What is refused unread is refused before the budget is asked, so that 415 and 413 stay what they are.
+    reader.check(contentType, contentLength, ceHeaders);
     // Held until the events are stored: the decoded events cost memory until then.
     try (BodyBudget.Lease lease = budget.lease(contentLength)) {
       return ingest(caller, reader.read(contentType, contentLength, lease.meter(body), ceHeaders));

@@ -57,17 +57,8 @@ public final class RequestReader {
    * structured or batch CloudEvents a binary-mode CloudEvent.
    */
   public Submission read(String contentType, long contentLength, InputStream body, Map<String, String> ceHeaders) {
-    String mediaType = contentType == null || contentType.isBlank() ? null
-        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    boolean binary = !ceHeaders.isEmpty() && (mediaType == null || !CloudEventsReader.isCloudEventsMediaType(mediaType));
-    if (binary) {
-      checkBinaryMediaType(contentType, mediaType);
-    } else {
-      checkMediaType(contentType, mediaType);
-    }
-    if (contentLength > limits.maxBodyBytes()) {
-      throw tooLarge(contentLength);
-    }
+    String mediaType = mediaType(contentType);
+    boolean binary = check(contentType, contentLength, ceHeaders);
     // Parsed from the bytes as they came: a decoded copy of the text would double what a body costs.
     Body text = utf8(bytes(body, contentLength));
     if (binary) {
@@ -87,6 +78,29 @@ public final class RequestReader {
       case CloudEventsReader.BATCH -> cloudEventsBatch(text);
       default -> json(text);
     };
+  }
+
+  /**
+   * Refuses, before any of the body is read, a request whose media type the hub does not take
+   * (415) or whose declared length is over the limit (413); true for a binary-mode CloudEvent.
+   */
+  public boolean check(String contentType, long contentLength, Map<String, String> ceHeaders) {
+    String mediaType = mediaType(contentType);
+    boolean binary = !ceHeaders.isEmpty() && (mediaType == null || !CloudEventsReader.isCloudEventsMediaType(mediaType));
+    if (binary) {
+      checkBinaryMediaType(contentType, mediaType);
+    } else {
+      checkMediaType(contentType, mediaType);
+    }
+    if (contentLength > limits.maxBodyBytes()) {
+      throw tooLarge(contentLength);
+    }
+    return binary;
+  }
+
+  private static String mediaType(String contentType) {
+    return contentType == null || contentType.isBlank() ? null
+        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
   /** A slice of the body's bytes, checked to be UTF-8. */
