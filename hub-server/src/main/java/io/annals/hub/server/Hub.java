@@ -136,6 +136,8 @@ public final class Hub implements AutoCloseable {
     }
     long maxHeap = Runtime.getRuntime().maxMemory();
     BodyBudget budget = new BodyBudget(BodyBudget.forHeap(maxHeap, maxBody), maxBody);
+    LOG.info("request bodies read and decoded at once: up to {} bytes (HUB_BODY_BUDGET; from a heap of {} MiB)",
+        budget.capacity(), maxHeap >> 20);
     if (maxHeap * BodyBudget.HEAP_SHARE / BodyBudget.EXPANSION < maxBody) {
       LOG.warn("the heap ({} MiB) is small for request bodies of up to {} bytes (HUB_MAX_BODY_BYTES): one such body"
           + " may take up to {} times its size while decoded; give the JVM more heap (-Xmx) or lower HUB_MAX_BODY_BYTES",

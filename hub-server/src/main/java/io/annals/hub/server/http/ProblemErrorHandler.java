@@ -65,7 +65,15 @@ final class ProblemErrorHandler extends ErrorHandler {
     String detail = status >= 500 ? "the hub could not answer this request; retry later"
         : "the request was refused before it reached the hub's routes: "
             + (reason == null || reason.isBlank() ? title : reason);
-    return Problem.of(json, status, status >= 500 ? "server-error" : "bad-request-line-or-headers", title,
-        detail, List.of());
+    return Problem.of(json, status, slug(status), title, detail, List.of());
+  }
+
+  private static String slug(int status) {
+    return switch (status) {
+      case 400 -> "malformed-request";
+      case 414 -> "uri-too-long";
+      case 431 -> "headers-too-large";
+      default -> status >= 500 ? "server-error" : "refused-by-http-layer";
+    };
   }
 }

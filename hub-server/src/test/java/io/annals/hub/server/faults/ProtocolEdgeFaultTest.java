@@ -43,6 +43,7 @@ class ProtocolEdgeFaultTest {
 
     assertThat(answer.status()).isEqualTo(414);
     assertProblem(answer, 414);
+    assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:uri-too-long");
   }
 
   @Test
@@ -52,6 +53,7 @@ class ProtocolEdgeFaultTest {
 
     assertThat(answer.status()).isEqualTo(431);
     assertProblem(answer, 431);
+    assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:headers-too-large");
   }
 
   @Test
@@ -94,7 +96,7 @@ class ProtocolEdgeFaultTest {
       http.send("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
           + "Content-Length: " + body.length + "\r\n\r\n");
 
-      assertThat(http.awaitText("HTTP/1.1 100 Continue\r\n\r\n")).as("100 Continue before the body").isTrue();
+      assertThat(http.awaitText("HTTP/1.1 100 Continue\r\n\r\n", 1)).as("100 Continue before the body").isTrue();
       http.send(body);
 
       assertThat(http.finalAnswer().status()).isEqualTo(201);
@@ -113,7 +115,7 @@ class ProtocolEdgeFaultTest {
           Thread.sleep(500);
           http.send("X-Slow-" + linesSent + ": still coming\r\n");
           linesSent++;
-          closed = hubHasClosed(http);
+          closed = http.closedByHubWithin(50); // a short wait: "nothing yet" means still open
         }
       } catch (java.io.IOException e) {
         closed = true; // the write failed: the hub closed the connection
@@ -126,9 +128,19 @@ class ProtocolEdgeFaultTest {
     assertThat(exchange("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
   }
 
-  /** Whether a read ends at once: the socket's short timeout stands for "nothing yet, still open". */
-  private static boolean hubHasClosed(RawHttp http) throws Exception {
-    return http.closedByHubWithin(50);
+  @Test
+  void a_kept_alive_connection_idle_longer_than_the_header_deadline_still_serves_its_next_request() throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(http.finalAnswer().status()).isEqualTo(200);
+
+      // Idle between requests: the deadline counts from a request's first byte, not from the last answer.
+      Thread.sleep(3_000);
+
+      assertThat(http.closedByHubWithin(50)).isFalse();
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(http.awaitText("HTTP/1.1 200 ", 2)).as("two answers on one connection: %s", http.text()).isTrue();
+    }
   }
 
   private static RawHttp.Answer exchange(String request) throws Exception {

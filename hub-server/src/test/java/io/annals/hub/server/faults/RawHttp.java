@@ -54,10 +54,10 @@ final class RawHttp implements AutoCloseable {
     return answer;
   }
 
-  /** Reads until {@code expected} has arrived; false when the hub closed first. */
-  boolean awaitText(String expected) throws IOException {
+  /** Reads until {@code expected} has arrived {@code times} times; false when the hub closed first. */
+  boolean awaitText(String expected, int times) throws IOException {
     byte[] buffer = new byte[8192];
-    while (!text().contains(expected)) {
+    while (text().split(Pattern.quote(expected), -1).length <= times) {
       int n = in.read(buffer);
       if (n < 0) {
         return false;

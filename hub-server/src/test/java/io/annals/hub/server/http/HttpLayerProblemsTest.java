@@ -32,22 +32,40 @@ class HttpLayerProblemsTest {
 
   @Test
   void an_error_escaping_a_handler_answers_500_problem_details_with_retry_after() throws Exception {
-    List<Routes> routes = new ArrayList<>(HubApp.standardRoutes());
-    routes.add((app, services) -> app.get("/fails", ctx -> {
+    HttpResponse<String> answer = getFrom(() -> {
       throw new OutOfMemoryError("test: no heap left");
-    }, Operation.HEALTH_LIVE));
+    });
+
+    assertThat(answer.statusCode()).isEqualTo(500);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+        t -> assertThat(t).startsWith(Problem.CONTENT_TYPE));
+    assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+    assertThat(TestEvents.parse(answer.body()).path("status").asInt()).isEqualTo(500);
+    assertThat(answer.body()).doesNotContain("no heap left");
+  }
+
+  @Test
+  void an_unexpected_exception_answers_500_problem_details_without_its_message() throws Exception {
+    HttpResponse<String> answer = getFrom(() -> {
+      throw new IllegalStateException("test: a bug with secrets in its message");
+    });
+
+    assertThat(answer.statusCode()).isEqualTo(500);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+        t -> assertThat(t).startsWith(Problem.CONTENT_TYPE));
+    assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:internal-error");
+    assertThat(answer.body()).doesNotContain("secrets");
+  }
+
+  /** GET of a route whose handler runs {@code failure}, on a hub with the standard routes besides. */
+  private HttpResponse<String> getFrom(Runnable failure) throws Exception {
+    List<Routes> routes = new ArrayList<>(HubApp.standardRoutes());
+    routes.add((app, services) -> app.get("/fails", ctx -> failure.run(), Operation.HEALTH_LIVE));
     HubConfig config = HubConfig.load(Map.of("HUB_PORT", "0"), new String[0]);
     try (Hub hub = Hub.start(config, SqliteEventStore.open(dir), Clock.systemUTC(), routes)) {
-      HttpResponse<String> answer = HttpClient.newHttpClient().send(
+      return HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/fails")).build(),
           HttpResponse.BodyHandlers.ofString());
-
-      assertThat(answer.statusCode()).isEqualTo(500);
-      assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-          t -> assertThat(t).startsWith(Problem.CONTENT_TYPE));
-      assertThat(answer.headers().firstValue("Retry-After")).isPresent();
-      assertThat(TestEvents.parse(answer.body()).path("status").asInt()).isEqualTo(500);
-      assertThat(answer.body()).doesNotContain("no heap left");
     }
   }
 
