@@ -82,6 +82,7 @@ public final class BodyBudget {
     Lease lease = new Lease(declared);
     if (declared && declaredLength > 0) {
       lease.reserve(declaredLength);
+      lease.bodyBytes = declaredLength;
     }
     return lease;
   }
@@ -102,6 +103,8 @@ public final class BodyBudget {
 
     private final boolean declared;
     private long reserved;
+    private long bodyBytes;
+    private long decodedBytes;
     private boolean closed;
 
     private Lease(boolean declared) {
@@ -126,6 +129,7 @@ public final class BodyBudget {
           coverNext();
           int b = super.read();
           read += b < 0 ? 0 : 1;
+          bodyBytes = Math.max(bodyBytes, read);
           return b;
         }
 
@@ -147,6 +151,7 @@ public final class BodyBudget {
           // Never more than is covered, so that nothing is held that the budget did not grant.
           int n = super.read(buffer, offset, (int) Math.min(length, reserved - read));
           read += Math.max(n, 0);
+          bodyBytes = Math.max(bodyBytes, read);
           return n;
         }
 
@@ -158,6 +163,26 @@ public final class BodyBudget {
           }
         }
       };
+    }
+
+    /**
+     * Charges {@code heapBytes} more of decoded JSON to this lease. While the tree stays within
+     * what the body's own share covers ({@link #EXPANSION} heap bytes per body byte, less the
+     * body and the events made from it, each about its size) nothing changes; beyond, the lease
+     * grows: 503 when the budget cannot cover it now, 413 when no budget could.
+     */
+    void decoded(long heapBytes) {
+      decodedBytes += heapBytes;
+      long needed = (2 * bodyBytes + decodedBytes + EXPANSION - 1) / EXPANSION;
+      if (needed > reserved) {
+        if (needed > capacity) {
+          throw RequestRejectedException.tooLarge("the body decodes to more JSON nodes than the hub holds for request"
+              + " bodies at once (" + capacity + " bytes of bodies, HUB_BODY_BUDGET, at about " + EXPANSION
+              + " bytes of memory each); send fewer or flatter events per request");
+        }
+        // A quarter more than needed, so that a growing tree asks the shared counter rarely.
+        reserve(Math.min(capacity, needed + needed / 4) - reserved);
+      }
     }
 
     void reserve(long bytes) {

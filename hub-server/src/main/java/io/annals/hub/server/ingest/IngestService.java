@@ -62,7 +62,7 @@ public final class IngestService {
     reader.check(contentType, contentLength, ceHeaders);
     // Held until the events are stored: the decoded events cost memory until then.
     try (BodyBudget.Lease lease = budget.lease(contentLength)) {
-      return ingest(caller, reader.read(contentType, contentLength, lease.meter(body), ceHeaders));
+      return ingest(caller, reader.read(contentType, contentLength, lease.meter(body), ceHeaders, lease));
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.annals.hub.server.auth.RequestLimits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,23 +45,21 @@ public final class RequestReader {
   }
 
   /**
+   * Reads one request body, the JSON nodes it decodes to charged to {@code lease} as they are
+   * built (see {@link BodyBudget}).
+   *
    * @param contentType the request's Content-Type header, may be null
    * @param contentLength the declared length, or -1 when unknown (chunked)
+   * @param ceHeaders the request's {@code ce-*} headers (lower-case names, prefix included). Any of
+   *     them makes a request that is not structured or batch CloudEvents a binary-mode CloudEvent.
+   * @param lease the body's share of the budget; {@code body} should come through its meter
    */
-  public Submission read(String contentType, long contentLength, InputStream body) {
-    return read(contentType, contentLength, body, Map.of());
-  }
-
-  /**
-   * As {@link #read(String, long, InputStream)}; {@code ceHeaders} are the request's {@code ce-*}
-   * headers (lower-case names, prefix included). Any of them makes a request that is not
-   * structured or batch CloudEvents a binary-mode CloudEvent.
-   */
-  public Submission read(String contentType, long contentLength, InputStream body, Map<String, String> ceHeaders) {
+  public Submission read(String contentType, long contentLength, InputStream body, Map<String, String> ceHeaders,
+      BodyBudget.Lease lease) {
     String mediaType = mediaType(contentType);
     boolean binary = check(contentType, contentLength, ceHeaders);
     // Parsed from the bytes as they came: a decoded copy of the text would double what a body costs.
-    Body text = utf8(bytes(body, contentLength));
+    Body text = utf8(bytes(body, contentLength)).parsedBy(json.reader().with(new DecodeMeter(lease)));
     if (binary) {
       // A binary-mode event without data has an empty body, and then needs no Content-Type.
       if (mediaType == null && !text.isBlank()) {
@@ -104,7 +103,11 @@ public final class RequestReader {
   }
 
   /** A slice of the body's bytes, checked to be UTF-8. */
-  private record Body(byte[] data, int offset, int length) {
+  private record Body(byte[] data, int offset, int length, ObjectReader reader) {
+
+    Body parsedBy(ObjectReader jsonReader) {
+      return new Body(data, offset, length, jsonReader);
+    }
 
     boolean isBlank() {
       for (int i = offset; i < offset + length; i++) {
@@ -117,7 +120,7 @@ public final class RequestReader {
     }
 
     Body slice(int from, int to) {
-      return new Body(data, from, to - from);
+      return new Body(data, from, to - from, reader);
     }
   }
 
@@ -216,7 +219,7 @@ public final class RequestReader {
     } while (result.isOverflow());
     // RFC 8259 lets a parser ignore a byte order mark; a producer adding one is no reason to refuse.
     boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xEF && (data[1] & 0xff) == 0xBB && (data[2] & 0xff) == 0xBF;
-    return bom ? new Body(data, 3, data.length - 3) : new Body(data, 0, data.length);
+    return bom ? new Body(data, 3, data.length - 3, null) : new Body(data, 0, data.length, null);
   }
 
   private Submission json(Body text) {
@@ -267,7 +270,7 @@ public final class RequestReader {
   /** Parses one JSON document; {@code line} is the NDJSON line number, or 0 for a JSON body. */
   private JsonNode parse(Body text, int line) {
     try {
-      JsonNode node = json.readTree(text.data(), text.offset(), text.length());
+      JsonNode node = text.reader().readTree(text.data(), text.offset(), text.length());
       if (node == null || node.isMissingNode()) {
         throw RequestRejectedException.unreadable(where(line, null) + "no JSON value");
       }

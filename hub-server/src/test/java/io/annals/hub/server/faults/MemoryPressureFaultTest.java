@@ -90,6 +90,55 @@ class MemoryPressureFaultTest {
     assertThat(storedEvents()).as("events in the store").isEqualTo(acceptedEvents.get());
   }
 
+  @Test
+  void forty_concurrent_nine_mib_arrays_of_empty_objects_are_refused_before_their_trees_exhaust_the_heap()
+      throws Exception {
+    // Each would be a ~260 MiB tree (28x its size): one alone exceeded the heap before the tree was metered.
+    StringBuilder text = new StringBuilder("[");
+    while (text.length() < 9 * 1024 * 1024) {
+      text.append("{},");
+    }
+    byte[] body = text.append("{}]").toString().getBytes(StandardCharsets.US_ASCII);
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    List<String> wrongAnswers = new CopyOnWriteArrayList<>();
+    List<String> log;
+    try (HubProcess hub = HubProcess.start(Map.of(), "--port", "0", "--data-dir", dir.toString())) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10)).build();
+      URI events = URI.create("http://127.0.0.1:" + hub.port() + "/events");
+      ExecutorService clients = Executors.newFixedThreadPool(UPLOADS);
+      List<Future<?>> uploads = new ArrayList<>();
+      for (int i = 0; i < UPLOADS; i++) {
+        uploads.add(clients.submit(() -> {
+          HttpResponse<String> answer = http.send(HttpRequest.newBuilder(events).timeout(Duration.ofMinutes(3))
+              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          statuses.merge(answer.statusCode(), 1, Integer::sum);
+          String type = answer.headers().firstValue("Content-Type").orElse("");
+          boolean retryable = answer.statusCode() != 503 || answer.headers().firstValue("Retry-After").isPresent();
+          if (!type.startsWith("application/problem+json") || !retryable) {
+            wrongAnswers.add(answer.statusCode() + " " + type + " " + answer.body());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> upload : uploads) {
+        upload.get(10, TimeUnit.MINUTES);
+      }
+      clients.shutdown();
+      HttpResponse<String> small = http.send(HttpRequest.newBuilder(events).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(TestEvents.json(TestEvents.newId()))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(small.statusCode()).as("a small event after the storm: %s", small.body()).isEqualTo(201);
+      log = hub.output();
+      System.out.printf("memory pressure, empty objects: answers by status %s%n", statuses);
+    }
+
+    assertThat(String.join("\n", log)).doesNotContain("OutOfMemoryError");
+    assertThat(wrongAnswers).as("answers that are not problem details (503 without Retry-After)").isEmpty();
+    assertThat(statuses.keySet()).as("statuses seen").isSubsetOf(413, 503);
+  }
+
   /** Posts {@code batch}, again after a 503 as its Retry-After says, up to {@link #ATTEMPTS} times. */
   private static void upload(HttpClient http, URI events, byte[] batch, Map<Integer, Integer> statuses,
       List<String> wrongAnswers, AtomicInteger acceptedEvents) throws Exception {

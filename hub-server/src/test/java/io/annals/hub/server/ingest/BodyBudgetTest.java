@@ -90,6 +90,46 @@ class BodyBudgetTest {
   }
 
   @Test
+  void decoded_json_within_the_bodys_share_reserves_nothing_more() {
+    BodyBudget budget = new BodyBudget(1_000, LIMIT);
+    try (BodyBudget.Lease lease = budget.lease(LIMIT)) {
+      // A body's share is EXPANSION heap bytes per byte: twice the body (bytes, events) plus the tree.
+      lease.decoded((BodyBudget.EXPANSION - 2) * LIMIT);
+
+      assertThat(lease.reserved()).isEqualTo(LIMIT);
+    }
+  }
+
+  @Test
+  void decoded_json_beyond_the_bodys_share_grows_the_lease_and_is_refused_with_503_when_the_budget_is_taken() {
+    BodyBudget budget = new BodyBudget(500, LIMIT);
+    BodyBudget.Lease lease = budget.lease(LIMIT);
+    BodyBudget.Lease other = budget.lease(LIMIT);
+
+    lease.decoded(BodyBudget.EXPANSION * LIMIT); // needs (2 * 100 + 800) / 8 = 125
+
+    assertThat(lease.reserved()).isBetween(125L, 500L);
+    assertThatThrownBy(() -> lease.decoded(BodyBudget.EXPANSION * 3 * LIMIT)) // needs 425, 200 are taken
+        .isInstanceOfSatisfying(RequestRejectedException.class, e -> assertThat(e.status()).isEqualTo(503));
+    other.close();
+    lease.close();
+    assertThat(budget.inUse()).isZero();
+  }
+
+  @Test
+  void decoded_json_that_no_budget_could_hold_is_refused_as_too_large() {
+    BodyBudget budget = new BodyBudget(1_000, LIMIT);
+    try (BodyBudget.Lease lease = budget.lease(LIMIT)) {
+      assertThatThrownBy(() -> lease.decoded(BodyBudget.EXPANSION * 2_000L))
+          .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+            assertThat(e.status()).isEqualTo(413);
+            assertThat(e.getMessage()).contains("decodes to more JSON nodes", "HUB_BODY_BUDGET");
+          });
+    }
+    assertThat(budget.inUse()).isZero();
+  }
+
+  @Test
   void the_default_is_a_share_of_the_heap_over_the_expansion_and_never_below_one_largest_body() {
     long heap = 256L << 20;
 
