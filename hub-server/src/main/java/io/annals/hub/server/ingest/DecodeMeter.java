@@ -14,7 +14,8 @@ import java.math.BigInteger;
  * as it is built, so that a body whose tree is far larger than its text (a 9 MiB array of empty
  * objects is a 260 MiB tree) is stopped before it exhausts the heap, not after. The sizes are
  * estimates for a 64-bit JVM with compressed references, each with the map entry or list slot that
- * holds the node; they err on the large side.
+ * holds the node; they err on the large side. Only what Jackson's tree deserializer creates is
+ * charged (objects, arrays, strings, int, long, double and big numbers).
  */
 final class DecodeMeter extends JsonNodeFactory {
 
@@ -57,27 +58,12 @@ final class DecodeMeter extends JsonNodeFactory {
   }
 
   @Override
-  public NumericNode numberNode(byte v) {
-    return charged(NUMBER, super.numberNode(v));
-  }
-
-  @Override
-  public NumericNode numberNode(short v) {
-    return charged(NUMBER, super.numberNode(v));
-  }
-
-  @Override
   public NumericNode numberNode(int v) {
     return charged(NUMBER, super.numberNode(v));
   }
 
   @Override
   public NumericNode numberNode(long v) {
-    return charged(NUMBER, super.numberNode(v));
-  }
-
-  @Override
-  public NumericNode numberNode(float v) {
     return charged(NUMBER, super.numberNode(v));
   }
 

@@ -54,35 +54,12 @@ class MemoryPressureFaultTest {
     assertThat(batches.get(0).length).as("batch size").isBetween(8_500_000, 10 * 1024 * 1024);
     List<String> wrongAnswers = new CopyOnWriteArrayList<>();
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-    AtomicInteger acceptedEvents = new AtomicInteger();
-    List<String> log;
-    try (HubProcess hub = HubProcess.start(Map.of(), "--port", "0", "--data-dir", dir.toString())) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).build();
-      URI events = URI.create("http://127.0.0.1:" + hub.port() + "/events");
-      ExecutorService clients = Executors.newFixedThreadPool(UPLOADS);
-      List<Future<?>> uploads = new ArrayList<>();
-      for (byte[] batch : batches) {
-        uploads.add(clients.submit(() -> {
-          upload(http, events, batch, statuses, wrongAnswers, acceptedEvents);
-          return null;
-        }));
-      }
-      for (Future<?> upload : uploads) {
-        upload.get(10, TimeUnit.MINUTES);
-      }
-      clients.shutdown();
+    AtomicInteger acceptedEvents = new AtomicInteger(1); // the small event after the storm
 
-      // Serving afterwards: a small batch is stored, health answers.
-      HttpResponse<String> small = http.send(HttpRequest.newBuilder(events).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(TestEvents.json(TestEvents.newId()))).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(small.statusCode()).as("a small event after the storm: %s", small.body()).isEqualTo(201);
-      acceptedEvents.incrementAndGet();
-      log = hub.output();
-      System.out.printf("memory pressure: answers by status %s, %d events accepted%n", statuses, acceptedEvents.get());
-    }
+    List<String> log = storm((http, events, n) -> upload(http, events, batches.get(n), statuses, wrongAnswers,
+        acceptedEvents));
 
+    System.out.printf("memory pressure: answers by status %s, %d events accepted%n", statuses, acceptedEvents.get());
     assertThat(String.join("\n", log)).doesNotContain("OutOfMemoryError");
     assertThat(wrongAnswers).as("answers other than 200 or 503 + Retry-After problem details").isEmpty();
     assertThat(statuses.keySet()).as("statuses seen").isSubsetOf(200, 503);
@@ -101,7 +78,36 @@ class MemoryPressureFaultTest {
     byte[] body = text.append("{}]").toString().getBytes(StandardCharsets.US_ASCII);
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
     List<String> wrongAnswers = new CopyOnWriteArrayList<>();
-    List<String> log;
+
+    List<String> log = storm((http, events, n) -> {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(events).timeout(Duration.ofMinutes(3))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      statuses.merge(answer.statusCode(), 1, Integer::sum);
+      String type = answer.headers().firstValue("Content-Type").orElse("");
+      boolean retryable = answer.statusCode() != 503 || answer.headers().firstValue("Retry-After").isPresent();
+      if (!type.startsWith("application/problem+json") || !retryable) {
+        wrongAnswers.add(answer.statusCode() + " " + type + " " + answer.body());
+      }
+    });
+
+    System.out.printf("memory pressure, empty objects: answers by status %s%n", statuses);
+    assertThat(String.join("\n", log)).doesNotContain("OutOfMemoryError");
+    assertThat(wrongAnswers).as("answers that are not problem details (503 without Retry-After)").isEmpty();
+    assertThat(statuses.keySet()).as("statuses seen").isSubsetOf(413, 503);
+  }
+
+  /** One client's part of a storm: upload number {@code n} to {@code events}. */
+  @FunctionalInterface
+  private interface Upload {
+    void run(HttpClient http, URI events, int n) throws Exception;
+  }
+
+  /**
+   * Runs {@link #UPLOADS} uploads at once against a fresh child hub (-Xmx256m), then checks that
+   * the hub still stores a small event; returns everything the hub logged.
+   */
+  private List<String> storm(Upload upload) throws Exception {
     try (HubProcess hub = HubProcess.start(Map.of(), "--port", "0", "--data-dir", dir.toString())) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10)).build();
@@ -109,34 +115,22 @@ class MemoryPressureFaultTest {
       ExecutorService clients = Executors.newFixedThreadPool(UPLOADS);
       List<Future<?>> uploads = new ArrayList<>();
       for (int i = 0; i < UPLOADS; i++) {
+        int n = i;
         uploads.add(clients.submit(() -> {
-          HttpResponse<String> answer = http.send(HttpRequest.newBuilder(events).timeout(Duration.ofMinutes(3))
-              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-              HttpResponse.BodyHandlers.ofString());
-          statuses.merge(answer.statusCode(), 1, Integer::sum);
-          String type = answer.headers().firstValue("Content-Type").orElse("");
-          boolean retryable = answer.statusCode() != 503 || answer.headers().firstValue("Retry-After").isPresent();
-          if (!type.startsWith("application/problem+json") || !retryable) {
-            wrongAnswers.add(answer.statusCode() + " " + type + " " + answer.body());
-          }
+          upload.run(http, events, n);
           return null;
         }));
       }
-      for (Future<?> upload : uploads) {
-        upload.get(10, TimeUnit.MINUTES);
+      for (Future<?> u : uploads) {
+        u.get(10, TimeUnit.MINUTES);
       }
       clients.shutdown();
       HttpResponse<String> small = http.send(HttpRequest.newBuilder(events).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(TestEvents.json(TestEvents.newId()))).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(small.statusCode()).as("a small event after the storm: %s", small.body()).isEqualTo(201);
-      log = hub.output();
-      System.out.printf("memory pressure, empty objects: answers by status %s%n", statuses);
+      return hub.output();
     }
-
-    assertThat(String.join("\n", log)).doesNotContain("OutOfMemoryError");
-    assertThat(wrongAnswers).as("answers that are not problem details (503 without Retry-After)").isEmpty();
-    assertThat(statuses.keySet()).as("statuses seen").isSubsetOf(413, 503);
   }
 
   /** Posts {@code batch}, again after a 503 as its Retry-After says, up to {@link #ATTEMPTS} times. */
