@@ -20,6 +20,7 @@ import io.annals.hub.server.http.HubServices;
 import io.annals.hub.server.http.OpenApiRoutes;
 import io.annals.hub.server.http.QueryRoutes;
 import io.annals.hub.server.http.Routes;
+import io.annals.hub.server.ingest.BodyBudget;
 import io.annals.hub.server.ingest.EventValidator;
 import io.annals.hub.server.ingest.GroupCommitter;
 import io.annals.hub.server.ingest.IngestService;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running hub: the store, the group committer and the HTTP server wired together. Main starts
@@ -44,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 public final class Hub implements AutoCloseable {
 
   private static final long READINESS_PING_SECONDS = 5;
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   private final Javalin app;
   private final GroupCommitter committer;
@@ -133,7 +137,8 @@ public final class Hub implements AutoCloseable {
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
     GroupCommitter committer = new GroupCommitter(store.log(), watermark, config.ingest(), metrics);
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
-        new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics);
+        new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics,
+        bodyBudget(config));
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
     List<Routes> routes = routeGroups(store, ingest, feed, metrics, json,
@@ -160,13 +165,13 @@ public final class Hub implements AutoCloseable {
     return hub;
   }
 
-  /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
   private static List<Routes> concat(List<Routes> a, List<Routes> b) {
     List<Routes> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }
 
+  /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
   private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HubMetrics metrics, EventJson json,
       List<Routes> extra) {
     List<Routes> routes = new ArrayList<>(List.of(
@@ -177,6 +182,24 @@ public final class Hub implements AutoCloseable {
         new OpenApiRoutes()));
     routes.addAll(extra);
     return List.copyOf(routes);
+  }
+
+  /** HUB_BODY_BUDGET, or by default a share of this JVM's heap (logged, since it depends on -Xmx). */
+  private static BodyBudget bodyBudget(HubConfig config) {
+    long maxBody = config.ingest().maxBodyBytes();
+    if (config.http().bodyBudgetBytes() > 0) {
+      return new BodyBudget(config.http().bodyBudgetBytes(), maxBody);
+    }
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    BodyBudget budget = new BodyBudget(BodyBudget.forHeap(maxHeap, maxBody), maxBody);
+    LOG.info("request bodies read and decoded at once: up to {} bytes (HUB_BODY_BUDGET; from a heap of {} MiB)",
+        budget.capacity(), maxHeap >> 20);
+    if (maxHeap * BodyBudget.HEAP_SHARE / BodyBudget.EXPANSION < maxBody) {
+      LOG.warn("the heap ({} MiB) is small for request bodies of up to {} bytes (HUB_MAX_BODY_BYTES): one such body"
+          + " may take up to {} times its size while decoded; give the JVM more heap (-Xmx) or lower HUB_MAX_BODY_BYTES",
+          maxHeap >> 20, maxBody, BodyBudget.EXPANSION);
+    }
+    return budget;
   }
 
   /** The port the HTTP server listens on (the real one when configured as 0). */

@@ -23,6 +23,7 @@ final class ConfigParser {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|kib|mib|gib)?");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
   private static final long MAX_BODY = 1L << 30; // bodies are buffered whole, so keep them well under 2 GiB
+  private static final long MAX_BUDGET = 1L << 40; // a share of a heap: far above any heap in use
   private static final Duration MIN_FEED_LAG = Duration.ofMillis(100);
 
   private final Map<String, String> env;
@@ -81,7 +82,24 @@ final class ConfigParser {
         maxEventBytes(limits.maxBodyBytes()),
         intIn(Setting.MAX_JSON_DEPTH, 3, 1_000),
         intIn(Setting.MAX_STRING_LENGTH, 1, 1_000_000_000),
-        rate(keysFile != null));
+        rate(keysFile != null),
+        httpLimits(limits.maxBodyBytes()));
+  }
+
+  private HttpLimits httpLimits(long maxBodyBytes) {
+    long budget = 0;
+    if (value(Setting.BODY_BUDGET) != null) {
+      budget = size(Setting.BODY_BUDGET, MAX_BUDGET);
+      if (budget < maxBodyBytes) {
+        throw Setting.BODY_BUDGET.wrong(value(Setting.BODY_BUDGET), "smaller than HUB_MAX_BODY_BYTES (" + maxBodyBytes
+            + " bytes): a body of the largest size could never be read");
+      }
+    }
+    Duration headerTimeout = duration(Setting.HEADER_TIMEOUT);
+    if (headerTimeout.isZero()) {
+      throw Setting.HEADER_TIMEOUT.wrong(value(Setting.HEADER_TIMEOUT), "must be more than zero");
+    }
+    return new HttpLimits(budget, headerTimeout);
   }
 
   /** HUB_LEDGER_KEY_FILE / --ledger-key-file, or null: read apart from {@link HubConfig}, which the ledger leaves as it is. */
@@ -280,6 +298,11 @@ final class ConfigParser {
   }
 
   private long size(Setting s) {
+    return size(s, MAX_BODY);
+  }
+
+  /** A size of 1 byte up to {@code max}, a power of two of at least 1 GiB. */
+  private long size(Setting s, long max) {
     String v = required(s);
     Matcher m = SIZE.matcher(v.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
@@ -293,8 +316,8 @@ final class ConfigParser {
       case "gib" -> 30;
       default -> 0;
     };
-    if (n < 1 || n > (MAX_BODY >> shift)) {
-      throw s.wrong(v, "out of range 1 byte..1GiB");
+    if (n < 1 || n > (max >> shift)) {
+      throw s.wrong(v, "out of range 1 byte.." + (max >> 30) + "GiB");
     }
     return n << shift;
   }

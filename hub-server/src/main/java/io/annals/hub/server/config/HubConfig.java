@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param allowUnauthenticated the opt-in to serve beyond loopback without a keys file
  * @param maxEventBytes largest event, in compact JSON; at most {@code ingest.maxBodyBytes()}
  * @param rate the request budget per API key, or per remote address without one
+ * @param http the bounds of the HTTP layer: bodies in flight, the header deadline
  */
 public record HubConfig(
     int port,
@@ -33,7 +34,8 @@ public record HubConfig(
     int maxEventBytes,
     int maxJsonDepth,
     int maxStringLength,
-    Rate rate) {
+    Rate rate,
+    HttpLimits http) {
 
   public HubConfig {
     Objects.requireNonNull(bind, "bind");
@@ -43,6 +45,11 @@ public record HubConfig(
     Objects.requireNonNull(feedLag, "feedLag");
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(rate, "rate");
+    Objects.requireNonNull(http, "http");
+    if (http.bodyBudgetBytes() != 0 && http.bodyBudgetBytes() < ingest.maxBodyBytes()) {
+      throw new IllegalArgumentException("the body budget (" + http.bodyBudgetBytes()
+          + " bytes) must be at least the body limit (" + ingest.maxBodyBytes() + " bytes)");
+    }
     if (store == StoreKind.MONGODB && mongodbUri == null) {
       throw new IllegalArgumentException("mongodbUri is required for the mongodb store");
     }
@@ -59,7 +66,7 @@ public record HubConfig(
     this(port, bind, store, dataDir, mongodbUri, mongodbDatabase, feedLag, apiKeysFile, ingest, false,
         (int) Math.min(RequestLimits.defaults().maxEventBytes(), ingest.maxBodyBytes()),
         RequestLimits.defaults().maxNestingDepth(), RequestLimits.defaults().maxStringLength(),
-        defaultRate(apiKeysFile != null));
+        defaultRate(apiKeysFile != null), HttpLimits.defaults());
   }
 
   /** {@link Rate#defaults()} per key with a keys file, {@link Rate#defaultsWithoutKeys()} per address without. */

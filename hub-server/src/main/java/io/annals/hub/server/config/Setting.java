@@ -37,7 +37,12 @@ public enum Setting {
   MAX_JSON_DEPTH("HUB_MAX_JSON_DEPTH", Integer.toString(RequestLimits.defaults().maxNestingDepth()),
       "an integer 3..1000, counting the batch array and the event object"),
   MAX_STRING_LENGTH("HUB_MAX_STRING_LENGTH", Integer.toString(RequestLimits.defaults().maxStringLength()),
-      "an integer 1..1000000000, the longest JSON string in characters");
+      "an integer 1..1000000000, the longest JSON string in characters"),
+  BODY_BUDGET("HUB_BODY_BUDGET", null, "a size such as 64MiB, at least HUB_MAX_BODY_BYTES: request body bytes read and"
+      + " decoded at once across requests, beyond which POST /events answers 503 with Retry-After; default"
+      + " a twentieth of the JVM's maximum heap (-Xmx), at least HUB_MAX_BODY_BYTES"),
+  HEADER_TIMEOUT("HUB_HEADER_TIMEOUT", "20s", "a duration such as 20s: longest a client may take to send a request's"
+      + " line and headers; then the connection is closed");
 
   private final String env;
   private final String defaultValue;

@@ -8,13 +8,11 @@ import io.annals.hub.server.ingest.EventResult;
 import io.annals.hub.server.ingest.FieldError;
 import io.annals.hub.server.ingest.IngestResponse;
 import io.annals.hub.server.ingest.IngestService;
-import io.annals.hub.server.ingest.RequestRejectedException;
 import io.annals.hub.server.ingest.Submission;
 import io.annals.hub.server.store.EventLog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,13 +43,8 @@ public final class EventRoutes implements Routes {
   }
 
   private void post(Context ctx) {
-    IngestResponse response;
-    try {
-      response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
-          ctx.req().getContentLengthLong(), ctx.req().getInputStream(), cloudEventHeaders(ctx));
-    } catch (IOException e) {
-      throw RequestRejectedException.unreadable("the body could not be read: " + e.getClass().getSimpleName());
-    }
+    IngestResponse response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
+        ctx.req().getContentLengthLong(), RequestBody.of(ctx), cloudEventHeaders(ctx));
     if (response.format() == Submission.Format.SINGLE) {
       single(ctx, json, response.results().get(0));
       return;

@@ -29,6 +29,7 @@ public final class HubApp {
       config.http.maxRequestSize = services.config().ingest().maxBodyBytes();
       // Jetty's graceful stop: refuse new connections, let requests in flight finish, then stop.
       config.jetty.modifyServer(server -> server.setStopTimeout(stopTimeout));
+      JettyProblems.configure(config, services);
       config.requestLogger.http((ctx, ms) -> services.metrics().httpRequest(
           ctx.method().name(), route(ctx), ctx.statusCode(), (long) (ms * 1_000_000L)));
     });

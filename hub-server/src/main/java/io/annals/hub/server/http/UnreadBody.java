@@ -14,6 +14,10 @@ import java.io.InputStream;
  * the connection stays open (what a well-behaved client that sent a little too much expects);
  * otherwise the answer goes out at once with {@code Connection: close} and nothing more is read.
  * Memory stays bounded either way: discarded bytes pass through one small buffer.
+ *
+ * <p>A client that asked {@code Expect: 100-continue} has not sent its body yet: reading would make
+ * Jetty send {@code 100 Continue} and invite the very body being refused, so nothing is read, and
+ * the answer goes out at once with {@code Connection: close}.
  */
 final class UnreadBody {
 
@@ -32,6 +36,10 @@ final class UnreadBody {
   private static boolean discardRest(Context ctx, long limit) {
     if (ctx.req().getContentLengthLong() > 2 * limit) {
       return false; // declared far too large: not worth reading any of it
+    }
+    String expect = ctx.header("Expect");
+    if (expect != null && expect.trim().equalsIgnoreCase("100-continue")) {
+      return false;
     }
     byte[] buffer = new byte[8192];
     long left = limit;

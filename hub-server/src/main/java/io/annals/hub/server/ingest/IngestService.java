@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * Ingestion: reads a request, validates each event, checks that the caller may publish it, stores
  * the valid and permitted ones through the group committer and reports one result per event. An
- * unreadable request throws {@link RequestRejectedException} before anything is stored; a store
+ * unreadable request, or one whose body the {@link BodyBudget} cannot cover now, throws
+ * {@link RequestRejectedException} before anything is stored; a store
  * that does not answer throws {@code StoreUnavailableException}.
  */
 public final class IngestService {
@@ -26,13 +27,17 @@ public final class IngestService {
   private final EventValidator validator;
   private final GroupCommitter committer;
   private final HubMetrics metrics;
+  private final BodyBudget budget;
   private final CloudEventValidator cloudEvents = new CloudEventValidator();
 
-  public IngestService(RequestReader reader, EventValidator validator, GroupCommitter committer, HubMetrics metrics) {
+  /** @param budget bounds the bodies being read and decoded at once, across requests */
+  public IngestService(RequestReader reader, EventValidator validator, GroupCommitter committer, HubMetrics metrics,
+      BodyBudget budget) {
     this.reader = reader;
     this.validator = validator;
     this.committer = committer;
     this.metrics = metrics;
+    this.budget = budget;
   }
 
   /**
@@ -53,7 +58,15 @@ public final class IngestService {
   public IngestResponse ingest(Principal caller, String contentType, long contentLength, InputStream body,
       Map<String, String> ceHeaders) {
     Objects.requireNonNull(caller, "caller");
-    Submission submission = reader.read(contentType, contentLength, body, ceHeaders);
+    // What is refused unread is refused before the budget is asked, so that 415 and 413 stay what they are.
+    reader.check(contentType, contentLength, ceHeaders);
+    // Held until the events are stored: the decoded events cost memory until then.
+    try (BodyBudget.Lease lease = budget.lease(contentLength)) {
+      return ingest(caller, reader.read(contentType, contentLength, lease.meter(body), ceHeaders, lease));
+    }
+  }
+
+  private IngestResponse ingest(Principal caller, Submission submission) {
     List<Validation> validations = new ArrayList<>(submission.items().size());
     List<Event> permitted = new ArrayList<>();
     for (Submission.Item item : submission.items()) {

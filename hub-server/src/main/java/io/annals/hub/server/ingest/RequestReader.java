@@ -5,15 +5,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.annals.hub.server.auth.RequestLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,31 +45,21 @@ public final class RequestReader {
   }
 
   /**
+   * Reads one request body, the JSON nodes it decodes to charged to {@code lease} as they are
+   * built (see {@link BodyBudget}).
+   *
    * @param contentType the request's Content-Type header, may be null
    * @param contentLength the declared length, or -1 when unknown (chunked)
+   * @param ceHeaders the request's {@code ce-*} headers (lower-case names, prefix included). Any of
+   *     them makes a request that is not structured or batch CloudEvents a binary-mode CloudEvent.
+   * @param lease the body's share of the budget; {@code body} should come through its meter
    */
-  public Submission read(String contentType, long contentLength, InputStream body) {
-    return read(contentType, contentLength, body, Map.of());
-  }
-
-  /**
-   * As {@link #read(String, long, InputStream)}; {@code ceHeaders} are the request's {@code ce-*}
-   * headers (lower-case names, prefix included). Any of them makes a request that is not
-   * structured or batch CloudEvents a binary-mode CloudEvent.
-   */
-  public Submission read(String contentType, long contentLength, InputStream body, Map<String, String> ceHeaders) {
-    String mediaType = contentType == null || contentType.isBlank() ? null
-        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    boolean binary = !ceHeaders.isEmpty() && (mediaType == null || !CloudEventsReader.isCloudEventsMediaType(mediaType));
-    if (binary) {
-      checkBinaryMediaType(contentType, mediaType);
-    } else {
-      checkMediaType(contentType, mediaType);
-    }
-    if (contentLength > limits.maxBodyBytes()) {
-      throw tooLarge(contentLength);
-    }
-    String text = utf8(bytes(body));
+  public Submission read(String contentType, long contentLength, InputStream body, Map<String, String> ceHeaders,
+      BodyBudget.Lease lease) {
+    String mediaType = mediaType(contentType);
+    boolean binary = check(contentType, contentLength, ceHeaders);
+    // Parsed from the bytes as they came: a decoded copy of the text would double what a body costs.
+    Body text = utf8(bytes(body, contentLength)).parsedBy(json.reader().with(new DecodeMeter(lease)));
     if (binary) {
       // A binary-mode event without data has an empty body, and then needs no Content-Type.
       if (mediaType == null && !text.isBlank()) {
@@ -86,7 +79,52 @@ public final class RequestReader {
     };
   }
 
-  private Submission cloudEventsBatch(String text) {
+  /**
+   * Refuses, before any of the body is read, a request whose media type the hub does not take
+   * (415) or whose declared length is over the limit (413); true for a binary-mode CloudEvent.
+   */
+  public boolean check(String contentType, long contentLength, Map<String, String> ceHeaders) {
+    String mediaType = mediaType(contentType);
+    boolean binary = !ceHeaders.isEmpty() && (mediaType == null || !CloudEventsReader.isCloudEventsMediaType(mediaType));
+    if (binary) {
+      checkBinaryMediaType(contentType, mediaType);
+    } else {
+      checkMediaType(contentType, mediaType);
+    }
+    if (contentLength > limits.maxBodyBytes()) {
+      throw tooLarge(contentLength);
+    }
+    return binary;
+  }
+
+  private static String mediaType(String contentType) {
+    return contentType == null || contentType.isBlank() ? null
+        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** A slice of the body's bytes, checked to be UTF-8. */
+  private record Body(byte[] data, int offset, int length, ObjectReader reader) {
+
+    Body parsedBy(ObjectReader jsonReader) {
+      return new Body(data, offset, length, jsonReader);
+    }
+
+    boolean isBlank() {
+      for (int i = offset; i < offset + length; i++) {
+        byte b = data[i];
+        if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    Body slice(int from, int to) {
+      return new Body(data, from, to - from, reader);
+    }
+  }
+
+  private Submission cloudEventsBatch(Body text) {
     JsonNode root = parse(text, 0);
     if (root.isArray()) {
       checkCount(root.size());
@@ -132,8 +170,20 @@ public final class RequestReader {
     }
   }
 
-  private byte[] bytes(InputStream body) {
+  private byte[] bytes(InputStream body, long contentLength) {
     try {
+      if (contentLength >= 0) {
+        // Declared and within the limit (checked above): one array of exactly that size.
+        byte[] data = new byte[(int) contentLength];
+        int n = body.readNBytes(data, 0, data.length);
+        if (n < data.length) {
+          return Arrays.copyOf(data, n); // ended early: what came is judged as the body
+        }
+        if (body.read() >= 0) {
+          throw tooLarge(-1);
+        }
+        return data;
+      }
       // Read one byte past the limit to tell "exactly the limit" from "more" without trusting Content-Length.
       byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
       if (data.length > limits.maxBodyBytes()) {
@@ -151,24 +201,28 @@ public final class RequestReader {
         + " is larger than the limit of " + limits.maxBodyBytes() + " bytes; send fewer events per request");
   }
 
-  private static String utf8(byte[] data) {
-    try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(data))
-          .toString();
-      // RFC 8259 lets a parser ignore a byte order mark; a producer adding one is no reason to refuse.
-      return text.startsWith("\uFEFF") ? text.substring(1) : text;
-    } catch (MalformedInputException e) {
-      throw RequestRejectedException.unreadable("the body is not valid UTF-8 (" + e.getInputLength()
-          + " bad byte(s)); JSON must be sent as UTF-8");
-    } catch (CharacterCodingException e) {
-      throw RequestRejectedException.unreadable("the body is not valid UTF-8; JSON must be sent as UTF-8");
-    }
+  /** Checks that {@code data} is UTF-8 without keeping a decoded copy; a byte order mark is skipped. */
+  private static Body utf8(byte[] data) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(data);
+    CharBuffer out = CharBuffer.allocate(8192);
+    CoderResult result;
+    do {
+      out.clear();
+      result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        throw RequestRejectedException.unreadable("the body is not valid UTF-8 (" + result.length()
+            + " bad byte(s)); JSON must be sent as UTF-8");
+      }
+    } while (result.isOverflow());
+    // RFC 8259 lets a parser ignore a byte order mark; a producer adding one is no reason to refuse.
+    boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xEF && (data[1] & 0xff) == 0xBB && (data[2] & 0xff) == 0xBF;
+    return bom ? new Body(data, 3, data.length - 3, null) : new Body(data, 0, data.length, null);
   }
 
-  private Submission json(String text) {
+  private Submission json(Body text) {
     JsonNode root = parse(text, 0);
     if (root.isObject()) {
       return new Submission(Submission.Format.SINGLE, List.of(new Submission.Item(root, "", 0)));
@@ -185,16 +239,23 @@ public final class RequestReader {
     return new Submission(Submission.Format.BATCH, items);
   }
 
-  private Submission ndjson(String text) {
+  private Submission ndjson(Body text) {
     List<Submission.Item> items = new ArrayList<>();
-    String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
+    int end = text.offset() + text.length();
+    int lineNumber = 0;
+    for (int start = text.offset(); start <= end; ) {
+      int stop = start;
+      while (stop < end && text.data()[stop] != '\n') {
+        stop++;
+      }
+      lineNumber++;
+      Body line = text.slice(start, stop);
+      start = stop + 1;
       if (line.isBlank()) {
         continue;
       }
       checkCount(items.size() + 1);
-      items.add(new Submission.Item(parse(line, i + 1), "", i + 1));
+      items.add(new Submission.Item(parse(line, lineNumber), "", lineNumber));
     }
     return new Submission(Submission.Format.NDJSON, items);
   }
@@ -207,9 +268,9 @@ public final class RequestReader {
   }
 
   /** Parses one JSON document; {@code line} is the NDJSON line number, or 0 for a JSON body. */
-  private JsonNode parse(String text, int line) {
+  private JsonNode parse(Body text, int line) {
     try {
-      JsonNode node = json.readTree(text);
+      JsonNode node = text.reader().readTree(text.data(), text.offset(), text.length());
       if (node == null || node.isMissingNode()) {
         throw RequestRejectedException.unreadable(where(line, null) + "no JSON value");
       }
@@ -221,6 +282,8 @@ public final class RequestReader {
     } catch (JsonProcessingException e) {
       throw RequestRejectedException.unreadable(where(line, e.getLocation()) + "not valid JSON: "
           + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new IllegalStateException("reading JSON from memory failed", e);
     }
   }
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A request the hub refuses as a whole, storing nothing: unreadable (400), too large (413), of an
- * unsupported media type (415), overloaded (429) or not answered in time (503). It carries the
+ * unsupported media type (415), overloaded (429), busy or not answered in time (503). It carries the
  * HTTP status, a problem type, and how many seconds a client should wait before retrying (0 when
  * retrying the same request cannot help).
  */
@@ -44,6 +44,11 @@ public final class RequestRejectedException extends RuntimeException {
 
   public static RequestRejectedException overloaded(String detail) {
     return new RequestRejectedException(429, "overloaded", "Hub overloaded", detail, 1, List.of());
+  }
+
+  /** 503: the hub cannot take the request now for lack of a shared resource (memory for its body). */
+  public static RequestRejectedException busy(String detail, int retryAfterSeconds) {
+    return new RequestRejectedException(503, "busy", "Hub busy", detail, retryAfterSeconds, List.of());
   }
 
   public static RequestRejectedException timedOut(String detail) {

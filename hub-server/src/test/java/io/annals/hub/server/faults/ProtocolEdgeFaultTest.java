@@ -1,0 +1,158 @@
+package io.annals.hub.server.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.annals.testsupport.HubProcess;
+import io.annals.hub.server.TestEvents;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault injection, case 7 of issue 19: the real hub in a child JVM, spoken to over raw sockets
+ * with what HTTP clients do not send. Every answer the HTTP layer makes on its own is problem
+ * details; a refused body is not invited with {@code 100 Continue}; a client that trickles its
+ * headers is disconnected at the header deadline.
+ */
+class ProtocolEdgeFaultTest {
+
+  private static final int MAX_BODY = 64 * 1024;
+
+  @TempDir static Path dir;
+  static HubProcess hub;
+
+  @BeforeAll
+  static void start_hub() throws Exception {
+    hub = HubProcess.builder(dir.resolve("hub.log")).dataDir(dir)
+        .args("--max-body-bytes", Integer.toString(MAX_BODY), "--header-timeout", "2s").start();
+    hub.port();
+  }
+
+  @AfterAll
+  static void stop_hub() throws Exception {
+    hub.close();
+  }
+
+  @Test
+  void a_uri_too_long_answers_414_as_problem_details() throws Exception {
+    RawHttp.Answer answer = exchange("GET /events/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    assertThat(answer.status()).isEqualTo(414);
+    assertProblem(answer, 414);
+    assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:uri-too-long");
+  }
+
+  @Test
+  void headers_too_large_answer_431_as_problem_details() throws Exception {
+    RawHttp.Answer answer = exchange("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: " + "p".repeat(20_000)
+        + "\r\n\r\n");
+
+    assertThat(answer.status()).isEqualTo(431);
+    assertProblem(answer, 431);
+    assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:headers-too-large");
+  }
+
+  @Test
+  void a_nul_in_the_path_answers_400_as_problem_details() throws Exception {
+    RawHttp.Answer answer = exchange("GET /events/%00 HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertProblem(answer, 400);
+  }
+
+  @Test
+  void both_content_length_and_transfer_encoding_answer_400_as_problem_details() throws Exception {
+    String body = TestEvents.json(TestEvents.newId());
+    RawHttp.Answer answer = exchange("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n");
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertProblem(answer, 400);
+  }
+
+  @Test
+  void expect_100_continue_with_a_declared_body_over_the_limit_gets_413_without_100_continue() throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+          + "Content-Length: " + (MAX_BODY + 1) + "\r\n\r\n");
+
+      RawHttp.Answer answer = http.finalAnswer();
+
+      assertThat(answer.status()).isEqualTo(413);
+      assertProblem(answer, 413);
+      assertThat(http.text()).doesNotContain("100 Continue");
+    }
+  }
+
+  @Test
+  void expect_100_continue_with_a_body_within_the_limit_gets_100_continue_and_then_its_answer() throws Exception {
+    byte[] body = TestEvents.json(TestEvents.newId()).getBytes(StandardCharsets.UTF_8);
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n");
+
+      assertThat(http.awaitText("HTTP/1.1 100 Continue\r\n\r\n", 1)).as("100 Continue before the body").isTrue();
+      http.send(body);
+
+      assertThat(http.finalAnswer().status()).isEqualTo(201);
+    }
+  }
+
+  @Test
+  void a_client_trickling_header_lines_is_disconnected_at_the_header_deadline() throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
+      // One header line every 500 ms for up to 60 s: never idle for long, never done; the deadline is 2 s.
+      int linesSent = 0;
+      boolean closed = false;
+      try {
+        while (linesSent < 120 && !closed) {
+          Thread.sleep(500);
+          http.send("X-Slow-" + linesSent + ": still coming\r\n");
+          linesSent++;
+          closed = http.closedByHubWithin(50); // a short wait: "nothing yet" means still open
+        }
+      } catch (java.io.IOException e) {
+        closed = true; // the write failed: the hub closed the connection
+      }
+
+      assertThat(closed).as("connection closed before the headers were complete (%d lines sent)", linesSent).isTrue();
+      assertThat(http.text()).as("nothing answered to an incomplete request").isEmpty();
+    }
+    // The hub still serves well-behaved clients.
+    assertThat(exchange("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_kept_alive_connection_idle_longer_than_the_header_deadline_still_serves_its_next_request() throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(http.finalAnswer().status()).isEqualTo(200);
+
+      // Idle between requests: the deadline counts from a request's first byte, not from the last answer.
+      Thread.sleep(3_000);
+
+      assertThat(http.closedByHubWithin(50)).isFalse();
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(http.awaitText("HTTP/1.1 200 ", 2)).as("two answers on one connection: %s", http.text()).isTrue();
+    }
+  }
+
+  private static RawHttp.Answer exchange(String request) throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send(request);
+      return http.finalAnswer();
+    }
+  }
+
+  private static void assertProblem(RawHttp.Answer answer, int status) {
+    assertThat(answer.header("content-type")).as("Content-Type of %s", answer).startsWith("application/problem+json");
+    assertThat(TestEvents.parse(answer.body()).path("status").asInt()).as("status member of %s", answer.body())
+        .isEqualTo(status);
+  }
+}
