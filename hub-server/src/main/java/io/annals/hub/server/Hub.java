@@ -22,6 +22,7 @@ import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.metrics.MeteredEventStore;
 import io.annals.hub.server.store.EventStore;
+import io.annals.hub.server.store.StoreCorruptException;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class Hub implements AutoCloseable {
   public static Hub start(HubConfig config, EventStore rawStore, Clock clock, List<Routes> routes, AccessControl access) {
     HubMetrics metrics = new HubMetrics();
     EventStore store = new MeteredEventStore(rawStore, metrics);
-    ReceivedAtClock receivedAt = new ReceivedAtClock(store::clock);
+    ReceivedAtClock receivedAt = new ReceivedAtClock(store::clock, System::nanoTime, metrics::clockStepBack);
     InFlightWatermark watermark = new InFlightWatermark(receivedAt);
     FeedSettings feedSettings = FeedSettings.of(config.feedLag());
     WatermarkPublisher publisher = new WatermarkPublisher(store, InstanceIds.next(), watermark, receivedAt);
@@ -135,6 +136,8 @@ public final class Hub implements AutoCloseable {
   private void pingQuietly() {
     try {
       services.store().ping();
+    } catch (StoreCorruptException e) {
+      services.metrics().storeCorrupt(); // for the alert AnnalsHubStoreCorrupt
     } catch (RuntimeException e) {
       // The gauge now says 0; /health/ready and the 503 answers tell the rest.
     }

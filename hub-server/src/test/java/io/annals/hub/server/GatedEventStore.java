@@ -103,6 +103,11 @@ public final class GatedEventStore implements EventStore {
   }
 
   @Override
+  public Instant clockHighMark() {
+    return store.clockHighMark();
+  }
+
+  @Override
   public void ping() {
     store.ping();
   }

@@ -3,7 +3,6 @@ package io.annals.hub.server.http;
 import io.annals.hub.server.auth.Operation;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.javalin.Javalin;
-import java.util.List;
 
 /** {@code /health/live}, {@code /health/ready} (the store answers) and {@code /metrics}. */
 public final class HealthRoutes implements Routes {
@@ -18,8 +17,8 @@ public final class HealthRoutes implements Routes {
         s.store().ping();
         ctx.json(java.util.Map.of("status", "ready"));
       } catch (StoreUnavailableException e) {
-        Problem.send(ctx, s.json(), Problem.of(s.json(), 503, "store-unavailable", "Not ready",
-            "the event store does not answer", List.of()), ErrorMapping.STORE_RETRY_AFTER_SECONDS);
+        Problem.send(ctx, s.json(), StoreProblems.of(s.json(), e, "Not ready", "the event store does not answer"),
+            ErrorMapping.STORE_RETRY_AFTER_SECONDS);
       }
     }, Operation.HEALTH_READY);
     app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(s.metrics().scrape()), Operation.METRICS);

@@ -80,6 +80,11 @@ public final class MeteredEventStore implements EventStore {
   }
 
   @Override
+  public Instant clockHighMark() {
+    return store.clockHighMark();
+  }
+
+  @Override
   public void ping() {
     try {
       timed("ping", () -> {
