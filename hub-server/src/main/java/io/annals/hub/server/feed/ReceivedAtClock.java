@@ -38,6 +38,7 @@ public final class ReceivedAtClock {
   private final LongSupplier nanoTime;
   private final Consumer<Duration> onStepBack;
   private Instant last = Instant.MIN; // guarded by this
+  private long lastNanos; // guarded by this; when (nanoTime) last was taken from the source or a floor
   // While the source is behind last: where this clock stood then, and when (nanoTime).
   private Instant anchor; // guarded by this
   private long anchorNanos; // guarded by this
@@ -74,6 +75,7 @@ public final class ReceivedAtClock {
   public synchronized void floor(Instant floor) {
     if (floor.isAfter(last)) {
       last = EpochMicros.truncate(floor);
+      lastNanos = nanoTime.getAsLong();
       anchor = null;
     }
   }
@@ -89,13 +91,15 @@ public final class ReceivedAtClock {
     noteStep(reading);
     if (!reading.source().isBefore(last)) {
       last = reading.source();
+      lastNanos = reading.nanos();
       anchor = null;
       return last;
     }
-    // Behind what was handed out already: move on at half speed until the source catches up.
+    // Behind what was handed out already: move on at half speed, from where the clock stood when it
+    // last followed the source (or was floored), until the source catches up.
     if (anchor == null) {
       anchor = last;
-      anchorNanos = reading.nanos();
+      anchorNanos = lastNanos;
     }
     Instant moved = EpochMicros.truncate(anchor.plusNanos((reading.nanos() - anchorNanos) / 2));
     if (moved.isAfter(last)) {
