@@ -40,12 +40,19 @@ final class SqliteErrors {
     String message = what + " failed: " + e.getMessage();
     return switch (e.getErrorCode() & 0xff) {
       case BUSY, LOCKED, PROTOCOL -> new StoreUnavailableException(message + " (SQLite database busy or locked)", e);
-      case READONLY, IOERR, CANTOPEN -> new StoreUnavailableException(message, e);
-      case FULL -> new StoreFullException(message + " (no space left for " + file + ": "
-          + usableBytes(file.getParent()) + " bytes usable on its file system)", e);
+      case FULL -> full(file, message, e);
+      // SQLite reports a write that found no space while growing the log or its index as an I/O
+      // error, or as "cannot open": with no space left that is what it was.
+      case READONLY, IOERR, CANTOPEN -> usableBytes(file.getParent()) == 0 ? full(file, message, e)
+          : new StoreUnavailableException(message, e);
       case CORRUPT, NOTADB -> new StoreCorruptException(damaged(file, message), e);
       default -> new IllegalStateException(message, e);
     };
+  }
+
+  private static StoreFullException full(Path file, String message, SQLException e) {
+    return new StoreFullException(message + " (no space left for " + file + ": "
+        + usableBytes(file.getParent()) + " bytes usable on its file system)", e);
   }
 
   /** One line naming the damaged file and what to do. */

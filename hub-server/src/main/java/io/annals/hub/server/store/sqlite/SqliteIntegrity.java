@@ -22,6 +22,8 @@ final class SqliteIntegrity {
 
   /** Problems quoted in the refusal; quick_check lists up to 100. */
   private static final int QUOTED = 3;
+  /** Characters quoted of each: one problem can list hundreds of pages. */
+  private static final int QUOTED_CHARS = 200;
 
   private SqliteIntegrity() {}
 
@@ -38,7 +40,7 @@ final class SqliteIntegrity {
         }
         count++;
         if (problems.size() < QUOTED) {
-          problems.add(line);
+          problems.add(line.length() > QUOTED_CHARS ? line.substring(0, QUOTED_CHARS) + "..." : line);
         }
       }
     }
