@@ -63,13 +63,8 @@ class WatermarkPublisherTest {
     // Given another instance whose clock is an hour ahead of this one's
     store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
 
-    // When this instance joins
-    publisher.join(Duration.ofHours(1), Duration.ZERO);
-
-    // Then it stamps nothing at or below what the other may have handed out as a stable point
-    InFlightWatermark.Ticket ticket = watermark.begin();
-    assertThat(ticket.stamp()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
-    ticket.end();
+    // When this instance joins, then it stamps nothing at or below what the other may have handed out as a stable point
+    assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
     assertThat(store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-a", "hub-b");
   }
 
@@ -79,13 +74,8 @@ class WatermarkPublisherTest {
     store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
     store.retireInstance("hub-b");
 
-    // When this instance joins with its clock an hour behind
-    publisher.join(Duration.ofHours(1), Duration.ZERO);
-
-    // Then the store's high mark still floors its stamps
-    InFlightWatermark.Ticket ticket = watermark.begin();
-    assertThat(ticket.stamp()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
-    ticket.end();
+    // When this instance joins with its clock an hour behind, then the store's high mark still floors its stamps
+    assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
   }
 
   @Test
@@ -94,13 +84,16 @@ class WatermarkPublisherTest {
     store.append(List.of(new StoredEvent(new Event(UUID.randomUUID().toString(), "billing", "paid", T0, "a/1", null, "{}"),
         T0.plusSeconds(3600))));
 
-    // When this instance joins
-    publisher.join(Duration.ofHours(1), Duration.ZERO);
+    // When this instance joins, then it stamps after that event, so that a cursor standing on it misses nothing
+    assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
+  }
 
-    // Then it stamps after that event, so that a cursor standing on it misses nothing
+  /** Joins, and returns the stamp of the first append after joining. */
+  private Instant firstStampAfterJoining() {
+    publisher.join(Duration.ofHours(1), Duration.ZERO);
     InFlightWatermark.Ticket ticket = watermark.begin();
-    assertThat(ticket.stamp()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
     ticket.end();
+    return ticket.stamp();
   }
 
   @Test
