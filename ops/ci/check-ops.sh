@@ -2,8 +2,8 @@
 # Checks the operational files: Prometheus config and alert rules (promtool check config,
 # check rules, and the rules' unit tests), the Grafana dashboard's JSON, the compose file
 # (docker-compose config: no Docker engine is needed for that), and the images' build stages
-# (replayed with the local Maven). Installs Debian's prometheus and docker-compose packages when
-# missing. Exits non-zero on the first failure.
+# (replayed with the local Maven). Installs Debian's prometheus, docker-compose and faketime
+# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`). Exits non-zero on the first failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -15,6 +15,8 @@ install_packages() {
   local missing=()
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  # libfaketime, for hub-server's ClockStepFaultTest (skipped, saying so, without it)
+  command -v faketime >/dev/null 2>&1 || missing+=(faketime)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]} (Debian packages)"
   local sudo=""

@@ -29,6 +29,7 @@ import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.metrics.MeteredEventStore;
 import io.annals.hub.server.store.Store;
+import io.annals.hub.server.store.StoreCorruptException;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -128,10 +129,10 @@ public final class Hub implements AutoCloseable {
     }
     HubMetrics metrics = new HubMetrics();
     Store store = MeteredEventStore.meter(rawStore, metrics);
-    ReceivedAtClock receivedAt = new ReceivedAtClock(store.clock()::clock);
+    ReceivedAtClock receivedAt = new ReceivedAtClock(store.clock()::clock, System::nanoTime, metrics::clockStepBack);
     InFlightWatermark watermark = new InFlightWatermark(receivedAt);
     FeedSettings feedSettings = FeedSettings.of(config.feedLag());
-    WatermarkPublisher publisher = new WatermarkPublisher(store.instances(), InstanceIds.next(), watermark, receivedAt);
+    WatermarkPublisher publisher = new WatermarkPublisher(store.instances(), store.clock(), InstanceIds.next(), watermark, receivedAt);
     FeedService feed = new FeedService(store.feed(), store.instances(), watermark, receivedAt, publisher, feedSettings,
         metrics, System::nanoTime);
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
@@ -225,6 +226,8 @@ public final class Hub implements AutoCloseable {
   private void pingQuietly() {
     try {
       store.health().ping();
+    } catch (StoreCorruptException e) {
+      services.metrics().storeCorrupt(); // for the alert AnnalsHubStoreCorrupt
     } catch (RuntimeException e) {
       // The gauge now says 0; /health/ready and the 503 answers tell the rest.
     }

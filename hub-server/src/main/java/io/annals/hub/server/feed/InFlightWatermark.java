@@ -29,9 +29,9 @@ public final class InFlightWatermark {
 
   /** Stamps a new append and registers it as in flight; call {@link Ticket#end()} once it finished. */
   public Ticket begin() {
-    Instant observed = clock.read();
+    ReceivedAtClock.Reading observed = clock.read();
     synchronized (this) {
-      Instant stamp = clock.advanceTo(observed);
+      Instant stamp = clock.advance(observed);
       inFlight.merge(stamp, 1, Integer::sum);
       return new Ticket(stamp);
     }
@@ -39,9 +39,9 @@ public final class InFlightWatermark {
 
   /** The smallest stamp still in flight, or the clock's current value when nothing is in flight. */
   public Instant watermark() {
-    Instant observed = clock.read();
+    ReceivedAtClock.Reading observed = clock.read();
     synchronized (this) {
-      Instant now = clock.advanceTo(observed);
+      Instant now = clock.advance(observed);
       return inFlight.isEmpty() ? now : inFlight.firstKey();
     }
   }

@@ -1,6 +1,7 @@
 package io.annals.hub.server.feed;
 
 import io.annals.hub.server.store.InstanceRegistry;
+import io.annals.hub.server.store.StoreClock;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.StoreUnavailableException;
 import java.time.Duration;
@@ -28,6 +29,7 @@ public final class WatermarkPublisher implements AutoCloseable {
   private static final Duration NOTABLE_FLOOR = Duration.ofSeconds(1);
 
   private final InstanceRegistry store;
+  private final StoreClock storeClock;
   private final String instanceId;
   private final InFlightWatermark watermark;
   private final ReceivedAtClock clock;
@@ -36,13 +38,17 @@ public final class WatermarkPublisher implements AutoCloseable {
   private Instant lastBeat = Instant.MIN; // guarded by publishing
   private volatile Instant lastPublished; // null until the store acknowledged a publication
   private volatile boolean warned;
+  private volatile RuntimeException lastFailure; // of the latest publication that failed
 
   /**
+   * @param storeClock the store's clock, for the high mark of times handed out before a restart
    * @param watermark this instance's in-flight watermark (every later stamp is at or above it)
    * @param clock the clock that stamps this instance's {@code received_at}
    */
-  public WatermarkPublisher(InstanceRegistry store, String instanceId, InFlightWatermark watermark, ReceivedAtClock clock) {
+  public WatermarkPublisher(InstanceRegistry store, StoreClock storeClock, String instanceId, InFlightWatermark watermark,
+      ReceivedAtClock clock) {
     this.store = Objects.requireNonNull(store, "store");
+    this.storeClock = Objects.requireNonNull(storeClock, "storeClock");
     this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
     this.watermark = Objects.requireNonNull(watermark, "watermark");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -63,7 +69,9 @@ public final class WatermarkPublisher implements AutoCloseable {
    */
   public void join(Duration interval, Duration joinDelay) {
     if (!publishOnce()) {
-      throw new StoreUnavailableException("instance " + instanceId + " could not publish its feed watermark", null);
+      RuntimeException cause = lastFailure;
+      throw new StoreUnavailableException("instance " + instanceId + " could not publish its feed watermark"
+          + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
     Instant floor = Instant.MIN;
     for (InstanceWatermark other : store.watermarks()) {
@@ -71,12 +79,18 @@ public final class WatermarkPublisher implements AutoCloseable {
         floor = other.heartbeat();
       }
     }
+    // Strictly above everything stored or handed out before, by this or any earlier instance: a
+    // consumer's cursor may stand at the newest received_at, or at a stable point up to that heartbeat.
+    Instant high = storeClock.clockHighMark();
+    if (high != null && !high.isBefore(floor)) {
+      floor = high.plus(1, ChronoUnit.MICROS);
+    }
     Instant own = clock.now();
     if (floor.isAfter(own)) {
-      clock.advanceTo(floor);
+      clock.floor(floor);
       if (Duration.between(own, floor).compareTo(NOTABLE_FLOOR) > 0) {
-        LOG.warn("another hub instance's clock is {} ms ahead of this one's; received_at here holds at {} until this clock catches up",
-            Duration.between(own, floor).toMillis(), floor);
+        LOG.warn("this hub's clock is {} ms behind the times the store has already handed out (another instance's clock, "
+            + "or this one before it stepped back); received_at here moves on from {}", Duration.between(own, floor).toMillis(), floor);
       }
     }
     scheduler.scheduleWithFixedDelay(this::publishOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -109,6 +123,7 @@ public final class WatermarkPublisher implements AutoCloseable {
         }
         return true;
       } catch (RuntimeException e) {
+        lastFailure = e;
         // Never let a failure end the periodic task: a silent instance holds every feed back by the lag.
         if (!warned) {
           if (e instanceof StoreUnavailableException) {

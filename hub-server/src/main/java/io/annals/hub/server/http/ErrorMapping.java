@@ -37,10 +37,12 @@ final class ErrorMapping {
       Problem.send(ctx, json, p, 0);
     });
     app.exception(StoreUnavailableException.class, (e, ctx) -> {
-      LOG.warn("store unavailable: {}", e.getMessage());
-      Problem.send(ctx, json, Problem.of(json, 503, "store-unavailable", "Store unavailable",
-          "the event store did not answer; nothing was stored by this request that was not confirmed, retry later",
-          List.of()), STORE_RETRY_AFTER_SECONDS);
+      if (StoreProblems.loggedPerRequest(e)) {
+        LOG.warn("store unavailable: {}", e.getMessage());
+      }
+      Problem.send(ctx, json, StoreProblems.of(json, e, "Store unavailable",
+          "the event store did not answer; nothing was stored by this request that was not confirmed, retry later"),
+          STORE_RETRY_AFTER_SECONDS);
     });
     app.exception(HttpResponseException.class, (e, ctx) -> Problem.send(ctx, json,
         Problem.of(json, e.getStatus(), e.getStatus() == 404 ? "not-found" : null, title(e.getStatus()),

@@ -5,7 +5,6 @@ import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.StoreHealth;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.javalin.Javalin;
-import java.util.List;
 
 /** {@code /health/live}, {@code /health/ready} (the store answers) and {@code /metrics}. */
 public final class HealthRoutes implements Routes {
@@ -31,8 +30,8 @@ public final class HealthRoutes implements Routes {
         store.ping();
         ctx.json(java.util.Map.of("status", "ready"));
       } catch (StoreUnavailableException e) {
-        Problem.send(ctx, json, Problem.of(json, 503, "store-unavailable", "Not ready",
-            "the event store does not answer", List.of()), ErrorMapping.STORE_RETRY_AFTER_SECONDS);
+        Problem.send(ctx, json, StoreProblems.of(json, e, "Not ready", "the event store does not answer"),
+            ErrorMapping.STORE_RETRY_AFTER_SECONDS);
       }
     }, Operation.HEALTH_READY);
     app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()), Operation.METRICS);

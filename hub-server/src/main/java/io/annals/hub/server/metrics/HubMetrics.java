@@ -44,6 +44,8 @@ public final class HubMetrics implements AutoCloseable {
   private final LabelLimiter pairs = new LabelLimiter(MAX_SERVICE_TYPE_PAIRS);
   private final LabelLimiter services = new LabelLimiter(MAX_SERVICES);
   private final AtomicInteger storeReady = new AtomicInteger();
+  private final AtomicInteger storeCorrupt = new AtomicInteger();
+  private final Timer clockStepsBack;
   private final AtomicLong feedStableLagMicros = new AtomicLong();
   private final Map<String, Meter> meters = new ConcurrentHashMap<>();
 
@@ -62,6 +64,12 @@ public final class HubMetrics implements AutoCloseable {
     Gauge.builder("annals.hub.feed.stable.lag", feedStableLagMicros, v -> v.get() / 1e6)
         .baseUnit("seconds")
         .description("now - stable point at the last feed read")
+        .register(registry);
+    clockStepsBack = Timer.builder("annals.hub.clock.step.back")
+        .description("steps back of the clock behind received_at, and their sizes")
+        .register(registry);
+    Gauge.builder("annals.hub.store.corrupt", storeCorrupt, AtomicInteger::get)
+        .description("1 once the store reported damage (a corrupt file), until the hub restarts")
         .register(registry);
     // Every reason from the start, so that rate() and alerts see 0 rather than no series.
     for (String reason : AUTH_DENIED_REASONS) {
@@ -166,6 +174,16 @@ public final class HubMetrics implements AutoCloseable {
   /** Sets the store-ready gauge from the outcome of the latest ping. */
   public void storeReady(boolean ready) {
     storeReady.set(ready ? 1 : 0);
+  }
+
+  /** Sets the store-corrupt gauge: the store reported damage (it stays set; only a restart on a sound file clears it). */
+  public void storeCorrupt() {
+    storeCorrupt.set(1);
+  }
+
+  /** Records one step back of the clock behind {@code received_at}, and its size. */
+  public void clockStepBack(Duration step) {
+    clockStepsBack.record(step);
   }
 
   /** Records the size of one group-commit transaction. */

@@ -9,7 +9,10 @@ import java.util.List;
  */
 public interface InstanceRegistry {
 
-  /** Publishes (upserts) this instance's watermark so that other instances' feeds can respect it. */
+  /**
+   * Publishes (upserts) this instance's watermark so that other instances' feeds can respect it,
+   * and raises the store's {@link StoreClock#clockHighMark} to its heartbeat, in one write.
+   */
   void publishWatermark(InstanceWatermark watermark);
 
   /** All published instance watermarks. */

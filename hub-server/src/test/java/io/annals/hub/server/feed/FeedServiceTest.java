@@ -44,7 +44,7 @@ class FeedServiceTest {
     metrics = new HubMetrics();
     clock = new ReceivedAtClock(store::clock);
     watermark = new InFlightWatermark(clock);
-    publisher = new WatermarkPublisher(store, "hub-a", watermark, clock);
+    publisher = new WatermarkPublisher(store, store, "hub-a", watermark, clock);
   }
 
   @AfterEach
@@ -177,7 +177,7 @@ class FeedServiceTest {
             .clock(java.time.Clock.fixed(t0.minusSeconds(3600), java.time.ZoneOffset.UTC)).open()) {
       ReceivedAtClock a = new ReceivedAtClock(aStore::clock);
       InFlightWatermark aWatermark = new InFlightWatermark(a);
-      WatermarkPublisher aPublisher = new WatermarkPublisher(aStore, "hub-a", aWatermark, a);
+      WatermarkPublisher aPublisher = new WatermarkPublisher(aStore, aStore, "hub-a", aWatermark, a);
       aPublisher.publishOnce();
       aClock.now = t0.plusSeconds(10);
       Instant handedOut = new FeedService(aStore, aStore, aWatermark, a, aPublisher, SETTINGS, metrics, nanos::get)
@@ -186,7 +186,7 @@ class FeedServiceTest {
       // When instance B, its clock an hour behind, joins
       ReceivedAtClock b = new ReceivedAtClock(bStore::clock);
       InFlightWatermark bWatermark = new InFlightWatermark(b);
-      WatermarkPublisher bPublisher = new WatermarkPublisher(bStore, "hub-b", bWatermark, b);
+      WatermarkPublisher bPublisher = new WatermarkPublisher(bStore, bStore, "hub-b", bWatermark, b);
       bPublisher.join(Duration.ofHours(1), Duration.ZERO);
 
       // Then its first stamp is not below what A handed out

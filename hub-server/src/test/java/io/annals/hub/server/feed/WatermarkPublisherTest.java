@@ -1,14 +1,20 @@
 package io.annals.hub.server.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.InstanceWatermark;
+import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +34,9 @@ class WatermarkPublisherTest {
   void open() {
     // A store clock that stands still, the hardest case for telling publications apart
     store = SqliteEventStore.builder(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).open();
-    clock = new ReceivedAtClock(store::clock);
+    clock = new ReceivedAtClock(store::clock, () -> 0L, step -> { }); // no time passes on the monotonic clock either
     watermark = new InFlightWatermark(clock);
-    publisher = new WatermarkPublisher(store, "hub-a", watermark, clock);
+    publisher = new WatermarkPublisher(store, store, "hub-a", watermark, clock);
   }
 
   @AfterEach
@@ -53,18 +59,53 @@ class WatermarkPublisherTest {
   }
 
   @Test
-  void joining_floors_the_clock_at_the_heartbeats_other_instances_published() {
+  void joining_floors_the_clock_just_above_the_heartbeats_other_instances_published() {
     // Given another instance whose clock is an hour ahead of this one's
     store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
 
-    // When this instance joins
-    publisher.join(Duration.ofHours(1), Duration.ZERO);
-
-    // Then it stamps nothing below what the other may have handed out as a stable point
-    InFlightWatermark.Ticket ticket = watermark.begin();
-    assertThat(ticket.stamp()).isEqualTo(T0.plusSeconds(3600));
-    ticket.end();
+    // When this instance joins, then it stamps nothing at or below what the other may have handed out as a stable point
+    assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
     assertThat(store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-a", "hub-b");
+  }
+
+  @Test
+  void joining_after_an_instance_retired_still_floors_the_clock_above_its_last_heartbeat() {
+    // Given an instance an hour ahead that published, then retired (a graceful restart: its row is gone)
+    store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
+    store.retireInstance("hub-b");
+
+    // When this instance joins with its clock an hour behind, then the store's high mark still floors its stamps
+    assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
+  }
+
+  @Test
+  void joining_floors_the_clock_above_the_newest_stored_received_at() {
+    // Given an event stored with a received_at an hour ahead of this instance's clock
+    store.append(List.of(new StoredEvent(new Event(UUID.randomUUID().toString(), "billing", "paid", T0, "a/1", null, "{}"),
+        T0.plusSeconds(3600))));
+
+    // When this instance joins, then it stamps after that event, so that a cursor standing on it misses nothing
+    assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
+  }
+
+  /** Joins, and returns the stamp of the first append after joining. */
+  private Instant firstStampAfterJoining() {
+    publisher.join(Duration.ofHours(1), Duration.ZERO);
+    InFlightWatermark.Ticket ticket = watermark.begin();
+    ticket.end();
+    return ticket.stamp();
+  }
+
+  @Test
+  void a_join_that_cannot_publish_says_why() {
+    SqliteEventStore closed = SqliteEventStore.open(dir.resolve("closed"));
+    closed.close();
+    WatermarkPublisher failing = new WatermarkPublisher(closed, closed, "hub-c", watermark, clock);
+
+    assertThatThrownBy(() -> failing.join(Duration.ofHours(1), Duration.ZERO))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("could not publish its feed watermark: ")
+        .hasMessageContaining("closed");
   }
 
   @Test

@@ -8,10 +8,13 @@ import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoInterruptedException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoServerException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
+import io.annals.hub.server.store.StoreCorruptException;
 import io.annals.hub.server.store.StoreUnavailableException;
+import org.bson.BSONException;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -27,31 +30,51 @@ final class MongoErrors {
 
   private MongoErrors() {}
 
+  /**
+   * Server error names for damaged data (WiredTiger checksum failures, a record that does not
+   * decode): MongoDB answers them instead of the data, and retrying does not help.
+   */
+  private static final Set<String> CORRUPTION = Set.of("DataCorruptionDetected");
+
   /** Runs {@code operation}, translating a driver exception into what it means for the hub. */
   static <T> T call(String what, Supplier<T> operation) {
     try {
       return operation.get();
     } catch (MongoException e) {
       throw translate(what, e);
+    } catch (BSONException e) {
+      // The driver could not decode what the server sent: a damaged document, as SQLite's SQLITE_CORRUPT.
+      throw corrupt(what, e);
     }
   }
 
   /** {@link #call} for an operation without a result. */
   static void run(String what, Runnable operation) {
-    try {
+    call(what, () -> {
       operation.run();
-    } catch (MongoException e) {
-      throw translate(what, e);
-    }
+      return null;
+    });
   }
 
-  /** StoreUnavailableException when MongoDB may answer again later; IllegalStateException otherwise. */
+  /**
+   * StoreCorruptException when MongoDB reports damaged data, StoreUnavailableException when it may
+   * answer again later; IllegalStateException otherwise.
+   */
   static RuntimeException translate(String what, MongoException e) {
+    if (e instanceof MongoServerException server && CORRUPTION.contains(server.getErrorCodeName())
+        || e.getCause() instanceof BSONException) {
+      return corrupt(what, e);
+    }
     if (isTransient(e)) {
       return new StoreUnavailableException(
           what + " failed: MongoDB did not answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
     }
     return new IllegalStateException(what + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+  }
+
+  private static StoreCorruptException corrupt(String what, RuntimeException e) {
+    return new StoreCorruptException("MongoDB holds damaged data: " + what + " failed: "
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + "; restore from a backup (README, Runbook: AnnalsHubStoreCorrupt)", e);
   }
 
   static boolean isTransient(MongoException e) {

@@ -1,8 +1,6 @@
 package io.annals.hub.server.store.mongo;
 
 import static com.mongodb.client.model.Filters.eq;
-import static io.annals.hub.server.store.mongo.MongoErrors.call;
-import static io.annals.hub.server.store.mongo.MongoErrors.run;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.ReadConcern;
@@ -10,7 +8,11 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.AppendResult;
@@ -22,6 +24,7 @@ import io.annals.hub.server.store.InstanceRegistry;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreClock;
+import io.annals.hub.server.store.StoreCondition;
 import io.annals.hub.server.store.StoreHealth;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.mongo.MongoQueries.Find;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -58,6 +62,9 @@ public final class MongoEventStore
 
   static final String EVENTS = "events";
   static final String INSTANCES = "hub_instances";
+  /** One document, {@code {_id: "high_mark", high_mark: micros}}: see {@link #clockHighMark()}. */
+  static final String CLOCK = "hub_clock";
+  private static final String HIGH_MARK = "high_mark";
 
   private final MongoClient client;
   private final MongoDatabase database;
@@ -65,8 +72,10 @@ public final class MongoEventStore
   private final MongoCollection<Document> instances;
   private final MongoAppender appender;
   private final ServerClock clock;
+  private final StoreCondition condition;
 
   MongoEventStore(MongoSettings settings) {
+    this.condition = new StoreCondition("MongoDB database " + settings.database(), () -> -1);
     this.client = MongoClients.create(settings.clientSettings());
     try {
       this.database = client.getDatabase(settings.database());
@@ -101,7 +110,11 @@ public final class MongoEventStore
   @Override
   public List<AppendResult> append(List<StoredEvent> events) {
     List<StoredEvent> batch = events.stream().map(EpochMicros::truncate).toList();
-    return batch.isEmpty() ? List.of() : appender.append(batch);
+    try {
+      return batch.isEmpty() ? List.of() : appender.append(batch);
+    } catch (RuntimeException e) {
+      throw condition.record(e);
+    }
   }
 
   @Override
@@ -144,8 +157,32 @@ public final class MongoEventStore
     Document doc = new Document("_id", instanceId)
         .append("watermark", EpochMicros.of(Objects.requireNonNull(watermark.watermark(), "watermark")))
         .append("heartbeat", EpochMicros.of(Objects.requireNonNull(watermark.heartbeat(), "heartbeat")));
-    run("publish of the watermark of instance " + instanceId,
-        () -> instances.replaceOne(eq("_id", instanceId), doc, new ReplaceOptions().upsert(true)));
+    long heartbeat = doc.getLong("heartbeat");
+    run("publish of the watermark of instance " + instanceId, () -> {
+      // The high mark first: the publication counts only once both are written.
+      database.getCollection(CLOCK).updateOne(eq("_id", HIGH_MARK), Updates.max(HIGH_MARK, heartbeat),
+          new UpdateOptions().upsert(true));
+      instances.replaceOne(eq("_id", instanceId), doc, new ReplaceOptions().upsert(true));
+    });
+  }
+
+  /** The newest received_at (from its index) and the published high mark, whichever is later. */
+  @Override
+  public Instant clockHighMark() {
+    return call("read of the clock's high mark", () -> {
+      Document newest = events.find().sort(Sorts.descending(EventDocuments.RECEIVED_AT))
+          .projection(Projections.include(EventDocuments.RECEIVED_AT)).limit(1).first();
+      Document mark = database.getCollection(CLOCK).withReadConcern(ReadConcern.MAJORITY)
+          .find(eq("_id", HIGH_MARK)).first();
+      Long high = null;
+      if (newest != null) {
+        high = newest.getLong(EventDocuments.RECEIVED_AT);
+      }
+      if (mark != null && (high == null || mark.getLong(HIGH_MARK) > high)) {
+        high = mark.getLong(HIGH_MARK);
+      }
+      return high == null ? null : EpochMicros.toInstant(high);
+    });
   }
 
   @Override
@@ -175,6 +212,7 @@ public final class MongoEventStore
   /** Pings the primary; throws StoreUnavailableException when it does not answer in time. */
   @Override
   public void ping() {
+    condition.check();
     run("ping of MongoDB", () -> database.runCommand(new Document("ping", 1)));
   }
 
@@ -187,6 +225,23 @@ public final class MongoEventStore
   /** True when {@link #clock()} follows MongoDB's clock, false when it fell back to the local one. */
   boolean clockFollowsServer() {
     return clock.followsServer();
+  }
+
+  /** {@link MongoErrors#call}, noting damage in this store's {@link StoreCondition}, so that readiness says so too. */
+  private <T> T call(String what, Supplier<T> operation) {
+    try {
+      return MongoErrors.call(what, operation);
+    } catch (RuntimeException e) {
+      throw condition.record(e);
+    }
+  }
+
+  /** {@link #call} for an operation without a result. */
+  private void run(String what, Runnable operation) {
+    call(what, () -> {
+      operation.run();
+      return null;
+    });
   }
 
   /** The query planner's answer for a find, for the index tests. */

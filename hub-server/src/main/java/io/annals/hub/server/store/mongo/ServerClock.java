@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -20,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * MongoDB's clock as seen from here: the local clock plus an offset estimated from the primary's
  * {@code hello.localTime}, so that every hub instance stamps {@code received_at} from (nearly) one
  * clock. Reading it is cheap (no round trip); the offset is measured at start and refreshed in the
- * background. It never goes backwards, even when a new estimate is lower than the last one.
+ * background. It steps back when the local clock does (until the next measurement corrects the
+ * offset) or a new estimate is lower: the hub's ReceivedAtClock keeps {@code received_at} monotonic
+ * and moving, and must see such a step for that.
  *
  * <p>A server whose {@code hello} has no {@code localTime} (or no {@code hello} at all, as test
  * doubles) leaves the offset at zero: the local clock, said once in the log.
@@ -32,7 +33,6 @@ final class ServerClock implements AutoCloseable {
 
   private final Clock local;
   private final Supplier<Document> hello;
-  private final AtomicLong lastMicros = new AtomicLong(Long.MIN_VALUE);
   private final ScheduledExecutorService refresher;
   private volatile long offsetMicros;
   private volatile boolean followsServer;
@@ -55,7 +55,7 @@ final class ServerClock implements AutoCloseable {
 
   Instant now() {
     long candidate = EpochMicros.of(local.instant()) + offsetMicros;
-    return EpochMicros.toInstant(lastMicros.accumulateAndGet(candidate, Math::max));
+    return EpochMicros.toInstant(candidate);
   }
 
   /** True when the offset comes from the server's answer, false when this is the local clock. */

@@ -63,6 +63,7 @@ final class Checkpointer implements AutoCloseable {
   private boolean closed; // guarded by lock
   private long checkpoints; // guarded by lock
   private long syncs; // guarded by lock
+  private boolean failing; // only the checkpoint thread uses it
 
   Checkpointer(SqliteSettings settings) {
     this.settings = settings;
@@ -107,9 +108,17 @@ final class Checkpointer implements AutoCloseable {
             connection = settings.openCheckpointer();
           }
           checkpoint(connection);
+          if (failing) {
+            LOG.info("background checkpoints of {} work again", settings.file());
+            failing = false;
+          }
         } catch (SQLException | IOException e) {
           // The writer's backstop checkpoint still bounds the log; try again with a fresh connection.
-          LOG.warn("background checkpoint of {} failed, will retry: {}", settings.file(), e.getMessage());
+          // Said once per state change: a full disk fails every attempt, every INTERVAL.
+          if (!failing) {
+            LOG.warn("background checkpoint of {} failed, will retry quietly until it works: {}", settings.file(), e.getMessage());
+            failing = true;
+          }
           close(connection);
           connection = null;
         }

@@ -28,14 +28,16 @@ final class ReaderPool implements AutoCloseable {
   }
 
   private final Opener opener;
+  private final SqliteErrors.Translator errors;
   private final int size;
   private final Duration maxWait;
   private final BlockingQueue<Connection> idle;
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
 
-  ReaderPool(Opener opener, int size, Duration maxWait) {
+  ReaderPool(Opener opener, int size, Duration maxWait, SqliteErrors.Translator errors) {
     this.opener = opener;
+    this.errors = errors;
     this.size = size;
     this.maxWait = maxWait;
     this.idle = new ArrayBlockingQueue<>(size);
@@ -49,7 +51,7 @@ final class ReaderPool implements AutoCloseable {
       healthy = true;
       return result;
     } catch (SQLException e) {
-      throw SqliteErrors.translate(what, e);
+      throw errors.translate(what, e);
     } finally {
       giveBack(connection, healthy);
     }
@@ -70,7 +72,7 @@ final class ReaderPool implements AutoCloseable {
         return opener.open();
       } catch (SQLException e) {
         open.decrementAndGet();
-        throw SqliteErrors.translate(what + " (opening a reader connection)", e);
+        throw errors.translate(what + " (opening a reader connection)", e);
       }
     }
     open.decrementAndGet();

@@ -13,6 +13,7 @@ import io.annals.hub.server.store.InstanceRegistry;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreClock;
+import io.annals.hub.server.store.StoreCondition;
 import io.annals.hub.server.store.StoreHealth;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded store: one SQLite file, {@code events.db}, in a data directory. An append returns
@@ -65,19 +65,26 @@ public final class SqliteEventStore
       "INSERT INTO hub_instances (instance_id, watermark, heartbeat) VALUES (?, ?, ?)"
           + " ON CONFLICT (instance_id) DO UPDATE SET watermark = excluded.watermark, heartbeat = excluded.heartbeat";
 
+  private static final String HIGH_MARK_RAISE =
+      "INSERT INTO hub_clock (id, high_mark) VALUES (1, ?)"
+          + " ON CONFLICT (id) DO UPDATE SET high_mark = max(high_mark, excluded.high_mark)";
+
   private final SqliteSettings settings;
   private final SqliteWriter writer;
   private final ReaderPool readers;
-  private final AtomicLong lastClockMicros = new AtomicLong(Long.MIN_VALUE);
+  private final StoreCondition condition;
 
   private SqliteEventStore(SqliteSettings settings) {
     this.settings = settings;
+    Path file = settings.file();
+    this.condition = new StoreCondition("the embedded store " + file, () -> SqliteErrors.usableBytes(file.getParent()));
+    SqliteErrors.Translator errors = (what, e) -> condition.record(SqliteErrors.translate(file, what, e));
     try {
-      this.writer = new SqliteWriter(settings);
+      this.writer = new SqliteWriter(settings, errors);
     } catch (SQLException e) {
-      throw SqliteErrors.translate("opening " + settings.file(), e);
+      throw errors.translate("opening " + file, e);
     }
-    this.readers = new ReaderPool(settings::openReader, settings.readerConnections(), settings.busyTimeout());
+    this.readers = new ReaderPool(settings::openReader, settings.readerConnections(), settings.busyTimeout(), errors);
   }
 
   /** Opens (creating if needed) {@code events.db} in {@code dataDir} with the default settings. */
@@ -96,7 +103,7 @@ public final class SqliteEventStore
     if (batch.isEmpty()) {
       return List.of();
     }
-    return writer.write("append of " + batch.size() + " event(s)", statements -> {
+    List<AppendResult> appended = writer.write("append of " + batch.size() + " event(s)", statements -> {
       List<AppendResult> results = new ArrayList<>(batch.size());
       PreparedStatement insert = statements.prepared(SqliteQueries.INSERT);
       Set<Long> createdWeeks = new HashSet<>();
@@ -120,6 +127,8 @@ public final class SqliteEventStore
       addWeeks(statements.prepared(SqliteQueries.ADD_RECEIVED_WEEK), receivedWeeks);
       return results;
     });
+    condition.appended();
+    return appended;
   }
 
   private static void addWeeks(PreparedStatement addWeek, Set<Long> weeks) throws SQLException {
@@ -182,7 +191,10 @@ public final class SqliteEventStore
       upsert.setString(1, watermark.instanceId());
       upsert.setLong(2, mark);
       upsert.setLong(3, heartbeat);
-      return upsert.executeUpdate();
+      upsert.executeUpdate();
+      PreparedStatement raise = statements.prepared(HIGH_MARK_RAISE);
+      raise.setLong(1, heartbeat);
+      return raise.executeUpdate();
     });
   }
 
@@ -213,19 +225,41 @@ public final class SqliteEventStore
   }
 
   /**
-   * The local clock at microsecond precision, never going backwards (if the system clock steps
-   * back, it stays at the last value until the clock catches up), so that {@code received_at}
-   * stamped from it never decreases.
+   * The local clock at microsecond precision. It steps back when the system clock does: the hub's
+   * ReceivedAtClock keeps {@code received_at} monotonic and moving, and must see the step for that.
    */
   @Override
   public Instant clock() {
-    long now = EpochMicros.of(settings.clock().instant());
-    return EpochMicros.toInstant(lastClockMicros.accumulateAndGet(now, Math::max));
+    return EpochMicros.truncate(settings.clock().instant());
   }
 
-  /** Reads from the file; throws StoreUnavailableException when it cannot. */
+  /** The newest received_at (from its index) and the published high mark, whichever is later. */
+  @Override
+  public Instant clockHighMark() {
+    return readers.withConnection("read of the clock's high mark", connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(
+              "SELECT (SELECT max(received_at) FROM events), (SELECT max(high_mark) FROM hub_clock)")) {
+        rs.next();
+        long newest = rs.getLong(1);
+        boolean noEvents = rs.wasNull();
+        long published = rs.getLong(2);
+        boolean noMark = rs.wasNull();
+        if (noEvents && noMark) {
+          return null;
+        }
+        return EpochMicros.toInstant(noEvents ? published : noMark ? newest : Math.max(newest, published));
+      }
+    });
+  }
+
+  /**
+   * Reads from the file; throws StoreUnavailableException when it cannot, StoreCorruptException
+   * once any call found the file damaged, StoreFullException while writes fail for lack of space.
+   */
   @Override
   public void ping() {
+    condition.check();
     readers.withConnection("ping of " + settings.file(), connection -> {
       try (Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT count(*) FROM hub_instances")) {

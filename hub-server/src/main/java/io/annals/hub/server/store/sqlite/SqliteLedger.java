@@ -48,7 +48,7 @@ public final class SqliteLedger implements Ledger {
       writer.close();
       throw e;
     }
-    this.readers = new ReaderPool(settings::openReader, READERS, busyTimeout);
+    this.readers = new ReaderPool(settings::openReader, READERS, busyTimeout, (what, e) -> SqliteErrors.translate(file, what, e));
   }
 
   /** Opens (creating if needed) {@code ledger.db} in {@code dataDir}. */
@@ -57,7 +57,7 @@ public final class SqliteLedger implements Ledger {
     try {
       return new SqliteLedger(file, SqliteEventStore.DEFAULT_BUSY_TIMEOUT);
     } catch (SQLException e) {
-      throw SqliteErrors.translate("opening " + file, e);
+      throw SqliteErrors.translate(file, "opening " + file, e);
     }
   }
 
@@ -142,7 +142,7 @@ public final class SqliteLedger implements Ledger {
         throw e;
       }
     } catch (SQLException e) {
-      throw SqliteErrors.translate(what, e);
+      throw SqliteErrors.translate(file, what, e);
     } finally {
       lock.unlock();
     }

@@ -29,7 +29,7 @@ import java.util.List;
  */
 final class SqliteSchema {
 
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   /** Microseconds in a week: the width of one bucket of the aggregate and correlation indexes. */
   static final long WEEK_MICROS = 604_800_000_000L;
 
@@ -75,6 +75,14 @@ final class SqliteSchema {
       "INSERT INTO created_weeks (week) SELECT DISTINCT created_week FROM events",
       "INSERT INTO received_weeks (week) SELECT DISTINCT received_week FROM events");
 
+  /**
+   * From version 2: the highest heartbeat any instance ever published ({@code
+   * EventStore#clockHighMark}), which outlives the instance's row in {@code hub_instances}, so that
+   * a hub restarted while the wall clock is behind never stamps below a stable point handed out.
+   */
+  private static final List<String> VERSION_3 = List.of(
+      "CREATE TABLE hub_clock (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), high_mark INTEGER NOT NULL)");
+
   /** The week of an instant in epoch microseconds, as the columns {@code created_week} and {@code received_week} compute it. */
   static long week(long epochMicros) {
     return epochMicros / WEEK_MICROS; // Java and SQLite both truncate toward zero
@@ -113,6 +121,11 @@ final class SqliteSchema {
       // On a file of version 1 this reads every row once, to build the new index (about a
       // minute for ten million events), inside this transaction: a failure leaves version 1.
       for (String ddl : VERSION_2) {
+        statement.execute(ddl);
+      }
+    }
+    if (version < 3) {
+      for (String ddl : VERSION_3) {
         statement.execute(ddl);
       }
     }

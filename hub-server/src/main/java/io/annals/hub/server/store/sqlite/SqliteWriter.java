@@ -32,16 +32,20 @@ final class SqliteWriter implements AutoCloseable {
   }
 
   private final SqliteSettings settings;
+  private final SqliteErrors.Translator errors;
   private final ReentrantLock lock = new ReentrantLock();
   private final Checkpointer checkpointer;
   private Connection connection; // guarded by lock; null until needed again after a failure
   private final Map<String, PreparedStatement> prepared = new HashMap<>(); // guarded by lock; of connection
   private boolean closed; // guarded by lock
 
-  SqliteWriter(SqliteSettings settings) throws SQLException {
+  SqliteWriter(SqliteSettings settings, SqliteErrors.Translator errors) throws SQLException {
     this.settings = settings;
+    this.errors = errors;
     this.connection = settings.openWriter();
     try {
+      // Before anything writes to it: a damaged file is refused, not migrated (SqliteIntegrity).
+      SqliteIntegrity.quickCheck(connection, settings.file());
       SqliteSchema.migrate(connection, settings.file().toString());
     } catch (SQLException | RuntimeException e) {
       discardConnection();
@@ -68,7 +72,7 @@ final class SqliteWriter implements AutoCloseable {
       // After a failed statement, COMMIT or ROLLBACK the connection's state is in doubt; a fresh
       // connection (opened by the next write) is the known-good state.
       discardConnection();
-      throw SqliteErrors.translate(what, e);
+      throw errors.translate(what, e);
     } finally {
       lock.unlock();
     }
