@@ -1,7 +1,7 @@
 package io.annals.hub.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.annals.hub.client.internal.feed.FeedJson;
+import io.annals.hub.client.internal.delivery.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,11 +52,11 @@ public final class ReceivedEvent {
   }
 
   /**
-   * An event whose payload is the JSON text {@code payloadUtf8} (not copied: the caller hands it
-   * over), parsed when first asked for. For the SDK's feed decoder, which has already checked that
-   * the text is one well-formed JSON value.
+   * An event whose payload is the JSON text {@code payloadUtf8}, parsed when first asked for. Not
+   * copied: only the SDK's feed decoders call this, each with an array of its own that it has
+   * checked to be one well-formed JSON value and never touches again.
    */
-  public static ReceivedEvent withPayloadText(String id, String service, String type, Instant createdAt,
+  static ReceivedEvent withPayloadText(String id, String service, String type, Instant createdAt,
       String aggregateId, String correlationId, Instant receivedAt, byte[] payloadUtf8) {
     return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt,
         Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null);
@@ -101,7 +101,7 @@ public final class ReceivedEvent {
     JsonNode tree = payload;
     if (tree == null && payloadText != null) {
       try {
-        tree = FeedJson.JSON.readTree(payloadText);
+        tree = Json.READER.readTree(payloadText);
       } catch (IOException e) {
         throw new UncheckedIOException("the payload of event " + id + " is not JSON", e);
       }

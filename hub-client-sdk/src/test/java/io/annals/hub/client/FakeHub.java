@@ -81,7 +81,7 @@ final class FakeHub implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
-      JsonNode batch = Json.MAPPER.readTree(body);
+      JsonNode batch = Json.READER.readTree(body);
       List<String> ids = new ArrayList<>();
       batch.forEach(e -> ids.add(e.path("id").asText()));
       requests.add(new Request(System.nanoTime(), ids,
@@ -101,18 +101,18 @@ final class FakeHub implements AutoCloseable {
           return;
         }
       }
-      ArrayNode results = Json.MAPPER.createArrayNode();
+      ArrayNode results = Json.object().arrayNode();
       for (JsonNode event : batch) {
         results.add(judge(event));
       }
-      ObjectNode answer = Json.MAPPER.createObjectNode();
+      ObjectNode answer = Json.object();
       answer.set("results", results);
       respond(exchange, 200, answer.toString());
     }
   }
 
   private ObjectNode judge(JsonNode event) {
-    ObjectNode result = Json.MAPPER.createObjectNode();
+    ObjectNode result = Json.object();
     String id = event.path("id").asText();
     result.put("id", id);
     if (event.path("meta").path("type").asText().equals("invalid")) {

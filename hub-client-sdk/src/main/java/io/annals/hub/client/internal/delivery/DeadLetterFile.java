@@ -35,14 +35,14 @@ public final class DeadLetterFile {
     }
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
     for (DeadLetter letter : letters) {
-      ObjectNode line = Json.MAPPER.createObjectNode();
+      ObjectNode line = Json.object();
       line.put("dead_lettered_at", letter.deadLetteredAt().toString());
       line.put("reason", letter.reason().wireName());
       line.put("detail", letter.detail());
       ArrayNode errors = line.putArray("errors");
       letter.errors().forEach(errors::add);
       line.set("event", letter.event());
-      lines.write(Json.MAPPER.writeValueAsBytes(line));
+      lines.write(Json.WRITER.writeValueAsBytes(line));
       lines.write('\n');
     }
     // FileOutputStream, not a FileChannel: an interrupt must not close the file mid-write.

@@ -97,7 +97,7 @@ public final class HubTransport {
 
   private static Answer results(String body, int sent) {
     try {
-      JsonNode results = Json.MAPPER.readTree(body).path("results");
+      JsonNode results = Json.READER.readTree(body).path("results");
       if (!results.isArray() || results.size() != sent) {
         return new Answer.Retry(200, null, "hub answered " + results.size() + " results for " + sent
             + " events: " + abbreviate(body));
@@ -125,7 +125,7 @@ public final class HubTransport {
     List<String> errors = List.of();
     String detail = abbreviate(body);
     try {
-      JsonNode problem = Json.MAPPER.readTree(body);
+      JsonNode problem = Json.READER.readTree(body);
       errors = errors(problem);
       String text = problem.path("detail").asText(problem.path("title").asText(""));
       if (!text.isEmpty()) {
