@@ -37,11 +37,22 @@ public final class FeedReader {
     this.http = new FeedHttp(hub, apiKey, timeout);
   }
 
-  /** A reader of the hub at {@code hubUrl} (e.g. {@code http://localhost:8080}); {@code apiKey} may be null. */
+  /**
+   * A reader of the hub at {@code hubUrl} (e.g. {@code http://localhost:8080}) whose requests may
+   * take 30 s each; {@code apiKey} (a reader's or admin's) may be null when the hub needs none.
+   *
+   * @throws IllegalArgumentException when {@code hubUrl} is not an absolute URL
+   */
   public static FeedReader of(String hubUrl, String apiKey) {
     return of(hubUrl, apiKey, Duration.ofSeconds(30));
   }
 
+  /**
+   * A reader of the hub at {@code hubUrl} whose requests may take {@code timeout} each (to connect,
+   * and between bytes of the answer); {@code apiKey} may be null.
+   *
+   * @throws IllegalArgumentException when {@code hubUrl} is not an absolute URL
+   */
   public static FeedReader of(String hubUrl, String apiKey, Duration timeout) {
     Objects.requireNonNull(hubUrl, "hubUrl");
     String base = hubUrl.endsWith("/") ? hubUrl.substring(0, hubUrl.length() - 1) : hubUrl;

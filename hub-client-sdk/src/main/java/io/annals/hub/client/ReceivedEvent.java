@@ -32,7 +32,10 @@ public final class ReceivedEvent {
   /** The tree; built from {@code payloadText} at most once per thread that races for it, then kept. */
   private volatile JsonNode payload;
 
-  /** An event with its payload as a tree. */
+  /**
+   * An event with its payload as a tree, for feed sources other than the hub's (tests, replays);
+   * the tree is kept, not copied. Events read from the hub come from {@link FeedReader}.
+   */
   public ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
       String correlationId, Instant receivedAt, JsonNode payload) {
     this(id, service, type, createdAt, aggregateId, correlationId, receivedAt, null, payload);
@@ -62,30 +65,37 @@ public final class ReceivedEvent {
         Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null);
   }
 
+  /** The event's id, a UUID chosen by its producer. */
   public String id() {
     return id;
   }
 
+  /** {@code meta.service}: the producer that published it. */
   public String service() {
     return service;
   }
 
+  /** {@code meta.type}, e.g. {@code payment-completed}. */
   public String type() {
     return type;
   }
 
+  /** {@code meta.created_at}: when the producer says it happened, to the microsecond. */
   public Instant createdAt() {
     return createdAt;
   }
 
+  /** {@code meta.aggregate_id}: the thing it is about, e.g. {@code payment/23}. */
   public String aggregateId() {
     return aggregateId;
   }
 
+  /** {@code meta.correlation_id}, or null when the producer set none. */
   public String correlationId() {
     return correlationId;
   }
 
+  /** {@code meta.received_at}: when the hub stored it; the feed's order is {@code (receivedAt, id)}. */
   public Instant receivedAt() {
     return receivedAt;
   }
