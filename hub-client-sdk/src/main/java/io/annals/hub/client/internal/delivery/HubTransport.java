@@ -2,6 +2,8 @@ package io.annals.hub.client.internal.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.client.Outcome;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -108,8 +110,8 @@ public final class HubTransport {
         if (outcome == null) {
           return new Answer.Retry(200, null, "hub answered an unknown outcome: " + result);
         }
-        Instant receivedAt = result.path("received_at").isTextual()
-            ? Instant.parse(result.get("received_at").asText()) : null;
+        Instant receivedAt = result.path(FeedWire.RECEIVED_AT).isTextual()
+            ? WireTime.parse(result.get(FeedWire.RECEIVED_AT).asText()) : null;
         List<String> errors = errors(result);
         String detail = outcome.delivered() ? null
             : "hub answered " + outcome.wireName() + (errors.isEmpty() ? "" : ": " + String.join("; ", errors));
