@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
-import io.annals.hub.wire.FeedWire;
 import io.annals.hub.wire.WireTime;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,6 +17,7 @@ import java.util.List;
  * Writes events and answers as JSON. Times are ISO-8601 UTC with exactly six fractional digits
  * ({@code 2026-01-01T12:00:00.123456Z}): fixed width, so their text sorts like their time. The
  * payload is written as the stored text itself, never re-encoded, so decimals come back as sent.
+ * Envelopes are written by {@link EnvelopeWriter} only; Jackson writes the answers around them.
  */
 public final class EventJson {
 
@@ -32,28 +33,19 @@ public final class EventJson {
     return mapper.createObjectNode();
   }
 
-  /** The envelope of DESIGN.md with {@code meta.received_at}. */
-  public ObjectNode envelope(StoredEvent stored) {
+  /** The envelope of DESIGN.md with {@code meta.received_at}, to embed in an answer built as a tree. */
+  public JsonNode envelope(StoredEvent stored) {
     return envelope(stored.event(), stored.receivedAt());
   }
 
-  /** The envelope of DESIGN.md; {@code meta.received_at} only when {@code receivedAt} is not null. */
-  public ObjectNode envelope(Event event, Instant receivedAt) {
-    ObjectNode root = mapper.createObjectNode();
-    root.put(FeedWire.ID, event.id());
-    ObjectNode meta = root.putObject(FeedWire.META);
-    meta.put(FeedWire.SERVICE, event.service());
-    meta.put(FeedWire.TYPE, event.type());
-    meta.put(FeedWire.CREATED_AT, time(event.createdAt()));
-    meta.put(FeedWire.AGGREGATE_ID, event.aggregateId());
-    if (event.correlationId() != null) {
-      meta.put(FeedWire.CORRELATION_ID, event.correlationId());
-    }
-    if (receivedAt != null) {
-      meta.put(FeedWire.RECEIVED_AT, time(receivedAt));
-    }
-    root.putRawValue(FeedWire.PAYLOAD, new RawValue(event.payloadJson()));
-    return root;
+  /**
+   * The envelope of DESIGN.md ({@code meta.received_at} only when {@code receivedAt} is not null)
+   * as a node that writes {@link EnvelopeWriter}'s text: one writer for envelopes, whether alone,
+   * in a page or inside a problem.
+   */
+  public JsonNode envelope(Event event, Instant receivedAt) {
+    byte[] text = new EnvelopeWriter(128 + event.payloadJson().length()).event(event, receivedAt);
+    return mapper.getNodeFactory().rawValueNode(new RawValue(new String(text, StandardCharsets.UTF_8)));
   }
 
   /**
