@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class FeedJsonTest {
