@@ -156,6 +156,18 @@ class OpsFilesTest {
     }
 
     @Test
+    void dockerfiles_copy_the_pom_of_every_reactor_module_since_maven_reads_them_all() throws IOException {
+      List<String> modules = all(Pattern.compile("<module>([^<]+)</module>"), read("pom.xml"), 1);
+      assertThat(modules).contains("hub-wire", "hub-client-sdk", "hub-server");
+      for (String image : List.of("hub-server", "projections")) {
+        String dockerfile = read("ops/docker/" + image + "/Dockerfile");
+        for (String module : modules) {
+          assertThat(dockerfile).as("%s copies %s/pom.xml", image, module).contains("COPY " + module + "/pom.xml " + module + "/");
+        }
+      }
+    }
+
+    @Test
     void compose_builds_our_images_and_mounts_files_that_exist() {
       JsonNode compose = OpsFiles.yaml(OpsFiles.repo().resolve("docker-compose.yml"));
       JsonNode services = compose.path("services");

@@ -16,6 +16,7 @@ public record DeadLetter(
     String eventId, Outcome reason, String detail, List<String> errors, JsonNode event,
     Instant deadLetteredAt) {
 
+  /** A dead letter; {@code errors} is copied. */
   public DeadLetter {
     errors = List.copyOf(errors);
   }

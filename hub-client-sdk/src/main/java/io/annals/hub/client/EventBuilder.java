@@ -27,7 +27,7 @@ public final class EventBuilder {
   private String service;
   private String createdAt;
   private String correlationId;
-  private ObjectNode payload = Json.MAPPER.createObjectNode();
+  private ObjectNode payload = Json.object();
 
   EventBuilder(String type, String aggregateId) {
     this.type = requireText(type, "meta.type");
@@ -50,7 +50,7 @@ public final class EventBuilder {
   public EventBuilder payload(Object payload) {
     JsonNode node;
     try {
-      node = payload instanceof JsonNode json ? json.deepCopy() : Json.MAPPER.valueToTree(payload);
+      node = payload instanceof JsonNode json ? json.deepCopy() : Json.tree(payload);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("payload cannot be serialised to JSON: " + e.getMessage(), e);
     }
@@ -104,7 +104,7 @@ public final class EventBuilder {
 
   Envelope toEnvelope(String defaultService, UuidV7 ids, Instant now) {
     String eventId = id != null ? id : ids.next().toString();
-    ObjectNode root = Json.MAPPER.createObjectNode();
+    ObjectNode root = Json.object();
     root.put("id", eventId);
     ObjectNode meta = root.putObject("meta");
     meta.put("service", service != null ? service : defaultService);
@@ -116,7 +116,7 @@ public final class EventBuilder {
     }
     root.set("payload", payload);
     try {
-      return new Envelope(eventId, Json.MAPPER.writeValueAsBytes(root));
+      return new Envelope(eventId, Json.WRITER.writeValueAsBytes(root));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write event " + eventId + " as JSON", e);
     }

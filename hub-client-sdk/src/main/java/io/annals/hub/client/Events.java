@@ -28,7 +28,7 @@ public final class Events {
   public static EventBuilder fromJson(String envelope) {
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(envelope);
+      root = Json.READER.readTree(envelope);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
     }

@@ -1,14 +1,15 @@
 package io.annals.hub.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.annals.hub.client.internal.feed.FeedHttp;
-import io.annals.hub.client.internal.feed.FeedJson;
-import io.annals.hub.client.internal.feed.ReadAhead;
+import io.annals.hub.client.internal.delivery.Json;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,9 +21,6 @@ import java.util.Optional;
  */
 public final class FeedReader {
 
-  /** The feed page's next cursor and event count, also in the body: in headers they arrive before it is decoded. */
-  private static final String NEXT_CURSOR = "Annals-Next-Cursor";
-  private static final String EVENT_COUNT = "Annals-Event-Count";
   /**
    * How many pages the reader keeps asked for beyond the one a caller just read. Two, so that
    * the hub reads page n+2 while this side receives page n+1 and the caller applies page n: with
@@ -39,11 +37,22 @@ public final class FeedReader {
     this.http = new FeedHttp(hub, apiKey, timeout);
   }
 
-  /** A reader of the hub at {@code hubUrl} (e.g. {@code http://localhost:8080}); {@code apiKey} may be null. */
+  /**
+   * A reader of the hub at {@code hubUrl} (e.g. {@code http://localhost:8080}) whose requests may
+   * take 30 s each; {@code apiKey} (a reader's or admin's) may be null when the hub needs none.
+   *
+   * @throws IllegalArgumentException when {@code hubUrl} is not an absolute URL
+   */
   public static FeedReader of(String hubUrl, String apiKey) {
     return of(hubUrl, apiKey, Duration.ofSeconds(30));
   }
 
+  /**
+   * A reader of the hub at {@code hubUrl} whose requests may take {@code timeout} each (to connect,
+   * and between bytes of the answer); {@code apiKey} may be null.
+   *
+   * @throws IllegalArgumentException when {@code hubUrl} is not an absolute URL
+   */
   public static FeedReader of(String hubUrl, String apiKey, Duration timeout) {
     Objects.requireNonNull(hubUrl, "hubUrl");
     String base = hubUrl.endsWith("/") ? hubUrl.substring(0, hubUrl.length() - 1) : hubUrl;
@@ -90,7 +99,7 @@ public final class FeedReader {
    * asked for already) and, {@code pages} deep, for the pages after that one as their headers arrive.
    */
   private void readAhead(FeedHttp.Head head, Collection<String> types, int limit, int pages) {
-    Optional<String> next = head.header(NEXT_CURSOR);
+    Optional<String> next = head.header(FeedWire.NEXT_CURSOR_HEADER);
     if (pages < 1 || next.isEmpty() || !fullPage(head, limit)) {
       return;
     }
@@ -116,7 +125,7 @@ public final class FeedReader {
       return false;
     }
     try {
-      return head.header(EVENT_COUNT).map(Integer::parseInt).orElse(0) >= limit;
+      return head.header(FeedWire.EVENT_COUNT_HEADER).map(Integer::parseInt).orElse(0) >= limit;
     } catch (NumberFormatException e) {
       return false;
     }
@@ -157,19 +166,18 @@ public final class FeedReader {
     }
     byte[] body = checked(query.toString(), send(query.toString()));
     try {
-      JsonNode root = FeedJson.JSON.readTree(body);
-      return new FeedLag(
-          root.path("events").asLong(),
-          root.path("oldest_received_at").isTextual() ? FeedJson.time(root.get("oldest_received_at").asText()) : null,
-          root.path("stable_until").isTextual() ? FeedJson.time(root.get("stable_until").asText()) : null);
+      JsonNode root = Json.READER.readTree(body);
+      return new FeedLag(root.path(FeedWire.LAG_EVENTS).asLong(), time(root, FeedWire.LAG_OLDEST_RECEIVED_AT),
+          time(root, FeedWire.STABLE_UNTIL));
     } catch (IOException | RuntimeException e) {
       throw new HubException("unreadable feed lag: " + e.getMessage(), 200, false, e);
     }
   }
 
-  /** Reads one event envelope as the hub returns it. */
-  public static ReceivedEvent toEvent(JsonNode node) {
-    return FeedJson.event(node);
+  /** The time at member {@code name} of {@code node}; null when it is absent or not text. */
+  private static Instant time(JsonNode node, String name) {
+    JsonNode value = node.path(name);
+    return value.isTextual() ? WireTime.parse(value.asText()) : null;
   }
 
   private static String encode(String s) {

@@ -37,7 +37,10 @@ public enum Outcome {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The outcome the hub names {@code wireName}, or null when it names none of them. */
+  /**
+   * The outcome the hub names {@code wireName} in an answer to {@code POST /events}, or null when
+   * it names none of them ({@link #EXPIRED} is the SDK's own and never comes from the hub).
+   */
   public static Outcome fromWireName(String wireName) {
     for (Outcome outcome : values()) {
       if (outcome != EXPIRED && outcome != DAMAGED && outcome.wireName().equals(wireName)) {

@@ -1,7 +1,7 @@
 package io.annals.hub.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.annals.hub.client.internal.feed.FeedJson;
+import io.annals.hub.client.internal.delivery.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,10 @@ public final class ReceivedEvent {
   /** The tree; built from {@code payloadText} at most once per thread that races for it, then kept. */
   private volatile JsonNode payload;
 
-  /** An event with its payload as a tree. */
+  /**
+   * An event with its payload as a tree, for feed sources other than the hub's (tests, replays);
+   * the tree is kept, not copied. Events read from the hub come from {@link FeedReader}.
+   */
   public ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
       String correlationId, Instant receivedAt, JsonNode payload) {
     this(id, service, type, createdAt, aggregateId, correlationId, receivedAt, null, payload);
@@ -52,40 +55,47 @@ public final class ReceivedEvent {
   }
 
   /**
-   * An event whose payload is the JSON text {@code payloadUtf8} (not copied: the caller hands it
-   * over), parsed when first asked for. For the SDK's feed decoder, which has already checked that
-   * the text is one well-formed JSON value.
+   * An event whose payload is the JSON text {@code payloadUtf8}, parsed when first asked for. Not
+   * copied: only the SDK's feed decoders call this, each with an array of its own that it has
+   * checked to be one well-formed JSON value and never touches again.
    */
-  public static ReceivedEvent withPayloadText(String id, String service, String type, Instant createdAt,
+  static ReceivedEvent withPayloadText(String id, String service, String type, Instant createdAt,
       String aggregateId, String correlationId, Instant receivedAt, byte[] payloadUtf8) {
     return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt,
         Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null);
   }
 
+  /** The event's id, a UUID chosen by its producer. */
   public String id() {
     return id;
   }
 
+  /** {@code meta.service}: the producer that published it. */
   public String service() {
     return service;
   }
 
+  /** {@code meta.type}, e.g. {@code payment-completed}. */
   public String type() {
     return type;
   }
 
+  /** {@code meta.created_at}: when the producer says it happened, to the microsecond. */
   public Instant createdAt() {
     return createdAt;
   }
 
+  /** {@code meta.aggregate_id}: the thing it is about, e.g. {@code payment/23}. */
   public String aggregateId() {
     return aggregateId;
   }
 
+  /** {@code meta.correlation_id}, or null when the producer set none. */
   public String correlationId() {
     return correlationId;
   }
 
+  /** {@code meta.received_at}: when the hub stored it; the feed's order is {@code (receivedAt, id)}. */
   public Instant receivedAt() {
     return receivedAt;
   }
@@ -101,7 +111,7 @@ public final class ReceivedEvent {
     JsonNode tree = payload;
     if (tree == null && payloadText != null) {
       try {
-        tree = FeedJson.JSON.readTree(payloadText);
+        tree = Json.READER.readTree(payloadText);
       } catch (IOException e) {
         throw new UncheckedIOException("the payload of event " + id + " is not JSON", e);
       }

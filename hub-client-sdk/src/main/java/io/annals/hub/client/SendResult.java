@@ -10,6 +10,7 @@ import java.util.List;
  */
 public record SendResult(String id, Outcome outcome, Instant receivedAt, List<String> errors) {
 
+  /** A result; {@code errors} is copied. */
   public SendResult {
     errors = List.copyOf(errors);
   }

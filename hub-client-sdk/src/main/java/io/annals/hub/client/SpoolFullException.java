@@ -9,6 +9,7 @@ public final class SpoolFullException extends RuntimeException {
   private final long pendingEvents;
   private final long pendingBytes;
 
+  /** The spool refused an event while holding {@code pendingEvents} undelivered events of {@code pendingBytes} bytes. */
   public SpoolFullException(String message, long pendingEvents, long pendingBytes) {
     super(message);
     this.pendingEvents = pendingEvents;

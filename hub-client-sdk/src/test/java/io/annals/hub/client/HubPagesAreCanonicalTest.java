@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.annals.hub.client.internal.feed.CanonicalPageReader;
-import io.annals.hub.client.internal.feed.FeedJson;
 import io.annals.testsupport.HubProcess;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -77,7 +77,7 @@ class ProducerCrashTest {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/events/" + id)).build(),
             HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() == 200) {
-          JsonNode event = Json.MAPPER.readTree(answer.body());
+          JsonNode event = Json.READER.readTree(answer.body());
           assertThat(event.path("id").asText()).isEqualTo(id);
           assertThat(event.path("meta").path("service").asText()).isEqualTo(ProducerProcess.SERVICE);
           held.add(id);

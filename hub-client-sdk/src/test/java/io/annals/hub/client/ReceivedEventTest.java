@@ -1,9 +1,9 @@
 package io.annals.hub.client;
 
+import io.annals.hub.client.internal.delivery.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.annals.hub.client.internal.feed.FeedJson;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,7 +17,7 @@ class ReceivedEventTest {
   @Test
   void an_event_from_text_equals_the_same_event_from_a_tree_and_differs_when_the_payload_differs() throws Exception {
     ReceivedEvent text = fromText("{\"amount\": 3.0000}");
-    ReceivedEvent tree = new ReceivedEvent("e", "s", "t", T, "a/1", null, T, FeedJson.JSON.readTree("{\"amount\":3.0000}"));
+    ReceivedEvent tree = new ReceivedEvent("e", "s", "t", T, "a/1", null, T, Json.READER.readTree("{\"amount\":3.0000}"));
 
     assertThat(text).isEqualTo(tree).hasSameHashCodeAs(tree);
     assertThat(text.payloadJson()).isEqualTo("{\"amount\": 3.0000}");

@@ -2,8 +2,12 @@ package io.annals.ops.bench;
 
 import io.annals.hub.client.FeedPage;
 import io.annals.hub.client.FeedReader;
-import io.annals.projections.reports.Reports;
+import io.annals.projections.reports.paymentsdaily.PaymentsDaily;
 import io.annals.projections.runtime.CatchUpResult;
+import io.annals.projections.runtime.FeedSource;
+import io.annals.projections.runtime.ProjectionRuntime;
+import io.annals.projections.runtime.RuntimeConfig;
+import io.annals.projections.sql.Database;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -117,7 +121,7 @@ final class ReadScenarios {
   static ScenarioResult projection(Run run, MeasuredHub hub) {
     Paging paging = page(hub, Set.of(PAYMENTS));
     String db = "jdbc:sqlite:" + run.workDir().resolve("projections-" + System.nanoTime() + ".db");
-    CatchUpResult result = Reports.catchUp(hub.url().toString(), null, db, "payments-daily", PAGE);
+    CatchUpResult result = catchUp(hub, db);
     if (result.outcome() != CatchUpResult.Outcome.CAUGHT_UP || result.applied() != paging.events()) {
       throw new IllegalStateException("the projection ended " + result.outcome() + " after " + result.applied()
           + " events of " + paging.events() + ": " + result.detail());
@@ -131,5 +135,20 @@ final class ReadScenarios {
     details.put("feed_seconds", paging.elapsed().toMillis() / 1000.0);
     return ScenarioResult.ratio("projection-catch-up", result.eventsPerSecond(), paging.perSecond(), "events/s", 0.5,
         details);
+  }
+
+  /**
+   * Catches {@code payments-daily} up from the hub into the fresh database at {@code jdbcUrl}, pages
+   * of {@link #PAGE}: a full catch-up from the start of the feed, timed by the runtime itself.
+   */
+  private static CatchUpResult catchUp(MeasuredHub hub, String jdbcUrl) {
+    PaymentsDaily projection = new PaymentsDaily();
+    try (ProjectionRuntime runtime = ProjectionRuntime.builder(Database.open(jdbcUrl),
+            FeedSource.of(FeedReader.of(hub.url().toString(), null)))
+        .projection(projection)
+        .config(RuntimeConfig.defaults().withBatchSize(PAGE))
+        .build()) {
+      return runtime.catchUp(projection.name());
+    }
   }
 }

@@ -1,15 +1,12 @@
 package io.annals.ops.loadgen;
 
+import io.annals.hub.server.config.DurationText;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The validated options of {@code loadgen}. {@link #parse} names the bad flag and value and what
@@ -38,7 +35,7 @@ record LoadgenOptions(
       "usage: loadgen --hub URL[,URL...] --rate N --duration D --services K [options]",
       "  --hub URL[,URL...]   hub base URL(s), e.g. http://localhost:8080; several are used round-robin",
       "  --rate N             events per second (1..100000)",
-      "  --duration D         how long to send, e.g. 30s, 5m, 1h, 500ms or PT30S",
+      "  --duration D         how long to send, e.g. 30s, 5m, 1h, 500ms or PT30S (a unit is required)",
       "  --services K         producer services to simulate (1..1000)",
       "  --api-key KEY        sent as 'Authorization: Bearer KEY'; or set ANNALS_API_KEY, which keeps it",
       "                       out of the process list",
@@ -46,7 +43,6 @@ record LoadgenOptions(
       "  --max-in-flight N    requests awaiting an answer before sending waits (default 512)",
       "  --timeout D          per-request timeout (default 30s)");
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
   LoadgenOptions {
     hubs = List.copyOf(hubs);
@@ -105,24 +101,12 @@ record LoadgenOptions(
     return new LoadgenOptions(hubs, rate, duration, services, key, seed, maxInFlight, timeout);
   }
 
-  /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a bare number of seconds, or ISO-8601. */
+  /** {@code value} in the hub's one duration grammar ({@link DurationText}), its flag named when refused. */
   static Duration duration(String flag, String value) {
-    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      return switch (unit) {
-        case "ms" -> Duration.ofMillis(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofSeconds(n);
-      };
-    }
     try {
-      return Duration.parse(value.trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          flag + " = \"" + value + "\": expected a duration such as 30s, 5m, 1h, 500ms or PT30S");
+      return DurationText.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + " = \"" + value + "\": " + e.getMessage() + "; expected " + DurationText.EXPECTED);
     }
   }
 

@@ -200,9 +200,10 @@ class LoadgenTest {
     }
 
     @Test
-    void durations_take_units_or_iso() {
+    void durations_take_units_or_iso_and_a_bare_number_is_refused_naming_the_grammar() {
       assertThat(LoadgenOptions.duration("--duration", "500ms")).isEqualTo(Duration.ofMillis(500));
-      assertThat(LoadgenOptions.duration("--duration", "30")).isEqualTo(Duration.ofSeconds(30));
+      assertThatThrownBy(() -> LoadgenOptions.duration("--duration", "30"))
+          .hasMessage("--duration = \"30\": not a duration; expected a duration such as 500ms, 30s, 5m, 1h, 7d or ISO-8601 PT30S");
       assertThat(LoadgenOptions.duration("--duration", "2h")).isEqualTo(Duration.ofHours(2));
       assertThat(LoadgenOptions.duration("--duration", "PT1M")).isEqualTo(Duration.ofMinutes(1));
     }

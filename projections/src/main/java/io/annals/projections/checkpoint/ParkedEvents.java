@@ -3,6 +3,8 @@ package io.annals.projections.checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.client.ReceivedEvent;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +36,7 @@ public final class ParkedEvents {
       upsert.setInt(2, generation);
       upsert.setString(3, event.id());
       upsert.setString(4, event.type());
-      upsert.setString(5, event.receivedAt().toString());
+      upsert.setString(5, WireTime.format(event.receivedAt()));
       upsert.setString(6, toJson(event));
       upsert.setString(7, CheckpointStore.truncate(error));
       upsert.setInt(8, attempts);
@@ -88,17 +90,17 @@ public final class ParkedEvents {
   /** The event as the hub's envelope, so that it can be replayed or inspected as it was. */
   static String toJson(ReceivedEvent event) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("id", event.id());
-    ObjectNode meta = root.putObject("meta");
-    meta.put("service", event.service());
-    meta.put("type", event.type());
-    meta.put("created_at", event.createdAt().toString());
-    meta.put("aggregate_id", event.aggregateId());
+    root.put(FeedWire.ID, event.id());
+    ObjectNode meta = root.putObject(FeedWire.META);
+    meta.put(FeedWire.SERVICE, event.service());
+    meta.put(FeedWire.TYPE, event.type());
+    meta.put(FeedWire.CREATED_AT, WireTime.format(event.createdAt()));
+    meta.put(FeedWire.AGGREGATE_ID, event.aggregateId());
     if (event.correlationId() != null) {
-      meta.put("correlation_id", event.correlationId());
+      meta.put(FeedWire.CORRELATION_ID, event.correlationId());
     }
-    meta.put("received_at", event.receivedAt().toString());
-    root.set("payload", event.payload() == null ? JSON.createObjectNode() : event.payload());
+    meta.put(FeedWire.RECEIVED_AT, WireTime.format(event.receivedAt()));
+    root.set(FeedWire.PAYLOAD, event.payload() == null ? JSON.createObjectNode() : event.payload());
     return root.toString();
   }
 }

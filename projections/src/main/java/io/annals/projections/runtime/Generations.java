@@ -2,9 +2,9 @@ package io.annals.projections.runtime;
 
 import io.annals.projections.checkpoint.Checkpoint;
 import io.annals.projections.checkpoint.CheckpointStore;
-import io.annals.projections.checkpoint.LeaseStore;
 import io.annals.projections.checkpoint.ParkedEvents;
 import io.annals.projections.checkpoint.Slot;
+import io.annals.projections.lease.LeaseStore;
 import io.annals.projections.sql.Dialect;
 import io.annals.projections.sql.Tables;
 import java.sql.Connection;

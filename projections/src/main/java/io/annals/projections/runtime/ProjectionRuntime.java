@@ -1,10 +1,10 @@
 package io.annals.projections.runtime;
 
 import io.annals.projections.checkpoint.CheckpointStore;
-import io.annals.projections.checkpoint.LeaseStore;
 import io.annals.projections.checkpoint.ParkedEvents;
 import io.annals.projections.checkpoint.RuntimeSchema;
 import io.annals.projections.checkpoint.Slot;
+import io.annals.projections.lease.LeaseStore;
 import io.annals.projections.metrics.ProjectionMetrics;
 import io.annals.projections.sql.Database;
 import java.sql.Connection;

@@ -2,8 +2,8 @@ package io.annals.projections.runtime;
 
 import io.annals.hub.client.FeedLag;
 import io.annals.projections.checkpoint.Checkpoint;
-import io.annals.projections.checkpoint.Lease;
 import io.annals.projections.checkpoint.ParkedEvents.Parked;
+import io.annals.projections.lease.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

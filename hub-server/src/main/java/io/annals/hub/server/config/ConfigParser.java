@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 /** Turns environment variables and {@code --flags} into a {@link HubConfig}, or one clear error. */
 final class ConfigParser {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|kib|mib|gib)?");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
   private static final long MAX_BODY = 1L << 30; // bodies are buffered whole, so keep them well under 2 GiB
@@ -273,27 +271,10 @@ final class ConfigParser {
 
   private Duration duration(Setting s) {
     String v = required(s);
-    Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
     try {
-      Duration d;
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        d = switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      } else {
-        d = Duration.parse(v);
-      }
-      if (d.isNegative()) {
-        throw s.wrong(v, "negative");
-      }
-      return d;
-    } catch (DateTimeParseException e) {
-      throw s.wrong(v, "not a duration");
+      return DurationText.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw s.wrong(v, e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.wire.FeedWire;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -24,9 +25,9 @@ public final class CloudEventsJson {
   public static final String STRUCTURED = "application/cloudevents+json";
   public static final String BATCH = "application/cloudevents-batch+json";
   /** The page's {@code next} cursor, on a batch answer. */
-  public static final String NEXT_HEADER = "Annals-Next-Cursor";
+  public static final String NEXT_HEADER = FeedWire.NEXT_CURSOR_HEADER;
   /** The feed page's {@code stable_until}, on a batch answer. */
-  public static final String STABLE_UNTIL_HEADER = "Annals-Stable-Until";
+  public static final String STABLE_UNTIL_HEADER = FeedWire.STABLE_UNTIL_HEADER;
 
   private CloudEventsJson() {}
 

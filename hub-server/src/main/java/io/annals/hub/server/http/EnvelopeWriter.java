@@ -2,9 +2,11 @@ package io.annals.hub.server.http;
 
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.wire.ByteRun;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,23 +19,12 @@ import java.util.List;
  * holds it to that): the same member order, the same escapes ({@code \"}, {@code \\}, the short
  * forms of control characters, {@code \}{@code u00XX} with upper-case digits for the others, the
  * two surrogates of a character outside the BMP as escapes), and other non-ASCII characters as
- * UTF-8. Times as {@link EventJson#time}. One writer per answer: not thread-safe.
+ * UTF-8. The layout's member names and punctuation are {@link FeedWire}'s, its times {@link
+ * WireTime}'s: the SDK reads the same definitions. One writer per answer: not thread-safe.
  */
 final class EnvelopeWriter {
 
-  private static final byte[] HEX = ascii("0123456789ABCDEF");
-  private static final byte[] PAGE_START = ascii("{\"events\":[");
-  private static final byte[] PAGE_NEXT = ascii("],\"next\":");
-  private static final byte[] NULL = ascii("null");
-  private static final byte[] PAGE_STABLE_UNTIL = ascii(",\"stable_until\":");
-  private static final byte[] ID = ascii("{\"id\":");
-  private static final byte[] SERVICE = ascii(",\"meta\":{\"service\":");
-  private static final byte[] TYPE = ascii(",\"type\":");
-  private static final byte[] CREATED_AT = ascii(",\"created_at\":");
-  private static final byte[] AGGREGATE_ID = ascii(",\"aggregate_id\":");
-  private static final byte[] CORRELATION_ID = ascii(",\"correlation_id\":");
-  private static final byte[] RECEIVED_AT = ascii(",\"received_at\":");
-  private static final byte[] PAYLOAD = ascii("},\"payload\":");
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] out;
   private int size;
@@ -47,21 +38,21 @@ final class EnvelopeWriter {
 
   /** {@code {"events": [envelope...], "next": next, "stable_until": stableUntil}}, as {@link EventJson#page}. */
   byte[] page(List<StoredEvent> events, String next, Instant stableUntil) {
-    bytes(PAGE_START);
+    run(FeedWire.PAGE_START);
     for (int i = 0; i < events.size(); i++) {
       if (i > 0) {
         add((byte) ',');
       }
       envelope(events.get(i).event(), events.get(i).receivedAt());
     }
-    bytes(PAGE_NEXT);
+    run(FeedWire.PAGE_NEXT);
     if (next == null) {
-      bytes(NULL);
+      run(FeedWire.NULL);
     } else {
       string(next);
     }
     if (stableUntil != null) {
-      bytes(PAGE_STABLE_UNTIL);
+      run(FeedWire.PAGE_STABLE_UNTIL);
       time(stableUntil);
     }
     add((byte) '}');
@@ -75,25 +66,25 @@ final class EnvelopeWriter {
   }
 
   private void envelope(Event event, Instant receivedAt) {
-    bytes(ID);
+    run(FeedWire.ENVELOPE_ID);
     string(event.id());
-    bytes(SERVICE);
+    run(FeedWire.ENVELOPE_SERVICE);
     string(event.service());
-    bytes(TYPE);
+    run(FeedWire.ENVELOPE_TYPE);
     string(event.type());
-    bytes(CREATED_AT);
+    run(FeedWire.ENVELOPE_CREATED_AT);
     time(event.createdAt());
-    bytes(AGGREGATE_ID);
+    run(FeedWire.ENVELOPE_AGGREGATE_ID);
     string(event.aggregateId());
     if (event.correlationId() != null) {
-      bytes(CORRELATION_ID);
+      run(FeedWire.ENVELOPE_CORRELATION_ID);
       string(event.correlationId());
     }
     if (receivedAt != null) {
-      bytes(RECEIVED_AT);
+      run(FeedWire.ENVELOPE_RECEIVED_AT);
       time(receivedAt);
     }
-    bytes(PAYLOAD);
+    run(FeedWire.ENVELOPE_PAYLOAD);
     // The stored text itself, never re-encoded, so decimals come back as sent.
     bytes(event.payloadJson().getBytes(StandardCharsets.UTF_8));
     add((byte) '}');
@@ -155,51 +146,29 @@ final class EnvelopeWriter {
     out[size++] = HEX[c & 0xF];
   }
 
-  /** A quoted time, {@code "uuuu-MM-ddTHH:mm:ss.SSSSSSZ"}; years outside 0..9999 (never stored) through {@link EventJson#time}. */
+  /** A quoted time as {@link WireTime}; years outside 0..9999 (never stored) through {@link WireTime#format}. */
   private void time(Instant t) {
     long seconds = t.getEpochSecond();
     long day = Math.floorDiv(seconds, 86_400);
     if (day != cachedDay) {
-      LocalDate date = LocalDate.ofEpochDay(day);
-      if (date.getYear() < 0 || date.getYear() > 9999) {
-        string(EventJson.time(t));
+      if (!WireTime.writeDate(day, cachedDate, 0)) {
+        string(WireTime.format(t));
         return;
       }
-      digits(cachedDate, 0, date.getYear(), 4);
-      cachedDate[4] = '-';
-      digits(cachedDate, 5, date.getMonthValue(), 2);
-      cachedDate[7] = '-';
-      digits(cachedDate, 8, date.getDayOfMonth(), 2);
       cachedDay = day;
     }
-    int secondOfDay = (int) (seconds - day * 86_400);
-    room(29);
+    room(WireTime.LENGTH + 2);
     out[size++] = '"';
     System.arraycopy(cachedDate, 0, out, size, 10);
-    size += 10;
-    out[size++] = 'T';
-    digits(out, size, secondOfDay / 3_600, 2);
-    out[size + 2] = ':';
-    digits(out, size + 3, secondOfDay / 60 % 60, 2);
-    out[size + 5] = ':';
-    digits(out, size + 6, secondOfDay % 60, 2);
-    out[size + 8] = '.';
-    digits(out, size + 9, t.getNano() / 1000, 6);
-    out[size + 15] = 'Z';
-    out[size + 16] = '"';
-    size += 17;
+    WireTime.writeTimeOfDay((int) (seconds - day * 86_400), t.getNano() / 1000, out, size + 10);
+    size += WireTime.LENGTH;
+    out[size++] = '"';
   }
 
-  private static void digits(byte[] into, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      into[i] = (byte) ('0' + value % 10);
-      value /= 10;
-    }
-  }
-
-  /** Member names and punctuation, which need no escaping. */
-  private static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
+  /** A run of the canonical layout ({@link FeedWire}). */
+  private void run(ByteRun run) {
+    room(run.length());
+    size = run.copyTo(out, size);
   }
 
   private void bytes(byte[] utf8) {

@@ -8,6 +8,7 @@ import io.annals.hub.server.feed.FeedService;
 import io.annals.hub.server.query.Cursor;
 import io.annals.hub.server.query.QueryParameters;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.wire.FeedWire;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Set;
@@ -22,8 +23,6 @@ import java.util.Set;
 public final class FeedRoutes implements Routes {
 
   private static final String JSON = "application/json";
-  /** How many events a feed page holds: a consumer that sees {@code limit} asks for the next page at once. */
-  public static final String EVENT_COUNT_HEADER = "Annals-Event-Count";
   private static final Set<String> FEED_PARAMETERS = Set.of("types", "after", "limit");
   private static final Set<String> LAG_PARAMETERS = Set.of("types", "after");
 
@@ -52,14 +51,14 @@ public final class FeedRoutes implements Routes {
     String next = page.next() == null ? Cursor.start() : Cursor.of(page.next());
     ctx.header("Vary", "Accept");
     // The cursor and count in headers in either form, so a consumer can ask for the next page
-    // before it has decoded this one (the SDK's FeedReader.follow): the hub reads while it decodes.
-    ctx.header(EVENT_COUNT_HEADER, Integer.toString(page.events().size()));
+    // before it has decoded this one (the SDK's FeedReader reads ahead): the hub reads while it decodes.
+    ctx.header(FeedWire.EVENT_COUNT_HEADER, Integer.toString(page.events().size()));
     if (CloudEventsJson.wantsBatch(ctx)) {
       CloudEventsJson.sendBatch(ctx, json, page.events(), next, page.stableUntil());
       return;
     }
-    ctx.header(CloudEventsJson.NEXT_HEADER, next);
-    ctx.header(CloudEventsJson.STABLE_UNTIL_HEADER, EventJson.time(page.stableUntil()));
+    ctx.header(FeedWire.NEXT_CURSOR_HEADER, next);
+    ctx.header(FeedWire.STABLE_UNTIL_HEADER, EventJson.time(page.stableUntil()));
     ctx.status(200).contentType(JSON).result(json.page(page.events(), next, page.stableUntil()));
   }
 
@@ -70,13 +69,13 @@ public final class FeedRoutes implements Routes {
     p.check();
     FeedLag lag = feed.lag(types, after);
     ObjectNode body = json.object();
-    body.put("events", lag.events());
+    body.put(FeedWire.LAG_EVENTS, lag.events());
     if (lag.oldestReceivedAt() == null) {
-      body.putNull("oldest_received_at");
+      body.putNull(FeedWire.LAG_OLDEST_RECEIVED_AT);
     } else {
-      body.put("oldest_received_at", EventJson.time(lag.oldestReceivedAt()));
+      body.put(FeedWire.LAG_OLDEST_RECEIVED_AT, EventJson.time(lag.oldestReceivedAt()));
     }
-    body.put("stable_until", EventJson.time(lag.stableUntil()));
+    body.put(FeedWire.STABLE_UNTIL, EventJson.time(lag.stableUntil()));
     ctx.status(200).contentType(JSON).result(json.bytes(body));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
 import java.time.Instant;
@@ -14,7 +15,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The streamed writers give exactly the text the tree-built envelope gives, member order included. */
+/**
+ * The streamed writer gives exactly the text Jackson gives for the envelope built as a tree (the
+ * oracle below, with the member names spelled out), member order and escapes included.
+ */
 class EventJsonPageTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,7 +29,7 @@ class EventJsonPageTest {
     List<StoredEvent> events = events(200);
     ObjectNode expected = json.object();
     ArrayNode list = expected.putArray("events");
-    events.forEach(e -> list.add(json.envelope(e)));
+    events.forEach(e -> list.add(tree(e)));
     expected.put("next", "cursor-1");
     expected.put("stable_until", "2026-11-23T10:00:00.000000Z");
 
@@ -46,7 +50,7 @@ class EventJsonPageTest {
   @Test
   void one_streamed_event_is_its_tree_built_envelope_and_keeps_payload_decimals() throws Exception {
     for (StoredEvent e : events(50)) {
-      assertThat(new String(json.bytes(e), "UTF-8")).isEqualTo(new String(json.bytes(json.envelope(e)), "UTF-8"));
+      assertThat(new String(json.bytes(e), "UTF-8")).isEqualTo(new String(json.bytes(tree(e)), "UTF-8"));
     }
     StoredEvent exact = events(1).get(0);
     assertThat(new String(json.bytes(exact), "UTF-8")).contains("\"payload\":" + exact.event().payloadJson());
@@ -67,14 +71,41 @@ class EventJsonPageTest {
     }
 
     for (StoredEvent e : events) {
-      assertThat(new String(json.bytes(e), "UTF-8")).isEqualTo(new String(json.bytes(json.envelope(e)), "UTF-8"));
+      assertThat(new String(json.bytes(e), "UTF-8")).isEqualTo(new String(json.bytes(tree(e)), "UTF-8"));
     }
     ObjectNode expected = json.object();
     ArrayNode list = expected.putArray("events");
-    events.forEach(e -> list.add(json.envelope(e)));
+    events.forEach(e -> list.add(tree(e)));
     expected.put("next", "next \u0001\"");
     assertThat(new String(json.page(events, "next \u0001\"", null), "UTF-8"))
         .isEqualTo(new String(json.bytes(expected), "UTF-8"));
+  }
+
+  /** The envelope of DESIGN.md built as a Jackson tree: what the hub wrote before EnvelopeWriter. */
+  private ObjectNode tree(StoredEvent stored) {
+    Event event = stored.event();
+    ObjectNode root = json.object();
+    root.put("id", event.id());
+    ObjectNode meta = root.putObject("meta");
+    meta.put("service", event.service());
+    meta.put("type", event.type());
+    meta.put("created_at", EventJson.time(event.createdAt()));
+    meta.put("aggregate_id", event.aggregateId());
+    if (event.correlationId() != null) {
+      meta.put("correlation_id", event.correlationId());
+    }
+    meta.put("received_at", EventJson.time(stored.receivedAt()));
+    root.putRawValue("payload", new RawValue(event.payloadJson()));
+    return root;
+  }
+
+  @Test
+  void an_envelope_embedded_in_a_tree_writes_as_the_streamed_envelope() throws Exception {
+    StoredEvent e = events(1).get(0);
+    ObjectNode problem = json.object();
+    problem.set("stored", json.envelope(e));
+
+    assertThat(new String(json.bytes(problem), "UTF-8")).isEqualTo("{\"stored\":" + new String(json.bytes(e), "UTF-8") + "}");
   }
 
   /** Events with and without correlation ids, text needing escapes, and exact decimals in payloads. */

@@ -37,7 +37,7 @@ public final class DeadLetterFile {
   public static List<DeadLetter> damaged(List<SpoolDamage> damage, Instant now) {
     List<DeadLetter> letters = new ArrayList<>(damage.size());
     for (SpoolDamage damaged : damage) {
-      ObjectNode where = Json.MAPPER.createObjectNode();
+      ObjectNode where = Json.object();
       where.put("spool_file", damaged.file().getFileName().toString());
       where.put("offset", damaged.offset());
       where.put("length", damaged.bytes().length);
@@ -56,14 +56,14 @@ public final class DeadLetterFile {
     }
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
     for (DeadLetter letter : letters) {
-      ObjectNode line = Json.MAPPER.createObjectNode();
+      ObjectNode line = Json.object();
       line.put("dead_lettered_at", letter.deadLetteredAt().toString());
       line.put("reason", letter.reason().wireName());
       line.put("detail", letter.detail());
       ArrayNode errors = line.putArray("errors");
       letter.errors().forEach(errors::add);
       line.set("event", letter.event());
-      lines.write(Json.MAPPER.writeValueAsBytes(line));
+      lines.write(Json.WRITER.writeValueAsBytes(line));
       lines.write('\n');
     }
     // FileOutputStream, not a FileChannel: an interrupt must not close the file mid-write.

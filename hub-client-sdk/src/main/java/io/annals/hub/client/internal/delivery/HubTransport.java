@@ -2,6 +2,8 @@ package io.annals.hub.client.internal.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.client.Outcome;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,7 +99,7 @@ public final class HubTransport {
 
   private static Answer results(String body, int sent) {
     try {
-      JsonNode results = Json.MAPPER.readTree(body).path("results");
+      JsonNode results = Json.READER.readTree(body).path("results");
       if (!results.isArray() || results.size() != sent) {
         return new Answer.Retry(200, null, "hub answered " + results.size() + " results for " + sent
             + " events: " + abbreviate(body));
@@ -108,8 +110,8 @@ public final class HubTransport {
         if (outcome == null) {
           return new Answer.Retry(200, null, "hub answered an unknown outcome: " + result);
         }
-        Instant receivedAt = result.path("received_at").isTextual()
-            ? Instant.parse(result.get("received_at").asText()) : null;
+        Instant receivedAt = result.path(FeedWire.RECEIVED_AT).isTextual()
+            ? WireTime.parse(result.get(FeedWire.RECEIVED_AT).asText()) : null;
         List<String> errors = errors(result);
         String detail = outcome.delivered() ? null
             : "hub answered " + outcome.wireName() + (errors.isEmpty() ? "" : ": " + String.join("; ", errors));
@@ -125,7 +127,7 @@ public final class HubTransport {
     List<String> errors = List.of();
     String detail = abbreviate(body);
     try {
-      JsonNode problem = Json.MAPPER.readTree(body);
+      JsonNode problem = Json.READER.readTree(body);
       errors = errors(problem);
       String text = problem.path("detail").asText(problem.path("title").asText(""));
       if (!text.isEmpty()) {

@@ -239,7 +239,7 @@ public final class Sender {
 
   private static String eventId(SpooledEvent event) {
     try {
-      return Json.MAPPER.readTree(event.body()).path("id").asText("?");
+      return Json.READER.readTree(event.body()).path("id").asText("?");
     } catch (IOException unreadable) {
       return "at spool record " + event.seq();
     }
@@ -308,7 +308,7 @@ public final class Sender {
     for (int i = 0; i < events.size(); i++) {
       Answer.EventResult result = results.get(i);
       if (!result.outcome().delivered()) {
-        JsonNode event = Json.MAPPER.readTree(events.get(i).body());
+        JsonNode event = Json.READER.readTree(events.get(i).body());
         letters.add(new DeadLetter(event.path("id").asText(), result.outcome(), result.detail(),
             result.errors(), event, now));
       }

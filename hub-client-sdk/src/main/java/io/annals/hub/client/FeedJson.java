@@ -1,16 +1,14 @@
-package io.annals.hub.client.internal.feed;
+package io.annals.hub.client;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.annals.hub.client.FeedPage;
-import io.annals.hub.client.ReceivedEvent;
+import io.annals.hub.client.internal.delivery.Json;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.io.IOException;
-import java.time.DateTimeException;
+import java.nio.CharBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,15 +20,10 @@ import java.util.List;
  * it becomes a tree when the caller first asks ({@link ReceivedEvent#payload()}). Building the whole
  * page as a tree first took as long as the hub needed to read the page from its store; building
  * every payload's tree took a fifth of the feed's CPU. Unknown members are skipped, so a newer hub
- * that adds members does not break an older reader.
+ * that adds members does not break an older reader. Member names and times are {@link FeedWire}'s
+ * and {@link WireTime}'s, which the hub writes with.
  */
-public final class FeedJson {
-
-  /** Payload decimals stay exact ({@code BigDecimal}), as the hub stores them. */
-  public static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+final class FeedJson {
 
   private FeedJson() {}
 
@@ -38,14 +31,14 @@ public final class FeedJson {
    * {@code {"events": [...], "next": ..., "stable_until": ...}}: the hub's own layout by {@link
    * CanonicalPageReader}, anything else (or anything it doubts) token by token.
    */
-  public static FeedPage page(byte[] body) throws IOException {
+  static FeedPage page(byte[] body) throws IOException {
     FeedPage page = CanonicalPageReader.read(body);
     return page != null ? page : tokenPage(body);
   }
 
-  /** The page read token by token with Jackson, whatever its layout (public for the SDK's tests). */
-  public static FeedPage tokenPage(byte[] body) throws IOException {
-    try (JsonParser p = JSON.createParser(body)) {
+  /** The page read token by token with Jackson, whatever its layout. */
+  static FeedPage tokenPage(byte[] body) throws IOException {
+    try (JsonParser p = Json.READER.createParser(body)) {
       expect(p, p.nextToken(), JsonToken.START_OBJECT, "a feed page");
       List<ReceivedEvent> events = new ArrayList<>();
       String next = null;
@@ -54,14 +47,14 @@ public final class FeedJson {
         String name = p.currentName();
         JsonToken value = p.nextToken();
         switch (name) {
-          case "events" -> {
+          case FeedWire.EVENTS -> {
             expect(p, value, JsonToken.START_ARRAY, "events");
             while (p.nextToken() != JsonToken.END_ARRAY) {
               events.add(event(p, body));
             }
           }
-          case "next" -> next = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-          case "stable_until" -> stableUntil = value == JsonToken.VALUE_NULL ? null : time(p.getValueAsString());
+          case FeedWire.NEXT -> next = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+          case FeedWire.STABLE_UNTIL -> stableUntil = time(p, value);
           default -> p.skipChildren();
         }
       }
@@ -85,26 +78,26 @@ public final class FeedJson {
       String name = p.currentName();
       JsonToken value = p.nextToken();
       switch (name) {
-        case "id" -> id = p.getValueAsString();
-        case "payload" -> {
+        case FeedWire.ID -> id = p.getValueAsString();
+        case FeedWire.PAYLOAD -> {
           if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
             payloadText = text(p, body);
           } else {
-            payload = JSON.readTree(p);
+            payload = Json.READER.readTree(p);
           }
         }
-        case "meta" -> {
+        case FeedWire.META -> {
           expect(p, value, JsonToken.START_OBJECT, "meta");
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String member = p.currentName();
             JsonToken v = p.nextToken();
             switch (member) {
-              case "service" -> service = p.getValueAsString();
-              case "type" -> type = p.getValueAsString();
-              case "created_at" -> createdAt = time(p, v);
-              case "aggregate_id" -> aggregateId = p.getValueAsString();
-              case "correlation_id" -> correlationId = p.getValueAsString();
-              case "received_at" -> receivedAt = time(p, v);
+              case FeedWire.SERVICE -> service = p.getValueAsString();
+              case FeedWire.TYPE -> type = p.getValueAsString();
+              case FeedWire.CREATED_AT -> createdAt = time(p, v);
+              case FeedWire.AGGREGATE_ID -> aggregateId = p.getValueAsString();
+              case FeedWire.CORRELATION_ID -> correlationId = p.getValueAsString();
+              case FeedWire.RECEIVED_AT -> receivedAt = time(p, v);
               default -> p.skipChildren();
             }
           }
@@ -136,53 +129,14 @@ public final class FeedJson {
     return Arrays.copyOfRange(body, (int) start, (int) end);
   }
 
-  /** One envelope as a tree (for answers other than feed pages). */
-  public static ReceivedEvent event(JsonNode node) {
-    JsonNode meta = node.path("meta");
-    return new ReceivedEvent(
-        node.path("id").asText(),
-        meta.path("service").asText(),
-        meta.path("type").asText(),
-        time(meta.path("created_at").asText()),
-        meta.path("aggregate_id").asText(),
-        meta.hasNonNull("correlation_id") ? meta.get("correlation_id").asText() : null,
-        time(meta.path("received_at").asText()),
-        node.path("payload"));
-  }
-
   /** The time the parser is on; null for JSON null or a value that is not text. Read from the parser's buffer: no String. */
   private static Instant time(JsonParser p, JsonToken value) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
-      return time(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      return WireTime.parse(CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
     }
     String text = p.getValueAsString();
     p.skipChildren();
-    return text == null ? null : time(text);
-  }
-
-  /**
-   * A time as the hub prints it, {@code uuuu-MM-ddTHH:mm:ss.SSSSSSZ}, read digit by digit
-   * ({@link Instant#parse} takes about a microsecond, and a page has two times per event); any
-   * other ISO-8601 instant through {@link Instant#parse}.
-   *
-   * @throws DateTimeException when {@code text} is not an ISO-8601 instant
-   */
-  public static Instant time(String text) {
-    return time(text.toCharArray(), 0, text.length());
-  }
-
-  private static Instant time(char[] text, int at, int length) {
-    Instant time = null;
-    if (length == 27) {
-      byte[] ascii = new byte[27];
-      int i = 0;
-      while (i < 27 && text[at + i] < 0x80) {
-        ascii[i] = (byte) text[at + i];
-        i++;
-      }
-      time = i == 27 ? CanonicalPageReader.time(ascii, 0) : null;
-    }
-    return time != null ? time : Instant.parse(new String(text, at, length));
+    return text == null ? null : WireTime.parse(text);
   }
 
   private static void expect(JsonParser p, JsonToken actual, JsonToken expected, String what) throws IOException {

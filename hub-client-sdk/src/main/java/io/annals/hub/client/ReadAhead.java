@@ -1,4 +1,4 @@
-package io.annals.hub.client.internal.feed;
+package io.annals.hub.client;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * most: a couple per consumer that shares the reader; the oldest is dropped (its answer simply
  * goes unread) when more consumers than that follow the feed through one reader.
  */
-public final class ReadAhead {
+final class ReadAhead {
 
   private static final int SLOTS = 8;
 
@@ -20,7 +20,7 @@ public final class ReadAhead {
    * One page asked for: its status line and headers, which arrive first (they name the page after
    * it), and the whole answer.
    */
-  public record Answer(CompletableFuture<FeedHttp.Head> head, CompletableFuture<FeedHttp.Response> whole) {}
+  record Answer(CompletableFuture<FeedHttp.Head> head, CompletableFuture<FeedHttp.Response> whole) {}
 
   private final Map<String, Answer> pending = new LinkedHashMap<>() {
     @Override
@@ -30,7 +30,7 @@ public final class ReadAhead {
   };
 
   /** The answer coming for {@code query}, asking for it with {@code ask} unless it was asked for already. */
-  public synchronized Answer ask(String query, Supplier<Answer> ask) {
+  synchronized Answer ask(String query, Supplier<Answer> ask) {
     return pending.computeIfAbsent(query, q -> ask.get());
   }
 
@@ -39,7 +39,7 @@ public final class ReadAhead {
    * and {@code usable} accepts it; otherwise null (the caller asks afresh, so a failed or partial
    * read-ahead is never what a caller sees).
    */
-  public FeedHttp.Response take(String query, Predicate<FeedHttp.Response> usable) {
+  FeedHttp.Response take(String query, Predicate<FeedHttp.Response> usable) {
     Answer answer;
     synchronized (this) {
       answer = pending.remove(query);

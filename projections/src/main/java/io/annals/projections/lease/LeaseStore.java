@@ -1,4 +1,4 @@
-package io.annals.projections.checkpoint;
+package io.annals.projections.lease;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.annals.hub.client.internal.feed;
+package io.annals.hub.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,19 +22,19 @@ import java.util.function.Consumer;
  * and the reader's transport had been a fifth of the feed's CPU (README, Benchmarks). Pages read
  * ahead are fetched on daemon threads of a pool of this reader's own.
  */
-public final class FeedHttp {
+final class FeedHttp {
 
   /** The status and headers of an answer, which arrive before its body (header names in any case). */
-  public record Head(int status, Map<String, List<String>> headers) {
+  record Head(int status, Map<String, List<String>> headers) {
 
-    public Optional<String> header(String name) {
+    Optional<String> header(String name) {
       List<String> values = headers.get(name);
       return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
   }
 
   /** A whole answer. */
-  public record Response(Head head, byte[] body) {}
+  record Response(Head head, byte[] body) {}
 
   private final URI hub;
   private final String apiKey;
@@ -45,19 +45,19 @@ public final class FeedHttp {
     return thread;
   });
 
-  public FeedHttp(URI hub, String apiKey, Duration timeout) {
+  FeedHttp(URI hub, String apiKey, Duration timeout) {
     this.hub = hub;
     this.apiKey = apiKey;
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
   }
 
   /** GETs {@code pathAndQuery} and reads the whole answer, error answers included. */
-  public Response get(String pathAndQuery) throws IOException {
+  Response get(String pathAndQuery) throws IOException {
     return fetch(pathAndQuery, head -> { });
   }
 
   /** GETs {@code pathAndQuery} on a thread of the pool: the head completes first, then the whole answer. */
-  public ReadAhead.Answer getAhead(String pathAndQuery) {
+  ReadAhead.Answer getAhead(String pathAndQuery) {
     CompletableFuture<Head> head = new CompletableFuture<>();
     CompletableFuture<Response> whole = new CompletableFuture<>();
     ahead.execute(() -> {

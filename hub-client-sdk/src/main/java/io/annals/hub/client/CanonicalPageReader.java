@@ -1,20 +1,18 @@
-package io.annals.hub.client.internal.feed;
+package io.annals.hub.client;
 
-import io.annals.hub.client.FeedPage;
-import io.annals.hub.client.ReceivedEvent;
+import io.annals.hub.wire.ByteRun;
+import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.WireTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.Month;
-import java.time.Year;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads a feed page laid out exactly as the hub writes it: members in the hub's order, no
- * whitespace between them, envelope strings in plain ASCII without escapes, times as {@code
- * "uuuu-MM-ddTHH:mm:ss.SSSSSSZ"}. Matching those bytes directly costs a fraction of what a
+ * Reads a feed page laid out exactly as the hub writes it ({@link FeedWire}'s canonical layout):
+ * members in the hub's order, no whitespace between them, envelope strings in plain ASCII without
+ * escapes, times as {@link WireTime}. Matching those bytes directly costs a fraction of what a
  * tokenizer spends per event (Jackson's decoding was a fifth of the feed's CPU).
  *
  * <p>It never decides a doubtful case: at the first byte that does not fit (an escape, a
@@ -26,27 +24,12 @@ import java.util.List;
  * their strings for well-formed UTF-8) without building anything, so a page whose payload is not
  * JSON still fails when it is read, not later.
  */
-public final class CanonicalPageReader {
+final class CanonicalPageReader {
 
   /** Payloads nested deeper than this go to Jackson (whose own limit is far higher). */
   static final int MAX_DEPTH = 64;
   /** Longer numbers go to Jackson, which refuses numbers of more than 1,000 characters. */
   private static final int MAX_NUMBER_LENGTH = 100;
-
-  private static final byte[] PAGE_START = ascii("{\"events\":[");
-  private static final byte[] PAGE_NEXT = ascii("],\"next\":");
-  private static final byte[] PAGE_STABLE_UNTIL = ascii(",\"stable_until\":");
-  private static final byte[] ID = ascii("{\"id\":");
-  private static final byte[] SERVICE = ascii(",\"meta\":{\"service\":");
-  private static final byte[] TYPE = ascii(",\"type\":");
-  private static final byte[] CREATED_AT = ascii(",\"created_at\":");
-  private static final byte[] AGGREGATE_ID = ascii(",\"aggregate_id\":");
-  private static final byte[] CORRELATION_ID = ascii(",\"correlation_id\":");
-  private static final byte[] RECEIVED_AT = ascii(",\"received_at\":");
-  private static final byte[] PAYLOAD = ascii("},\"payload\":");
-  private static final byte[] TRUE = ascii("true");
-  private static final byte[] FALSE = ascii("false");
-  private static final byte[] NULL = ascii("null");
 
   /** Thrown to give up; carries nothing, so one instance serves every reader. */
   private static final RuntimeException NOT_CANONICAL = new NotCanonical();
@@ -62,7 +45,7 @@ public final class CanonicalPageReader {
   }
 
   /** The page in {@code body}, or null when it is not in the hub's canonical layout (read it with Jackson then). */
-  public static FeedPage read(byte[] body) {
+  static FeedPage read(byte[] body) {
     try {
       return new CanonicalPageReader(body).page();
     } catch (NotCanonical e) {
@@ -70,41 +53,8 @@ public final class CanonicalPageReader {
     }
   }
 
-  /**
-   * The time {@code "uuuu-MM-ddTHH:mm:ss.SSSSSSZ"} in {@code text[at, at + 27)} (unquoted), or
-   * null when it is not exactly that, with plain digits and a real date and time of day.
-   */
-  static Instant time(byte[] text, int at) {
-    if (at < 0 || at + 27 > text.length || text[at + 4] != '-' || text[at + 7] != '-') {
-      return null;
-    }
-    int year = digits(text, at, 4);
-    int month = digits(text, at + 5, 2);
-    int day = digits(text, at + 8, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))) {
-      return null; // not plain digits, or no such date
-    }
-    return timeOfDay(text, at, LocalDate.of(year, month, day).toEpochDay());
-  }
-
-  /** The time in {@code text[at, at + 27)} on {@code epochDay}, reading only its time of day; null when not canonical. */
-  private static Instant timeOfDay(byte[] text, int at, long epochDay) {
-    if (text[at + 10] != 'T' || text[at + 13] != ':' || text[at + 16] != ':' || text[at + 19] != '.'
-        || text[at + 26] != 'Z') {
-      return null;
-    }
-    int hour = digits(text, at + 11, 2);
-    int minute = digits(text, at + 14, 2);
-    int second = digits(text, at + 17, 2);
-    int micros = digits(text, at + 20, 6);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || micros < 0) {
-      return null; // not plain digits, or a leap second
-    }
-    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, micros * 1_000L);
-  }
-
   private FeedPage page() {
-    expect(PAGE_START);
+    expect(FeedWire.PAGE_START);
     List<ReceivedEvent> events = new ArrayList<>();
     if (byteAt(at) != ']') {
       events.add(envelope());
@@ -112,9 +62,9 @@ public final class CanonicalPageReader {
         events.add(envelope());
       }
     }
-    expect(PAGE_NEXT);
-    String next = take(NULL) ? null : string();
-    Instant stableUntil = take(PAGE_STABLE_UNTIL) ? quotedTime() : null;
+    expect(FeedWire.PAGE_NEXT);
+    String next = take(FeedWire.NULL) ? null : string();
+    Instant stableUntil = take(FeedWire.PAGE_STABLE_UNTIL) ? quotedTime() : null;
     expect((byte) '}');
     if (at != b.length) {
       throw NOT_CANONICAL;
@@ -123,20 +73,20 @@ public final class CanonicalPageReader {
   }
 
   private ReceivedEvent envelope() {
-    expect(ID);
+    expect(FeedWire.ENVELOPE_ID);
     String id = string();
-    expect(SERVICE);
+    expect(FeedWire.ENVELOPE_SERVICE);
     String service = string();
-    expect(TYPE);
+    expect(FeedWire.ENVELOPE_TYPE);
     String type = string();
-    expect(CREATED_AT);
+    expect(FeedWire.ENVELOPE_CREATED_AT);
     Instant createdAt = quotedTime();
-    expect(AGGREGATE_ID);
+    expect(FeedWire.ENVELOPE_AGGREGATE_ID);
     String aggregateId = string();
-    String correlationId = take(CORRELATION_ID) ? string() : null;
-    expect(RECEIVED_AT);
+    String correlationId = take(FeedWire.ENVELOPE_CORRELATION_ID) ? string() : null;
+    expect(FeedWire.ENVELOPE_RECEIVED_AT);
     Instant receivedAt = quotedTime();
-    expect(PAYLOAD);
+    expect(FeedWire.ENVELOPE_PAYLOAD);
     // Objects and arrays only: Jackson's path keeps other payloads as trees, not text.
     byte first = byteAt(at);
     if (first != '{' && first != '[') {
@@ -174,7 +124,7 @@ public final class CanonicalPageReader {
       throw NOT_CANONICAL;
     }
     int from = at + 1;
-    Instant time = lastDateAt >= 0 && sameDate(from) ? timeOfDay(b, from, lastEpochDay) : time(b, from);
+    Instant time = lastDateAt >= 0 && sameDate(from) ? WireTime.readTimeOfDay(b, from, lastEpochDay) : WireTime.read(b, from);
     if (time == null) {
       throw NOT_CANONICAL;
     }
@@ -200,9 +150,9 @@ public final class CanonicalPageReader {
       case '{' -> container(depth + 1, (byte) '}');
       case '[' -> container(depth + 1, (byte) ']');
       case '"' -> skipString();
-      case 't' -> expect(TRUE);
-      case 'f' -> expect(FALSE);
-      case 'n' -> expect(NULL);
+      case 't' -> expect(FeedWire.TRUE);
+      case 'f' -> expect(FeedWire.FALSE);
+      case 'n' -> expect(FeedWire.NULL);
       default -> number();
     }
   }
@@ -366,41 +316,18 @@ public final class CanonicalPageReader {
     }
   }
 
-  /** A plain loop: these constants are short, and {@code Arrays.equals} over ranges cost more (profile). */
-  private boolean take(byte[] expected) {
-    if (at + expected.length > b.length) {
-      return false;
+  private boolean take(ByteRun expected) {
+    if (expected.matches(b, at)) {
+      at += expected.length();
+      return true;
     }
-    for (int i = 0; i < expected.length; i++) {
-      if (b[at + i] != expected[i]) {
-        return false;
-      }
-    }
-    at += expected.length;
-    return true;
+    return false;
   }
 
-  private void expect(byte[] expected) {
+  private void expect(ByteRun expected) {
     if (!take(expected)) {
       throw NOT_CANONICAL;
     }
-  }
-
-  /** The decimal number in {@code text[at, at + width)}, or -1 when a byte is not a digit. */
-  private static int digits(byte[] text, int at, int width) {
-    int value = 0;
-    for (int i = at; i < at + width; i++) {
-      byte c = text[i];
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
-  }
-
-  private static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static final class NotCanonical extends RuntimeException {

@@ -1,5 +1,6 @@
-package io.annals.hub.client.internal.feed;
+package io.annals.hub.client;
 
+import io.annals.hub.client.internal.delivery.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.annals.hub.client.FeedPage;
-import io.annals.hub.client.ReceivedEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -197,7 +196,7 @@ class CanonicalPageReaderTest {
       page.put("stable_until", time(random, awkward));
     }
     try {
-      return FeedJson.JSON.writeValueAsBytes(page);
+      return Json.WRITER.writeValueAsBytes(page);
     } catch (IOException e) {
       throw new AssertionError(e);
     }
