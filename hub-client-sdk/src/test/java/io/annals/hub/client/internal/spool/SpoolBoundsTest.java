@@ -231,4 +231,53 @@ class SpoolBoundsTest {
     assertThat(Segment.baseOf(dir.resolve("segment-0000000000000000000x.log"))).isEqualTo(-1);
     assertThat(Segment.baseOf(dir.resolve(Segment.fileName(42)))).isEqualTo(42);
   }
+
+  @Test
+  void a_byte_limited_peek_spanning_segments_stops_at_the_limit() throws IOException {
+    try (Spool spool = open(1 << 20, 100, FRAME)) {
+      for (int i = 0; i < 4; i++) {
+        spool.append(body(i));
+      }
+      assertThat(spool.peek(10, 2L * FRAME)).extracting(SpooledEvent::seq).containsExactly(0L, 1L);
+      assertThat(spool.peek(10, 3L * FRAME - 1)).extracting(SpooledEvent::seq).containsExactly(0L, 1L);
+    }
+  }
+
+  @Test
+  void acknowledged_bytes_make_room_again_under_the_byte_limit() throws IOException {
+    try (Spool spool = open(2L * FRAME, 100, 1 << 20)) {
+      spool.appendAll(List.of(body(0), body(1)));
+      spool.ack(spool.peek(1, Long.MAX_VALUE));
+      assertThat(spool.append(body(2))).isEqualTo(2);
+      assertThatThrownBy(() -> spool.append(body(3))).isInstanceOf(SpoolFullException.class);
+    }
+  }
+
+  @Test
+  void closing_wakes_a_thread_waiting_for_events_and_leaves_the_spool_readable_from_other_threads() throws Exception {
+    Spool spool = open(1 << 20, 100, 1 << 20);
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Boolean> waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      waiting.countDown();
+      try {
+        return spool.awaitPending(Duration.ofDays(1));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    waiting.await();
+    spool.close();
+
+    // Without the wake-up on close this waits a day (pitest counts that as a kill by time-out).
+    assertThat(waiter.get()).isFalse();
+    assertThat(java.util.concurrent.CompletableFuture.supplyAsync(spool::pendingEvents).get()).isZero();
+  }
+
+  @Test
+  void a_spool_that_cannot_be_recovered_releases_its_lock_so_the_next_open_fails_the_same_way() throws IOException {
+    Files.createDirectories(dir.resolve(Segment.fileName(0))); // a directory where a segment file should be
+
+    assertThatThrownBy(() -> open(1 << 20, 100, 1 << 20)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> open(1 << 20, 100, 1 << 20)).isInstanceOf(IOException.class);
+  }
 }
