@@ -280,4 +280,36 @@ class SpoolBoundsTest {
     assertThatThrownBy(() -> open(1 << 20, 100, 1 << 20)).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> open(1 << 20, 100, 1 << 20)).isInstanceOf(IOException.class);
   }
+
+  @Test
+  void a_list_larger_than_the_write_buffer_is_written_whole_and_in_order() throws IOException {
+    byte[] big = filled(1536 * 1024, 'b');
+    List<byte[]> list = List.of(body(0), big, body(1), filled(600 * 1024, 'c'), filled(600 * 1024, 'd'), body(2));
+    try (Spool spool = open(64L << 20, 100, 64L << 20)) {
+      spool.appendAll(list);
+      assertThat(spool.peek(10, Long.MAX_VALUE)).extracting(SpooledEvent::body).containsExactlyElementsOf(list);
+    }
+    try (Spool spool = open(64L << 20, 100, 64L << 20)) { // every frame intact on disk
+      assertThat(spool.peek(10, Long.MAX_VALUE)).extracting(SpooledEvent::body).containsExactlyElementsOf(list);
+    }
+  }
+
+  private static byte[] filled(int length, char c) {
+    byte[] bytes = new byte[length];
+    java.util.Arrays.fill(bytes, (byte) c);
+    return bytes;
+  }
+
+  @Test
+  void a_segment_emptied_while_it_was_the_tail_is_deleted_once_a_newer_one_exists() throws IOException {
+    try (Spool spool = open(1 << 20, 100, 2L * FRAME)) {
+      spool.appendAll(List.of(body(0), body(1)));
+      spool.ack(spool.peek(10, Long.MAX_VALUE)); // the only segment: kept as the tail
+      spool.append(body(2)); // rolls to a new segment
+      assertThat(segmentFiles()).hasSize(2);
+
+      assertThat(spool.peek(10, Long.MAX_VALUE)).extracting(SpooledEvent::seq).containsExactly(2L);
+      assertThat(segmentFiles()).extracting(p -> p.getFileName().toString()).containsExactly(Segment.fileName(2));
+    }
+  }
 }
