@@ -39,6 +39,15 @@ class SpoolBoundsTest {
     return String.format("{\"n\":%04d}", i).getBytes(UTF_8);
   }
 
+  private void appendAt(Spool spool, Instant at, int i) throws IOException {
+    clock.set(at);
+    spool.append(body(i));
+  }
+
+  private static List<Long> spooledAt(Spool spool) throws IOException {
+    return spool.peek(100, Long.MAX_VALUE).stream().map(SpooledEvent::spooledAtMillis).toList();
+  }
+
   private List<Path> segmentFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted().toList();
@@ -151,32 +160,26 @@ class SpoolBoundsTest {
   @Test
   void spool_times_never_go_back_when_the_clock_does() throws IOException {
     try (Spool spool = open(1 << 20, 100, 1 << 20)) {
-      spool.append(body(0));
-      clock.set(T0.minusSeconds(60));
-      spool.append(body(1));
-      clock.set(T0.plusSeconds(5));
-      spool.append(body(2));
+      appendAt(spool, T0, 0);
+      appendAt(spool, T0.minusSeconds(60), 1);
+      appendAt(spool, T0.plusSeconds(5), 2);
 
-      assertThat(spool.peek(10, Long.MAX_VALUE)).extracting(SpooledEvent::spooledAtMillis)
-          .containsExactly(T0.toEpochMilli(), T0.toEpochMilli(), T0.plusSeconds(5).toEpochMilli());
+      assertThat(spooledAt(spool)).containsExactly(T0.toEpochMilli(), T0.toEpochMilli(), T0.plusSeconds(5).toEpochMilli());
     }
   }
 
   @Test
   void spool_times_and_the_oldest_age_survive_reopening() throws IOException {
     try (Spool spool = open(1 << 20, 100, 1 << 20)) {
-      spool.append(body(0));
-      clock.advance(Duration.ofSeconds(3));
-      spool.append(body(1));
+      appendAt(spool, T0, 0);
+      appendAt(spool, T0.plusSeconds(3), 1);
       spool.ack(spool.peek(1, Long.MAX_VALUE));
     }
-    clock.advance(Duration.ofSeconds(4));
+    clock.set(T0.plusSeconds(7));
     try (Spool spool = open(1 << 20, 100, 1 << 20)) {
       assertThat(spool.oldestAge()).isEqualTo(Duration.ofSeconds(4));
-      clock.set(T0.minusSeconds(1));
-      spool.append(body(2)); // spooled at the last spool time, not the clock's earlier one
-      assertThat(spool.peek(10, Long.MAX_VALUE)).extracting(SpooledEvent::spooledAtMillis)
-          .containsExactly(T0.plusSeconds(3).toEpochMilli(), T0.plusSeconds(3).toEpochMilli());
+      appendAt(spool, T0.minusSeconds(1), 2); // spooled at the last spool time, not the clock's earlier one
+      assertThat(spooledAt(spool)).containsExactly(T0.plusSeconds(3).toEpochMilli(), T0.plusSeconds(3).toEpochMilli());
     }
   }
 
