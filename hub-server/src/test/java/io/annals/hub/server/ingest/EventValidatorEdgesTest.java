@@ -166,4 +166,15 @@ class EventValidatorEdgesTest {
     assertThat(invalid(withMeta("type", ""), "").errors())
         .containsExactly(new FieldError("/meta/type", "must be a non-empty string of at most 256 characters"));
   }
+
+  @Test
+  void an_unknown_field_alone_makes_an_event_invalid_at_its_pointer() {
+    ObjectNode top = node(ID);
+    top.put("extra", 1);
+    ObjectNode meta = node(ID);
+    meta.with("meta").put("tenant", "a/b");
+
+    assertThat(invalid(top, "/1").errors()).extracting(FieldError::pointer).containsExactly("/1/extra");
+    assertThat(invalid(meta, "").errors()).extracting(FieldError::pointer).containsExactly("/meta/tenant");
+  }
 }
