@@ -104,6 +104,28 @@ class PoisonEventTest extends AgainstFakeHub {
   }
 
   @Test
+  void a_held_back_event_is_retried_after_the_wall_clock_steps_back() throws Exception {
+    // The injected clock dates and ages events; the waits between attempts are elapsed time. This
+    // clock stands still, then steps back an hour (as NTP may), after the held-back event's first
+    // attempt failed: a wait timed by the clock would never end, and the event would be stuck.
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    TestClock clock = new TestClock(start);
+    try (AnnalsClient client = client().clock(clock).build()) {
+      String poison = publishTwentyWithPoisonAtSeven(client).get(7);
+      // Three for the whole batch before it is split, the fourth is the held-back event's own.
+      eventually("the held-back event's first attempt failed",
+          () -> client.heldBackEvents() == 1 && registry.get("annals.sdk.retries").counter().count() >= 4);
+
+      clock.set(start.minus(Duration.ofHours(1)));
+      hub.curePoison();
+
+      assertThat(client.flush(Duration.ofSeconds(30))).as("the held-back event delivered").isTrue();
+      assertThat(hub.stored()).containsKey(poison).hasSize(20);
+      assertThat(listener.deadLetters).isEmpty();
+    }
+  }
+
+  @Test
   void an_outage_that_fails_every_request_holds_nothing_back() throws Exception {
     hub.answerNext(12, 500, null);
     try (AnnalsClient client = client().build()) {

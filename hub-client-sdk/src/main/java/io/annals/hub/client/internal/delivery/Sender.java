@@ -57,9 +57,12 @@ public final class Sender {
   private final Sleeper sleeper;
   private final Thread thread;
   private volatile boolean stopping;
-  // Sender thread only.
+  // Sender thread only. While heldBackFailures > 0, the held-back event's next attempt is due at
+  // heldBackRetryAtNanos, a System.nanoTime(): the wait is elapsed time, like the sleeper's. The
+  // injected clock dates and ages events; it may stand still or step back (a test clock, NTP), and
+  // a wait timed by it could then never end and leave the event stuck.
   private int heldBackFailures;
-  private long heldBackRetryAt;
+  private long heldBackRetryAtNanos;
 
   /**
    * A sender from {@code spool} to {@code hub}; {@code heldBack} keeps the events the hub fails on
@@ -106,7 +109,7 @@ public final class Sender {
         retryHeldBack();
         batch = spool.peek(settings.batchEvents(), settings.batchBytes());
         if (batch.isEmpty()) {
-          spool.awaitPending(IDLE_WAIT);
+          spool.awaitPending(idleWait());
           continue;
         }
         int expired = expiredPrefix(batch);
@@ -155,9 +158,22 @@ public final class Sender {
     }
   }
 
+  /** Nanoseconds until the held-back event's next attempt is due; zero or less when it is due. */
+  private long heldBackDueInNanos() {
+    return heldBackFailures == 0 ? 0 : heldBackRetryAtNanos - System.nanoTime();
+  }
+
+  /** How long the idle sender waits for new events: at most until the held-back event's next attempt is due. */
+  private Duration idleWait() {
+    if (heldBack.pendingEvents() == 0) {
+      return IDLE_WAIT;
+    }
+    return Duration.ofNanos(Math.max(0, Math.min(IDLE_WAIT.toNanos(), heldBackDueInNanos())));
+  }
+
   /** Tries the oldest held-back event once its backoff has passed; its failures are its own, not the batch's. */
   private void retryHeldBack() throws IOException, InterruptedException {
-    if (heldBack.pendingEvents() == 0 || clock.millis() < heldBackRetryAt) {
+    if (heldBack.pendingEvents() == 0 || heldBackDueInNanos() > 0) {
       return;
     }
     List<SpooledEvent> event = heldBack.peek(1, Long.MAX_VALUE);
@@ -166,17 +182,17 @@ public final class Sender {
     }
     if (expiredPrefix(event) > 0) {
       commit(heldBack, event, expiredResults(event));
+      heldBackFailures = 0; // the next held-back event starts its own backoff
       return;
     }
     try {
       settle(heldBack, event, post(event));
       heldBackFailures = 0;
-      heldBackRetryAt = 0;
     } catch (RetryLater e) {
       heldBackFailures++;
       metrics.retried();
       Duration wait = backoff.delay(heldBackFailures, e.answer.retryAfter());
-      heldBackRetryAt = clock.millis() + wait.toMillis();
+      heldBackRetryAtNanos = System.nanoTime() + wait.toNanos();
       LOG.info("held-back event attempt {} failed ({}); next attempt in {} ms", heldBackFailures, e.answer.reason(),
           wait.toMillis());
     }
