@@ -1,5 +1,7 @@
 package io.annals.hub.client;
 
+import io.annals.testsupport.FakeHub;
+import io.annals.testsupport.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annals.hub.client.SpoolFullException;
-import io.annals.hub.client.TestClock;
+import io.annals.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
