@@ -61,7 +61,7 @@ final class MongoErrors {
    * answer again later; IllegalStateException otherwise.
    */
   static RuntimeException translate(String what, MongoException e) {
-    if (e instanceof MongoServerException server && CORRUPTION.contains(server.getErrorCodeName())
+    if (e instanceof MongoServerException server && server.getErrorCodeName() != null && CORRUPTION.contains(server.getErrorCodeName())
         || e.getCause() instanceof BSONException) {
       return corrupt(what, e);
     }

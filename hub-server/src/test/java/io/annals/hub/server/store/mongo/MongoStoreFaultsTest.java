@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.WriteError;
 import com.mongodb.ServerAddress;
 import de.bwaldvogel.mongo.MongoServer;
 import io.annals.hub.server.event.StoredEvent;
@@ -43,6 +45,18 @@ class MongoStoreFaultsTest {
         "{ok: 0, code: 2, codeName: 'BadValue', errmsg: 'bad'}"), new ServerAddress());
 
     assertThat(MongoErrors.translate("find", other)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void a_write_error_without_a_code_name_is_translated_with_its_cause_not_a_null_pointer() {
+    // A duplicate key (the appender lease's upsert, a retried insert) comes as a write error that
+    // carries a code but no code name.
+    MongoWriteException duplicate = new MongoWriteException(
+        new WriteError(11000, "E11000 duplicate key error", new BsonDocument()), new ServerAddress());
+
+    RuntimeException translated = MongoErrors.translate("lease of the ledger's appender", duplicate);
+
+    assertThat(translated).isInstanceOf(IllegalStateException.class).hasCause(duplicate);
   }
 
   @Test
