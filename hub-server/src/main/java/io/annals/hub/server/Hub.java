@@ -153,8 +153,8 @@ public final class Hub implements AutoCloseable {
         bodyBudget(config));
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
-    List<Routes> routes = routeGroups(store, ingest, feed, metrics, json,
-        concat(List.of(ledger.routes(json)), extraRoutes));
+    List<Routes> routes = routeGroups(store, ingest, feed, new HealthRoutes(store.health(), metrics, json,
+        java.util.Map.of("ledger", ledger::readyDetail)), json, concat(List.of(ledger.routes(json)), extraRoutes));
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
@@ -173,7 +173,7 @@ public final class Hub implements AutoCloseable {
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
     ledger.startAppending(store, feed::stablePoint, publisher.instanceId(), metrics.registry());
-    ledger.startScrub(store, metrics.registry());
+    ledger.startScrub(store, metrics.registry(), clock);
     return hub;
   }
 
@@ -184,13 +184,13 @@ public final class Hub implements AutoCloseable {
   }
 
   /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
-  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HubMetrics metrics, EventJson json,
+  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HealthRoutes health, EventJson json,
       List<Routes> extra) {
     List<Routes> routes = new ArrayList<>(List.of(
         new EventRoutes(ingest, store.log(), json),
         new QueryRoutes(store.log(), json),
         new FeedRoutes(feed, json),
-        new HealthRoutes(store.health(), metrics, json),
+        health,
         new OpenApiRoutes()));
     routes.addAll(extra);
     return List.copyOf(routes);

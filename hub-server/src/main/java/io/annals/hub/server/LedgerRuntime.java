@@ -41,6 +41,8 @@ final class LedgerRuntime implements AutoCloseable {
   /** How often the appender looks for events newly below the stable point: well under the 1 s lag target. */
   static final long APPEND_INTERVAL_MILLIS = 100;
   static final int APPEND_BATCH = 1000;
+  /** How many events without a leaf {@code /health/ready} counts at most: a bound on the work of one readiness probe. */
+  static final int BEHIND_COUNTED = 1000;
   /** The scrub's rate limit: this many leaves re-hashed per tick, one tick a second. */
   static final int SCRUB_LEAVES_PER_TICK = 1000;
   static final long SCRUB_INTERVAL_MILLIS = 1000;
@@ -50,6 +52,8 @@ final class LedgerRuntime implements AutoCloseable {
   private final Ledger ledger; // null when off
   private final LedgerService service; // null when off
   private final ScheduledExecutorService appending;
+  private volatile Readiness readiness; // set when appending starts
+  private volatile LedgerScrub scrub; // set when the scrub starts
 
   private LedgerRuntime(Ledger ledger, LedgerService service) {
     this.ledger = ledger;
@@ -93,6 +97,7 @@ final class LedgerRuntime implements AutoCloseable {
       return;
     }
     LedgerAppender appender = new LedgerAppender(store.feed(), ledger, stablePoint, new SecureRandom(), APPEND_BATCH);
+    readiness = new Readiness(store, appender, stablePoint);
     Gauge.builder("annals.ledger.lag", () -> lagSeconds(appender, stablePoint)).baseUnit("seconds")
         .description("stable point - the time before which every event has its ledger leaf (NaN until the first batch)")
         .register(registry);
@@ -133,11 +138,13 @@ final class LedgerRuntime implements AutoCloseable {
   }
 
   /** Starts the background scrub on this instance (every instance checks; reads only). */
-  void startScrub(Store store, MeterRegistry registry) {
+  void startScrub(Store store, MeterRegistry registry, Clock clock) {
     if (ledger == null) {
       return;
     }
-    LedgerScrub scrub = new LedgerScrub(new LedgerAudit(store.log(), store.feed(), ledger, SCRUB_LEAVES_PER_TICK), SCRUB_LEAVES_PER_TICK, registry);
+    LedgerScrub scrub = new LedgerScrub(new LedgerAudit(store.log(), store.feed(), ledger, SCRUB_LEAVES_PER_TICK),
+        SCRUB_LEAVES_PER_TICK, registry, clock);
+    this.scrub = scrub;
     appending.scheduleWithFixedDelay(() -> {
       try {
         scrub.tick();
@@ -146,6 +153,67 @@ final class LedgerRuntime implements AutoCloseable {
         LOG.debug("ledger scrub tick failed: {}", e.getMessage());
       }
     }, SCRUB_INTERVAL_MILLIS, SCRUB_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** What the appender reads to tell how far behind the tree is. */
+  private record Readiness(Store store, LedgerAppender appender, Supplier<Instant> stablePoint) {}
+
+  /**
+   * The {@code ledger} detail of {@code /health/ready} (readiness itself is the store's): the
+   * tree's size, the events below the stable point that have no leaf yet (counted up to {@link
+   * #BEHIND_COUNTED}), the lag, and the scrub's last pass; a difference the scrub found shows as
+   * {@code status: mismatch} with the leaf and the reason.
+   */
+  java.util.Map<String, Object> readyDetail() {
+    java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+    if (ledger == null) {
+      detail.put("status", "off");
+      return detail;
+    }
+    try {
+      long size = ledger.size();
+      detail.put("status", "ok");
+      detail.put("tree_size", size);
+      Readiness r = readiness;
+      if (r != null) {
+        io.annals.hub.server.store.Position last = size == 0 ? null
+            : ledger.leaf(size - 1).map(l -> new io.annals.hub.server.store.Position(l.receivedAt(), l.eventId())).orElse(null);
+        int behind = r.store().feed().feed(java.util.Set.of(), last, r.stablePoint().get(), BEHIND_COUNTED).size();
+        detail.put("leaves_behind", behind);
+        if (behind == BEHIND_COUNTED) {
+          detail.put("leaves_behind_counted_up_to", BEHIND_COUNTED);
+        }
+        double lag = lagSeconds(r.appender(), r.stablePoint());
+        detail.put("lag_seconds", Double.isNaN(lag) ? null : lag);
+      }
+      LedgerScrub s = scrub;
+      if (s != null) {
+        scrubDetail(detail, s.status());
+      }
+    } catch (RuntimeException e) {
+      // Readiness is the store's: a ledger that cannot answer is said here, not by a 503.
+      detail.put("status", "unknown");
+      detail.put("error", String.valueOf(e.getMessage()));
+    }
+    return detail;
+  }
+
+  private static void scrubDetail(java.util.Map<String, Object> detail, LedgerScrub.Status status) {
+    java.util.Map<String, Object> scrub = new java.util.LinkedHashMap<>();
+    scrub.put("checking", status.checking());
+    scrub.put("of", status.of());
+    scrub.put("last_pass", status.lastPass().map(p -> {
+      java.util.Map<String, Object> pass = new java.util.LinkedHashMap<>();
+      pass.put("finished_at", io.annals.hub.server.http.EventJson.time(p.finishedAt()));
+      pass.put("leaves_checked", p.leavesChecked());
+      pass.put("mismatches", p.mismatches());
+      return pass;
+    }).orElse(null));
+    status.difference().ifPresent(d -> {
+      detail.put("status", "mismatch");
+      scrub.put("mismatch", java.util.Map.of("leaf_index", d.index(), "event_id", d.eventId(), "reason", d.reason()));
+    });
+    detail.put("scrub", scrub);
   }
 
   @Override
