@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * limit = leaves per tick times ticks per second), pass after pass, so that a byte changed in the
  * store is found without anyone asking. A difference is logged once, kept (for {@link
  * #lastDifference}) and shown by the gauge {@code annals_ledger_scrub_mismatch} until a later
- * full pass finds none. A pass resumes where the last tick stopped; after a restart it starts over.
+ * full pass finds none. A pass resumes where the last tick stopped, after a restart too (its mark is
+ * saved in the ledger's store every tick).
  * Only one thread calls {@link #tick}.
  */
 public final class LedgerScrub {
@@ -58,7 +59,11 @@ public final class LedgerScrub {
 
   /** Checks up to the configured number of leaves, starting a new pass when the last one ended. */
   public void tick() {
-    if (pass == null || pass.done()) {
+    if (pass == null) {
+      // After a restart: resume the pass the last process was in (a pass over millions of leaves takes hours).
+      pass = audit.resumeSaved();
+      of = pass.size();
+    } else if (pass.done()) {
       pass = audit.start();
       of = pass.size();
     }
@@ -81,6 +86,7 @@ public final class LedgerScrub {
       }
       mismatch.set(0);
     }
+    audit.save(pass); // last: a store that cannot take it does not hide what this tick found
   }
 
   /** For {@code /health/ready}: the pass under way, the last pass that ended, the difference shown. */

@@ -61,7 +61,8 @@ final class MongoErrors {
    * answer again later; IllegalStateException otherwise.
    */
   static RuntimeException translate(String what, MongoException e) {
-    if (e instanceof MongoServerException server && CORRUPTION.contains(server.getErrorCodeName())
+    // Set.of(..).contains(null) throws: a server error without a code name (a duplicate key, from some servers) is not damage.
+    if (e instanceof MongoServerException server && server.getErrorCodeName() != null && CORRUPTION.contains(server.getErrorCodeName())
         || e.getCause() instanceof BSONException) {
       return corrupt(what, e);
     }
