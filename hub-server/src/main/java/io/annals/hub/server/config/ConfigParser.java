@@ -119,14 +119,7 @@ final class ConfigParser {
   }
 
   private boolean onOff(Setting s) {
-    String v = required(s);
-    if (v.equalsIgnoreCase("on")) {
-      return true;
-    }
-    if (v.equalsIgnoreCase("off")) {
-      return false;
-    }
-    throw s.wrong(v, "not on or off");
+    return either(s, "on", "off");
   }
 
   private void readFlags() {
@@ -194,14 +187,19 @@ final class ConfigParser {
   }
 
   private boolean bool(Setting s) {
+    return either(s, "true", "false");
+  }
+
+  /** True for {@code yes}, false for {@code no} (any case); else the setting's error. */
+  private boolean either(Setting s, String yes, String no) {
     String v = required(s);
-    if (v.equalsIgnoreCase("true")) {
+    if (v.equalsIgnoreCase(yes)) {
       return true;
     }
-    if (v.equalsIgnoreCase("false")) {
+    if (v.equalsIgnoreCase(no)) {
       return false;
     }
-    throw s.wrong(v, "not true or false");
+    throw s.wrong(v, "not " + yes + " or " + no);
   }
 
   /** The rate and burst; each unset one takes its default, which depends on whether keys are configured. */

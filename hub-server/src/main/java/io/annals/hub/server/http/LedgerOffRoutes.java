@@ -1,6 +1,5 @@
 package io.annals.hub.server.http;
 
-import io.annals.hub.server.auth.Operation;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
@@ -20,10 +19,7 @@ public final class LedgerOffRoutes implements Routes {
 
   @Override
   public void register(Javalin app) {
-    app.get("/ledger/digest", this::off, Operation.LEDGER_DIGEST);
-    app.get("/ledger/key", this::off, Operation.LEDGER_KEY);
-    app.get("/ledger/proof/inclusion", this::off, Operation.LEDGER_INCLUSION);
-    app.get("/ledger/proof/consistency", this::off, Operation.LEDGER_CONSISTENCY);
+    LedgerRoutes.register(app, this::off, this::off, this::off, this::off);
   }
 
   private void off(Context ctx) {

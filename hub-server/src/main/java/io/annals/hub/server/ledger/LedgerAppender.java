@@ -61,8 +61,9 @@ public final class LedgerAppender {
       List<LedgerLeaf> leaves = new ArrayList<>(events.size());
       List<CompactRange.Node> nodes = new ArrayList<>();
       for (StoredEvent e : events) {
-        PayloadSalts salts = PayloadSalts.fresh(e.event().payloadJson(), random);
-        byte[] hash = LeafEncoding.leafHash(e, salts.byMember());
+        List<PayloadMember> members = LeafEncoding.members(e.event().payloadJson()); // parsed once for both
+        PayloadSalts salts = PayloadSalts.fresh(members, random);
+        byte[] hash = LeafEncoding.leafHash(e, members, salts.byMember());
         leaves.add(new LedgerLeaf(edge.size(), e.id(), e.receivedAt(), hash, salts.toJson()));
         nodes.addAll(edge.append(hash));
       }
