@@ -52,29 +52,25 @@ final class LedgerScenarios {
       int warm = Math.min(20_000, Math.max(sizes.batchSize(), sizes.ingestEvents() / 10));
       Load.postBatches(off.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
       Load.postBatches(on.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
-      Duration onTime = Duration.ZERO;
-      Duration offTime = Duration.ZERO;
-      CpuTally onCpu = new CpuTally();
-      CpuTally offCpu = new CpuTally();
       int perRound = Math.max(sizes.batchSize(), sizes.ingestEvents() / ROUNDS);
-      for (int round = 0; round < ROUNDS; round++) {
-        List<byte[]> bodies = run.bodies(generator.next(perRound));
-        offCpu.startHub(off);
-        offTime = offTime.plus(Load.postBatches(off.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
-        offCpu.stopHub(off);
-        onCpu.startHub(on);
+      Turns.Poster batches = Turns.batches();
+      Turns.Result turns = Turns.take(run, List.of(off, on), generator, perRound, ROUNDS, (hub, bodies) -> {
+        if (hub != on) {
+          return batches.post(hub, bodies);
+        }
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread sampler = sampleLag(on, loading);
         try {
-          onTime = onTime.plus(Load.postBatches(on.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
+          return batches.post(hub, bodies);
         } finally {
           loading.set(false);
           sampler.join();
         }
-        onCpu.stopHub(on);
-        run.progress("%s: round %d of %d (ledger on %,.0f/s, off %,.0f/s)", INGEST, round + 1, ROUNDS,
-            Run.rate((long) perRound * (round + 1), onTime), Run.rate((long) perRound * (round + 1), offTime));
-      }
+      });
+      Duration offTime = turns.times().get(0);
+      Duration onTime = turns.times().get(1);
+      CpuTally offCpu = turns.cpu().get(0);
+      CpuTally onCpu = turns.cpu().get(1);
       long events = (long) perRound * ROUNDS;
       details.put("events_posted_each", events);
       details.put("warm_up_events_each", warm);
