@@ -3,13 +3,7 @@ package io.annals.ops.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,16 +14,7 @@ class LedgerBenchTest {
 
   @Test
   void the_ledger_scenario_reports_ingest_on_against_off_the_lag_and_proof_latency_with_their_keys() throws Exception {
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Path out = dir.resolve("bench-results.json");
-
-    int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {
-        "--quick", "--scale", "0.02", "--only", "ledger", "--out", out.toString(), "--work-dir", dir.resolve("work").toString()});
-
-    String printed = output.toString(StandardCharsets.UTF_8);
-    System.out.println(printed);
-    assertThat(exit).as(printed).isZero();
-    JsonNode scenarios = new ObjectMapper().readTree(Files.readString(out)).path("scenarios");
+    JsonNode scenarios = BenchCommandTest.tinyRun(dir, "ledger", new StringBuilder()).path("scenarios");
     assertThat(scenarios).extracting(s -> s.path("name").asText())
         .containsExactly("ledger-ingest", "ledger-lag", "ledger-proof");
     JsonNode ingest = scenarios.get(0);
