@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annals.hub.server.auth.AccessControl;
 import io.annals.hub.server.auth.ApiKeys;
 import io.annals.hub.server.config.HubConfig;
+import io.annals.hub.server.config.LedgerSettings;
 import io.annals.hub.server.feed.FeedService;
 import io.annals.hub.server.feed.FeedSettings;
 import io.annals.hub.server.feed.InFlightWatermark;
@@ -15,7 +16,6 @@ import io.annals.hub.server.http.EventRoutes;
 import io.annals.hub.server.http.FeedRoutes;
 import io.annals.hub.server.http.HealthRoutes;
 import io.annals.hub.server.http.HubApp;
-import io.annals.hub.server.http.LedgerRoutes;
 import io.annals.hub.server.http.HubServices;
 import io.annals.hub.server.http.OpenApiRoutes;
 import io.annals.hub.server.http.QueryRoutes;
@@ -109,7 +109,7 @@ public final class Hub implements AutoCloseable {
    * {@code access}; it owns {@code rawStore} from now on and closes it.
    */
   public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access) {
-    return start(config, rawStore, clock, extraRoutes, access, null);
+    return start(config, rawStore, clock, extraRoutes, access, LedgerSettings.on(null));
   }
 
   /**
@@ -120,9 +120,20 @@ public final class Hub implements AutoCloseable {
    */
   public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
       java.nio.file.Path ledgerKeyFile) {
+    return start(config, rawStore, clock, extraRoutes, access, LedgerSettings.on(ledgerKeyFile));
+  }
+
+  /**
+   * As {@link #start(HubConfig, Store, Clock, List, AccessControl)}, with the ledger on or off as
+   * {@code ledgerSettings} say.
+   *
+   * @throws io.annals.hub.server.ledger.LedgerKeyException when the key file cannot be used
+   */
+  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
+      LedgerSettings ledgerSettings) {
     LedgerRuntime ledger;
     try {
-      ledger = LedgerRuntime.open(config, rawStore, ledgerKeyFile, clock);
+      ledger = LedgerRuntime.open(config, rawStore, ledgerSettings, clock);
     } catch (RuntimeException e) {
       rawStore.close();
       throw e;
@@ -142,8 +153,8 @@ public final class Hub implements AutoCloseable {
         bodyBudget(config));
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
-    List<Routes> routes = routeGroups(store, ingest, feed, metrics, json,
-        concat(List.of(new LedgerRoutes(ledger.service(), json)), extraRoutes));
+    List<Routes> routes = routeGroups(store, ingest, feed, new HealthRoutes(store.health(), metrics, json,
+        java.util.Map.of("ledger", ledger::readyDetail)), json, concat(List.of(ledger.routes(json)), extraRoutes));
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
@@ -161,8 +172,8 @@ public final class Hub implements AutoCloseable {
     }
     // Keeps annals_hub_store_ready current even when nobody polls /health/ready.
     pinger.scheduleWithFixedDelay(hub::pingQuietly, 0, READINESS_PING_SECONDS, TimeUnit.SECONDS);
-    ledger.startAppending(store, feed::stablePoint, publisher.instanceId());
-    ledger.startScrub(store, metrics.registry());
+    ledger.startAppending(store, feed::stablePoint, publisher.instanceId(), metrics.registry());
+    ledger.startScrub(store, metrics.registry(), clock);
     return hub;
   }
 
@@ -173,13 +184,13 @@ public final class Hub implements AutoCloseable {
   }
 
   /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
-  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HubMetrics metrics, EventJson json,
+  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HealthRoutes health, EventJson json,
       List<Routes> extra) {
     List<Routes> routes = new ArrayList<>(List.of(
         new EventRoutes(ingest, store.log(), json),
         new QueryRoutes(store.log(), json),
         new FeedRoutes(feed, json),
-        new HealthRoutes(store.health(), metrics, json),
+        health,
         new OpenApiRoutes()));
     routes.addAll(extra);
     return List.copyOf(routes);

@@ -22,9 +22,11 @@ final class Bench {
   static final String SDK = "sdk-delivery";
   static final String AT_SCALE = "ingest-at-scale";
   static final String PEAK_RSS = "hub-peak-rss";
+  /** Selects {@link LedgerScenarios#RESULTS}, which are reported in its place. */
+  static final String LEDGER = "ledger";
 
   static final List<String> SCENARIOS = List.of(INGEST_BATCH, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
-      PEAK_RSS);
+      PEAK_RSS, LEDGER);
 
   private static final String HUB = "hub";
 
@@ -38,16 +40,24 @@ final class Bench {
   /** The results in the order of {@link #SCENARIOS}. */
   List<ScenarioResult> run() throws Exception {
     BenchOptions options = run.options();
-    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE)).anyMatch(options::runs)) {
+    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER)).anyMatch(options::runs)) {
       sharedHub();
     }
     if (options.runs(AT_SCALE)) {
       measure(AT_SCALE, () -> OtherScenarios.atScale(run));
     }
+    if (options.runs(LEDGER)) {
+      LedgerScenarios ledger = new LedgerScenarios(run);
+      measure(LedgerScenarios.INGEST, ledger::ingest);
+      measure(LedgerScenarios.LAG, ledger::lag);
+      measure(LedgerScenarios.PROOF, ledger::proofs);
+    }
     List<ScenarioResult> ordered = new ArrayList<>();
-    for (String name : SCENARIOS) {
-      if (results.containsKey(name)) {
-        ordered.add(results.get(name));
+    for (String scenario : SCENARIOS) {
+      for (String name : scenario.equals(LEDGER) ? LedgerScenarios.RESULTS : List.of(scenario)) {
+        if (results.containsKey(name)) {
+          ordered.add(results.get(name));
+        }
       }
     }
     return ordered;

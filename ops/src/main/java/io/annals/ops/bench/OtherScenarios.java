@@ -78,24 +78,13 @@ final class OtherScenarios {
       int warm = Math.max(Math.min(20_000, sizes.scaleEvents()), sizes.scaleEvents() / 4);
       Load.postBatches(empty.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
       Load.postBatches(big.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
-      Duration bigTime = Duration.ZERO;
-      Duration emptyTime = Duration.ZERO;
-      CpuTally bigCpu = new CpuTally();
-      CpuTally emptyCpu = new CpuTally();
       int perRound = Math.max(sizes.batchSize(), sizes.scaleEvents() / ROUNDS);
-      for (int round = 0; round < ROUNDS; round++) {
-        // The same events to both: separate stores, so the work is exactly the same.
-        List<byte[]> bodies = run.bodies(generator.next(perRound));
-        emptyCpu.startHub(empty);
-        emptyTime = emptyTime.plus(Load.postBatches(empty.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
-        emptyCpu.stopHub(empty);
-        bigCpu.startHub(big);
-        bigTime = bigTime.plus(Load.postBatches(big.url(), bodies, IngestScenarios.BATCH_CONNECTIONS));
-        bigCpu.stopHub(big);
-      }
+      Turns.Result turns = Turns.take(run, List.of(empty, big), generator, perRound, ROUNDS, Turns.batches());
+      CpuTally emptyCpu = turns.cpu().get(0);
+      CpuTally bigCpu = turns.cpu().get(1);
       long events = (long) perRound * ROUNDS;
-      bigRate = Run.rate(events, bigTime);
-      emptyRate = Run.rate(events, emptyTime);
+      bigRate = Run.rate(events, turns.times().get(1));
+      emptyRate = Run.rate(events, turns.times().get(0));
       details.put("events_posted", events);
       details.put("warm_up_events_each", warm);
       details.put("batch_size", sizes.batchSize());

@@ -15,8 +15,14 @@ record Run(BenchOptions options, Sizes sizes, Target target, Path workDir, Print
 
   /** Starts a hub named {@code name} (its own store) in a child JVM; its log is {@code <name>.log}. */
   MeasuredHub startHub(String name) throws IOException, InterruptedException {
-    MeasuredHub hub = MeasuredHub.start(workDir.resolve(name + ".log"), target.hubArgs(name), target.hubEnv(),
-        options.hubJvmArgs());
+    return startHub(name, List.of());
+  }
+
+  /** As {@link #startHub(String)}, with {@code moreArgs} after the store's flags (e.g. {@code --ledger off}). */
+  MeasuredHub startHub(String name, List<String> moreArgs) throws IOException, InterruptedException {
+    List<String> args = new java.util.ArrayList<>(target.hubArgs(name));
+    args.addAll(moreArgs);
+    MeasuredHub hub = MeasuredHub.start(workDir.resolve(name + ".log"), args, target.hubEnv(), options.hubJvmArgs());
     progress("hub '%s' started (pid %d) at %s", name, hub.pid(), hub.url());
     return hub;
   }

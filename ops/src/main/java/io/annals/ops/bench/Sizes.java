@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param sdkEvents events published through the SDK, and posted raw
  * @param historyEvents events loaded as history before {@code ingest-at-scale}
  * @param scaleEvents events posted to the large and to the empty store in {@code ingest-at-scale}
+ * @param ledgerLeaves leaves of the tree that {@code ledger-proof} times inclusion proofs at (the issue's
+ *     10 M in the full run: the load and the hub's append of them take tens of minutes there)
  */
 record Sizes(
     int ingestEvents,
@@ -33,16 +35,17 @@ record Sizes(
     Duration visibilityTime,
     int sdkEvents,
     long historyEvents,
-    int scaleEvents) {
+    int scaleEvents,
+    long ledgerLeaves) {
 
   static Sizes quick() {
     return new Sizes(60_000, 1000, 64, Duration.ofSeconds(6), Duration.ofSeconds(10), 300, 100_000,
-        Duration.ofSeconds(4), Duration.ofSeconds(3), 20_000, 1_000_000, 40_000);
+        Duration.ofSeconds(4), Duration.ofSeconds(3), 20_000, 1_000_000, 40_000, 1_000_000);
   }
 
   static Sizes full() {
     return new Sizes(1_000_000, 1000, 64, Duration.ofSeconds(30), Duration.ofSeconds(60), 2000, 1_000_000,
-        Duration.ofSeconds(20), Duration.ofSeconds(10), 100_000, 10_000_000, 200_000);
+        Duration.ofSeconds(20), Duration.ofSeconds(10), 100_000, 10_000_000, 200_000, 10_000_000);
   }
 
   /** Every count and duration times {@code factor} (batch size and clients kept, each at least 1). */
@@ -53,7 +56,8 @@ record Sizes(
     return new Sizes(atLeast(ingestEvents * factor, batchSize), batchSize, clients,
         scaled(concurrentTime, factor), scaled(latencyTime, factor), atLeast(rawCommits * factor, 20),
         atLeast(feedStored * factor, batchSize), scaled(feedWarmUp, factor), scaled(visibilityTime, factor), atLeast(sdkEvents * factor, 100),
-        (long) Math.max(1000, historyEvents * factor), atLeast(scaleEvents * factor, batchSize));
+        (long) Math.max(1000, historyEvents * factor), atLeast(scaleEvents * factor, batchSize),
+        (long) Math.max(1000, ledgerLeaves * factor));
   }
 
   private static Duration scaled(Duration duration, double factor) {

@@ -19,19 +19,24 @@ class BenchCommandTest {
 
   @TempDir Path dir;
 
-  @Test
-  void a_tiny_run_measures_the_chosen_scenarios_against_a_real_hub_and_writes_the_json() throws Exception {
+  /** A tiny quick run ({@code --scale 0.02}) of these scenarios: what it printed and the JSON it wrote. */
+  static JsonNode tinyRun(Path dir, String only, StringBuilder printed) throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Path out = dir.resolve("bench-results.json");
 
     int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {
-        "--quick", "--scale", "0.02", "--only", "ingest-batch,hub-peak-rss,ingest-at-scale", "--out", out.toString(),
-        "--work-dir", dir.resolve("work").toString()});
+        "--quick", "--scale", "0.02", "--only", only, "--out", out.toString(), "--work-dir", dir.resolve("work").toString()});
 
-    String printed = output.toString(StandardCharsets.UTF_8);
+    printed.append(output.toString(StandardCharsets.UTF_8));
     System.out.println(printed);
-    assertThat(exit).as(printed).isZero();
-    JsonNode json = new ObjectMapper().readTree(Files.readString(out));
+    assertThat(exit).as(printed.toString()).isZero();
+    return new ObjectMapper().readTree(Files.readString(out));
+  }
+
+  @Test
+  void a_tiny_run_measures_the_chosen_scenarios_against_a_real_hub_and_writes_the_json() throws Exception {
+    StringBuilder printed = new StringBuilder();
+    JsonNode json = tinyRun(dir, "ingest-batch,hub-peak-rss,ingest-at-scale", printed);
     assertThat(json.path("machine").asText()).contains("cpus");
     assertThat(json.path("scenarios")).extracting(s -> s.path("name").asText())
         .containsExactly("ingest-batch", "ingest-at-scale", "hub-peak-rss");

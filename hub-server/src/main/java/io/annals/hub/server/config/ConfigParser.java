@@ -66,6 +66,7 @@ final class ConfigParser {
     IngestLimits limits = new IngestLimits(size(Setting.MAX_BODY_BYTES), maxBatch,
         duration(Setting.MAX_CLOCK_SKEW), queue, intIn(Setting.COMMIT_MAX_EVENTS, 1, 1_000_000), timeout);
     Path keysFile = optionalPath(Setting.API_KEYS_FILE);
+    onOff(Setting.LEDGER); // read apart (ledger()), checked here so that a bad value stops start-up like the others
     return new HubConfig(
         intIn(Setting.PORT, 0, 65_535),
         bind(),
@@ -100,13 +101,25 @@ final class ConfigParser {
     return new HttpLimits(budget, headerTimeout);
   }
 
-  /** HUB_LEDGER_KEY_FILE / --ledger-key-file, or null: read apart from {@link HubConfig}, which the ledger leaves as it is. */
-  Path ledgerKeyFile() {
+  /** HUB_LEDGER / --ledger and HUB_LEDGER_KEY_FILE / --ledger-key-file: read apart from {@link HubConfig}, which the ledger leaves as it is. */
+  LedgerSettings ledger() {
+    readApart();
+    values.putIfAbsent(Setting.LEDGER, Setting.LEDGER.defaultValue());
+    return new LedgerSettings(onOff(Setting.LEDGER), optionalPath(Setting.LEDGER_KEY_FILE));
+  }
+
+  private void readApart() {
     for (Setting s : Setting.values()) {
-      values.put(s, env.get(s.env()));
+      String v = env.get(s.env());
+      if (v != null) {
+        values.put(s, v);
+      }
     }
     readFlags();
-    return optionalPath(Setting.LEDGER_KEY_FILE);
+  }
+
+  private boolean onOff(Setting s) {
+    return either(s, "on", "off");
   }
 
   private void readFlags() {
@@ -174,14 +187,19 @@ final class ConfigParser {
   }
 
   private boolean bool(Setting s) {
+    return either(s, "true", "false");
+  }
+
+  /** True for {@code yes}, false for {@code no} (any case); else the setting's error. */
+  private boolean either(Setting s, String yes, String no) {
     String v = required(s);
-    if (v.equalsIgnoreCase("true")) {
+    if (v.equalsIgnoreCase(yes)) {
       return true;
     }
-    if (v.equalsIgnoreCase("false")) {
+    if (v.equalsIgnoreCase(no)) {
       return false;
     }
-    throw s.wrong(v, "not true or false");
+    throw s.wrong(v, "not " + yes + " or " + no);
   }
 
   /** The rate and burst; each unset one takes its default, which depends on whether keys are configured. */

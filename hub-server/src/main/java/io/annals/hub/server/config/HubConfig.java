@@ -88,9 +88,9 @@ public record HubConfig(
     return new ConfigParser(env, args).parse();
   }
 
-  /** The ledger's key file ({@code HUB_LEDGER_KEY_FILE}), or null for the key made in the data directory. */
-  public static Path ledgerKeyFile(Map<String, String> env, String[] args) {
-    return new ConfigParser(env, args).ledgerKeyFile();
+  /** Whether the ledger is on ({@code HUB_LEDGER}) and its key file ({@code HUB_LEDGER_KEY_FILE}). */
+  public static LedgerSettings ledger(Map<String, String> env, String[] args) {
+    return new ConfigParser(env, args).ledger();
   }
 
   /** The {@code --help} text: every setting with its flag, default and expected form. */

@@ -18,6 +18,8 @@ public enum Setting {
   MONGODB_DATABASE("HUB_MONGODB_DATABASE", "hub", "a MongoDB database name"),
   FEED_LAG("HUB_FEED_LAG", "5s", "a duration such as 500ms, 5s, 2m or PT5S"),
   API_KEYS_FILE("HUB_API_KEYS_FILE", null, "a file path"),
+  LEDGER("HUB_LEDGER", "on", "on or off: keep the verifiable ledger (docs/ledger.md); off stores no leaves and"
+      + " answers /ledger/* with 404"),
   LEDGER_KEY_FILE("HUB_LEDGER_KEY_FILE", null, "a file path: the ledger's Ed25519 key (PEM); default: made in HUB_DATA_DIR"),
   MAX_BODY_BYTES("HUB_MAX_BODY_BYTES", "10MiB", "a size in bytes such as 10485760, 512KiB or 10MiB"),
   MAX_BATCH_EVENTS("HUB_MAX_BATCH_EVENTS", "10000", "an integer 1..1000000"),

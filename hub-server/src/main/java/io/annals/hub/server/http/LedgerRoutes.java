@@ -39,10 +39,16 @@ public final class LedgerRoutes implements Routes {
 
   @Override
   public void register(Javalin app) {
-    app.get("/ledger/digest", this::digest, Operation.LEDGER_DIGEST);
-    app.get("/ledger/key", this::key, Operation.LEDGER_KEY);
-    app.get("/ledger/proof/inclusion", this::inclusion, Operation.LEDGER_INCLUSION);
-    app.get("/ledger/proof/consistency", this::consistency, Operation.LEDGER_CONSISTENCY);
+    register(app, this::digest, this::key, this::inclusion, this::consistency);
+  }
+
+  /** The four endpoints with their operations (access control), here and in {@link LedgerOffRoutes}. */
+  static void register(Javalin app, io.javalin.http.Handler digest, io.javalin.http.Handler key,
+      io.javalin.http.Handler inclusion, io.javalin.http.Handler consistency) {
+    app.get("/ledger/digest", digest, Operation.LEDGER_DIGEST);
+    app.get("/ledger/key", key, Operation.LEDGER_KEY);
+    app.get("/ledger/proof/inclusion", inclusion, Operation.LEDGER_INCLUSION);
+    app.get("/ledger/proof/consistency", consistency, Operation.LEDGER_CONSISTENCY);
   }
 
   private void digest(Context ctx) {

@@ -44,6 +44,28 @@ public final class CompactRange {
     return size;
   }
 
+  /** Its complete subtrees' hashes, largest first, concatenated: for {@link #ofEdge}. */
+  public byte[] edge() {
+    byte[] out = new byte[hashes.size() * 32];
+    for (int i = 0; i < hashes.size(); i++) {
+      System.arraycopy(hashes.get(i), 0, out, i * 32, 32);
+    }
+    return out;
+  }
+
+  /** The range of {@code size} leaves whose {@link #edge()} was {@code edge}. */
+  public static CompactRange ofEdge(long size, byte[] edge) {
+    if (size < 0 || edge.length != Long.bitCount(size) * 32) {
+      throw new IllegalArgumentException("an edge of " + size + " leaves has " + Long.bitCount(size) + " hashes of 32 bytes, not "
+          + edge.length + " bytes");
+    }
+    List<byte[]> hashes = new ArrayList<>();
+    for (int i = 0; i < edge.length; i += 32) {
+      hashes.add(java.util.Arrays.copyOfRange(edge, i, i + 32));
+    }
+    return new CompactRange(size, hashes);
+  }
+
   /** Appends a leaf hash; answers the complete subtree hashes it creates, the leaf first. */
   public List<Node> append(byte[] leafHash) {
     List<Node> created = new ArrayList<>();

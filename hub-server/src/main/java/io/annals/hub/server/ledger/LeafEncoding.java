@@ -46,8 +46,13 @@ public final class LeafEncoding {
 
   /** The member digests of a payload, one salt per member name (every member must have one). */
   public static List<byte[]> memberDigests(String payloadJson, Map<String, byte[]> salts) {
-    List<byte[]> digests = new ArrayList<>();
-    for (PayloadMember m : members(payloadJson)) {
+    return memberDigests(members(payloadJson), salts);
+  }
+
+  /** As {@link #memberDigests(String, Map)}, for the payload's {@link #members} read already. */
+  static List<byte[]> memberDigests(List<PayloadMember> members, Map<String, byte[]> salts) {
+    List<byte[]> digests = new ArrayList<>(members.size());
+    for (PayloadMember m : members) {
       byte[] salt = salts.get(m.name());
       if (salt == null) {
         throw new IllegalArgumentException("no salt for payload member " + m.name());
@@ -84,7 +89,12 @@ public final class LeafEncoding {
 
   /** The leaf hash: RFC 6962's SHA-256(0x00 ‖ leaf_data). */
   public static byte[] leafHash(StoredEvent stored, Map<String, byte[]> salts) {
-    return Rfc6962.leafHash(leafData(stored, memberDigests(stored.event().payloadJson(), salts)));
+    return leafHash(stored, members(stored.event().payloadJson()), salts);
+  }
+
+  /** As {@link #leafHash(StoredEvent, Map)}, for the payload's {@link #members} read already (the appender reads them once). */
+  static byte[] leafHash(StoredEvent stored, List<PayloadMember> members, Map<String, byte[]> salts) {
+    return Rfc6962.leafHash(leafData(stored, memberDigests(members, salts)));
   }
 
   /**

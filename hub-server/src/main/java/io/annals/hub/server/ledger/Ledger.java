@@ -41,6 +41,12 @@ public interface Ledger extends NodeSource, AutoCloseable {
   /** Up to {@code limit} leaves from index {@code from} on, in index order. */
   List<LedgerLeaf> leaves(long from, int limit);
 
+  /** Where the scrub's pass stood when last saved; empty when no pass was under way. */
+  Optional<ScrubMark> scrubMark();
+
+  /** Saves where the scrub's pass stands (empty: no pass under way, the next starts at leaf 0). */
+  void saveScrubMark(Optional<ScrubMark> mark);
+
   @Override
   void close();
 }

@@ -30,6 +30,7 @@ public final class LedgerAppender {
   private final int batchSize;
   private CompactRange edge; // guarded by this; null = reload from the ledger
   private Position last; // guarded by this; the feed position of the last leaf, null before the first
+  private volatile Instant completeBelow; // every event received before it has its leaf; null until known
 
   public LedgerAppender(FeedSource store, Ledger ledger, Supplier<Instant> stablePoint, SecureRandom random, int batchSize) {
     this.store = Objects.requireNonNull(store, "store");
@@ -52,6 +53,7 @@ public final class LedgerAppender {
       Instant stable = stablePoint.get();
       List<StoredEvent> events = store.feed(Set.of(), last, stable, batchSize);
       if (events.isEmpty()) {
+        completeBelow = stable;
         ok = true;
         return 0;
       }
@@ -59,8 +61,9 @@ public final class LedgerAppender {
       List<LedgerLeaf> leaves = new ArrayList<>(events.size());
       List<CompactRange.Node> nodes = new ArrayList<>();
       for (StoredEvent e : events) {
-        PayloadSalts salts = PayloadSalts.fresh(e.event().payloadJson(), random);
-        byte[] hash = LeafEncoding.leafHash(e, salts.byMember());
+        List<PayloadMember> members = LeafEncoding.members(e.event().payloadJson()); // parsed once for both
+        PayloadSalts salts = PayloadSalts.fresh(members, random);
+        byte[] hash = LeafEncoding.leafHash(e, members, salts.byMember());
         leaves.add(new LedgerLeaf(edge.size(), e.id(), e.receivedAt(), hash, salts.toJson()));
         nodes.addAll(edge.append(hash));
       }
@@ -69,6 +72,8 @@ public final class LedgerAppender {
       }
       StoredEvent tail = events.get(events.size() - 1);
       last = new Position(tail.receivedAt(), tail.id());
+      // A short batch took everything below the stable point; a full one only up to its last leaf.
+      completeBelow = events.size() < batchSize ? stable : tail.receivedAt();
       ok = true;
       return leaves.size();
     } finally {
@@ -77,6 +82,14 @@ public final class LedgerAppender {
         last = null;
       }
     }
+  }
+
+  /**
+   * A time before which every stored event has its leaf (as of the last batch appended or found
+   * empty); empty before the first. The ledger's lag is the stable point's distance from it.
+   */
+  public java.util.Optional<Instant> completeBelow() {
+    return java.util.Optional.ofNullable(completeBelow);
   }
 
   /** Appends batches until the tree has caught up with the stable point; answers the leaves added. */

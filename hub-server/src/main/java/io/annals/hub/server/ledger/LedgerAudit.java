@@ -62,19 +62,50 @@ public final class LedgerAudit {
     return new Pass(ledger.size());
   }
 
-  /** One pass: resumable step by step; not thread-safe. */
+  /**
+   * The pass {@code mark} saved, continued from its next leaf; a fresh pass when the mark does not
+   * fit the ledger as stored now (a tree smaller than the pass).
+   */
+  public Pass resume(ScrubMark mark) {
+    if (mark.passSize() > ledger.size()) {
+      return start();
+    }
+    return new Pass(mark.passSize(), CompactRange.ofEdge(mark.next(), mark.edge()), mark.after());
+  }
+
+  /** The pass saved in the ledger's store, resumed; a fresh pass when none was saved. */
+  public Pass resumeSaved() {
+    return ledger.scrubMark().map(this::resume).orElseGet(this::start);
+  }
+
+  /** Saves where {@code pass} stands in the ledger's store. */
+  public void save(Pass pass) {
+    ledger.saveScrubMark(pass.mark());
+  }
+
+  /** One pass: resumable step by step, and across restarts by {@link #mark}; not thread-safe. */
   public final class Pass {
     private final long size;
-    private final CompactRange recomputed = CompactRange.of(0, (level, index) -> {
-      throw new IllegalStateException("an empty range reads nothing");
-    });
+    private final CompactRange recomputed;
     private Position after;
     private long index;
     private boolean done;
 
     private Pass(long size) {
+      this(size, CompactRange.ofEdge(0, new byte[0]), null);
+    }
+
+    private Pass(long size, CompactRange recomputed, Position after) {
       this.size = size;
+      this.recomputed = recomputed;
+      this.after = after;
+      this.index = recomputed.size();
       this.done = size == 0;
+    }
+
+    /** Where this pass stands, to resume it later; empty when done or not yet begun. */
+    public Optional<ScrubMark> mark() {
+      return done || index == 0 ? Optional.empty() : Optional.of(new ScrubMark(size, index, recomputed.edge(), after));
     }
 
     public boolean done() {

@@ -15,22 +15,37 @@ import org.slf4j.LoggerFactory;
  * limit = leaves per tick times ticks per second), pass after pass, so that a byte changed in the
  * store is found without anyone asking. A difference is logged once, kept (for {@link
  * #lastDifference}) and shown by the gauge {@code annals_ledger_scrub_mismatch} until a later
- * full pass finds none. A pass resumes where the last tick stopped; after a restart it starts over.
+ * full pass finds none. A pass resumes where the last tick stopped, after a restart too (its mark is
+ * saved in the ledger's store every tick).
  * Only one thread calls {@link #tick}.
  */
 public final class LedgerScrub {
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerScrub.class);
 
+  /**
+   * A pass that ended: when, how many leaves it checked, and how many differed (0 or 1: a pass
+   * stops at the first difference, which {@link #lastDifference} then holds).
+   */
+  public record PassResult(java.time.Instant finishedAt, long leavesChecked, int mismatches) {}
+
+  /** What the scrub is doing: the pass under way (leaves checked of its size) and the last one that ended. */
+  public record Status(long checking, long of, Optional<PassResult> lastPass, Optional<LedgerAudit.Difference> difference) {}
+
   private final LedgerAudit audit;
   private final int leavesPerTick;
+  private final java.time.Clock clock;
+  private final AtomicReference<PassResult> lastPass = new AtomicReference<>();
+  private volatile long checking; // leaves checked by the pass under way
+  private volatile long of; // that pass's size
   private final Counter checked;
   private final AtomicInteger mismatch = new AtomicInteger();
   private final AtomicReference<LedgerAudit.Difference> lastDifference = new AtomicReference<>();
   private LedgerAudit.Pass pass; // only the ticking thread
 
-  public LedgerScrub(LedgerAudit audit, int leavesPerTick, MeterRegistry registry) {
+  public LedgerScrub(LedgerAudit audit, int leavesPerTick, MeterRegistry registry, java.time.Clock clock) {
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
     if (leavesPerTick < 1) {
       throw new IllegalArgumentException("leavesPerTick must be >= 1, was " + leavesPerTick);
     }
@@ -44,12 +59,21 @@ public final class LedgerScrub {
 
   /** Checks up to the configured number of leaves, starting a new pass when the last one ended. */
   public void tick() {
-    if (pass == null || pass.done()) {
+    if (pass == null) {
+      // After a restart: resume the pass the last process was in (a pass over millions of leaves takes hours).
+      pass = audit.resumeSaved();
+      of = pass.size();
+    } else if (pass.done()) {
       pass = audit.start();
+      of = pass.size();
     }
     long before = pass.checked();
     Optional<LedgerAudit.Difference> found = pass.step(leavesPerTick);
     checked.increment(pass.checked() - before);
+    checking = pass.checked();
+    if (pass.done()) {
+      lastPass.set(new PassResult(clock.instant(), pass.checked(), found.isPresent() ? 1 : 0));
+    }
     if (found.isPresent()) {
       LedgerAudit.Difference d = found.get();
       if (!d.equals(lastDifference.getAndSet(d))) {
@@ -62,6 +86,12 @@ public final class LedgerScrub {
       }
       mismatch.set(0);
     }
+    audit.save(pass); // last: a store that cannot take it does not hide what this tick found
+  }
+
+  /** For {@code /health/ready}: the pass under way, the last pass that ended, the difference shown. */
+  public Status status() {
+    return new Status(checking, of, Optional.ofNullable(lastPass.get()), lastDifference());
   }
 
   /** The last difference found, while no later full pass has come out clean. */

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,8 +29,13 @@ public record PayloadSalts(Map<String, byte[]> byMember) {
 
   /** Fresh salts for every top-level member of the payload. */
   public static PayloadSalts fresh(String payloadJson, SecureRandom random) {
+    return fresh(LeafEncoding.members(payloadJson), random);
+  }
+
+  /** Fresh salts for these members (the payload's, read once by the appender). */
+  static PayloadSalts fresh(List<PayloadMember> members, SecureRandom random) {
     Map<String, byte[]> salts = new LinkedHashMap<>();
-    for (PayloadMember m : LeafEncoding.members(payloadJson)) {
+    for (PayloadMember m : members) {
       byte[] salt = new byte[LeafEncoding.SALT_BYTES];
       random.nextBytes(salt);
       salts.put(m.name(), salt);

@@ -143,6 +143,12 @@ class OpenApiDocumentTest {
       rateLimited(limited);
     }
     storeDown();
+    try (TestHub off = TestHub.configured(Files.createDirectories(dir.resolve("ledger-off")), Map.of("HUB_LEDGER", "off"))) {
+      for (String path : List.of("/ledger/digest", "/ledger/key", "/ledger/proof/inclusion", "/ledger/proof/consistency")) {
+        expect(off, 404, "GET", path, path, null, Map.of(), null);
+      }
+      expect(off, 200, "GET", "/health/ready", "/health/ready", null, Map.of(), null);
+    }
 
     Set<String> missing = new TreeSet<>(contract.documentedAnswers());
     missing.removeAll(contract.seenAnswers());

@@ -60,6 +60,29 @@ public abstract class LedgerContract {
   }
 
   @Test
+  void the_scrub_resumes_its_pass_from_the_mark_saved_in_the_ledger_after_a_restart() {
+    storeEvents(0, 12);
+    appender(ledger, 100).catchUp();
+    java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+    LedgerScrub before = new LedgerScrub(new LedgerAudit(store.log(), store.feed(), ledger, 100), 5,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock);
+    before.tick();
+    assertThat(ledger.scrubMark()).get().extracting(ScrubMark::next, ScrubMark::passSize).containsExactly(5L, 12L);
+
+    ledger.close();
+    ledger = openLedger(store); // a restart: a new ledger handle, a new scrub
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    LedgerScrub after = new LedgerScrub(new LedgerAudit(store.log(), store.feed(), ledger, 100), 5, registry, clock);
+    after.tick();
+    assertThat(after.status().checking()).as("went on from leaf 5").isEqualTo(10);
+    assertThat(registry.get("annals.ledger.scrub.checked.leaves").counter().count()).isEqualTo(5);
+    after.tick();
+    // The resumed pass ends on the root check against the stored tree: its saved edge was right.
+    assertThat(after.status().lastPass()).hasValue(new LedgerScrub.PassResult(clock.instant(), 12, 0));
+    assertThat(ledger.scrubMark()).as("no pass under way").isEmpty();
+  }
+
+  @Test
   void an_empty_ledger_has_size_zero_and_the_empty_root() {
     assertThat(ledger.size()).isZero();
     assertThat(new MerkleProofs(ledger).root(0)).isEqualTo(ReferenceRfc6962.sha256());

@@ -14,10 +14,13 @@ import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LedgerScrubTest {
+
+  private static final Instant PASS_END = Instant.parse("2026-03-01T10:00:00Z");
 
   @TempDir Path dir;
 
@@ -31,14 +34,16 @@ class LedgerScrubTest {
       store.append(events);
       new LedgerAppender(store, ledger, () -> Instant.MAX, new SecureRandom(), 100).catchUp();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      LedgerScrub scrub = new LedgerScrub(new LedgerAudit(store, store, ledger, 100), 5, registry);
+      LedgerScrub scrub = new LedgerScrub(new LedgerAudit(store, store, ledger, 100), 5, registry, java.time.Clock.fixed(PASS_END, java.time.ZoneOffset.UTC));
 
       scrub.tick();
       assertThat(registry.get("annals.ledger.scrub.checked.leaves").counter().count()).as("rate limited: 5 per tick").isEqualTo(5);
+      assertThat(scrub.status()).isEqualTo(new LedgerScrub.Status(5, 12, Optional.empty(), Optional.empty()));
       scrub.tick();
       scrub.tick();
       assertThat(registry.get("annals.ledger.scrub.checked.leaves").counter().count()).isEqualTo(12);
       assertThat(registry.get("annals.ledger.scrub.mismatch").gauge().value()).isZero();
+      assertThat(scrub.status().lastPass()).hasValue(new LedgerScrub.PassResult(PASS_END, 12, 0));
 
       String original = events.get(8).event().payloadJson();
       setPayload(events.get(8).id(), original.replace("3.0000", "3.0001"));
@@ -47,6 +52,8 @@ class LedgerScrubTest {
       }
       assertThat(registry.get("annals.ledger.scrub.mismatch").gauge().value()).isEqualTo(1);
       assertThat(scrub.lastDifference()).get().extracting(LedgerAudit.Difference::index).isEqualTo(8L);
+      assertThat(scrub.status().lastPass()).as("the pass stopped at the changed leaf").hasValue(new LedgerScrub.PassResult(PASS_END, 8, 1));
+      assertThat(scrub.status().difference()).isEqualTo(scrub.lastDifference());
 
       setPayload(events.get(8).id(), original);
       for (int i = 0; i < 3; i++) {

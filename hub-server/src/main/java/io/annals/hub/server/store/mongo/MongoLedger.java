@@ -17,7 +17,9 @@ import com.mongodb.client.model.WriteModel;
 import io.annals.hub.server.ledger.CompactRange;
 import io.annals.hub.server.ledger.Ledger;
 import io.annals.hub.server.ledger.LedgerLeaf;
+import io.annals.hub.server.ledger.ScrubMark;
 import io.annals.hub.server.store.EpochMicros;
+import io.annals.hub.server.store.Position;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,8 @@ public final class MongoLedger implements Ledger {
   private final MongoCollection<Document> nodes;
   private final MongoCollection<Document> head;
   private final MongoCollection<Document> lease;
+  private final MongoCollection<Document> scrub;
+  private static final String SCRUB_ID = "scrub";
   private static final String LEASE_ID = "appender";
 
   public MongoLedger(MongoDatabase database) {
@@ -50,6 +54,7 @@ public final class MongoLedger implements Ledger {
     this.nodes = db.getCollection("ledger_nodes");
     this.head = db.getCollection("ledger_head");
     this.lease = db.getCollection("ledger_lease");
+    this.scrub = db.getCollection("ledger_scrub");
     MongoErrors.run("creation of the ledger's indexes",
         () -> leaves.createIndex(Indexes.ascending("event_id"), new IndexOptions().name("ledger_by_event")));
   }
@@ -126,6 +131,28 @@ public final class MongoLedger implements Ledger {
       }
       throw e;
     }
+  }
+
+  /** One document, {@code ledger_scrub}, shared by the instances: whichever saved last, its pass goes on. */
+  @Override
+  public Optional<ScrubMark> scrubMark() {
+    Document d = MongoErrors.call("read of the ledger scrub's mark", () -> scrub.find(Filters.eq("_id", SCRUB_ID)).first());
+    return d == null ? Optional.empty() : Optional.of(new ScrubMark(d.getLong("pass_size"), d.getLong("next"),
+        d.get("edge", Binary.class).getData(), new Position(EpochMicros.toInstant(d.getLong("after_received_at")), d.getString("after_id"))));
+  }
+
+  @Override
+  public void saveScrubMark(Optional<ScrubMark> mark) {
+    String what = "save of the ledger scrub's mark";
+    if (mark.isEmpty()) {
+      MongoErrors.run(what, () -> scrub.deleteOne(Filters.eq("_id", SCRUB_ID)));
+      return;
+    }
+    ScrubMark m = mark.get();
+    Document d = new Document("_id", SCRUB_ID).append("pass_size", m.passSize()).append("next", m.next())
+        .append("edge", new Binary(m.edge())).append("after_received_at", EpochMicros.of(m.after().receivedAt()))
+        .append("after_id", m.after().id());
+    MongoErrors.run(what, () -> scrub.replaceOne(Filters.eq("_id", SCRUB_ID), d, new ReplaceOptions().upsert(true)));
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.annals.hub.server.store.sqlite;
 import io.annals.hub.server.ledger.CompactRange;
 import io.annals.hub.server.ledger.Ledger;
 import io.annals.hub.server.ledger.LedgerLeaf;
+import io.annals.hub.server.ledger.ScrubMark;
 import io.annals.hub.server.store.EpochMicros;
+import io.annals.hub.server.store.Position;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SqliteLedger implements Ledger {
 
   public static final String FILE_NAME = "ledger.db";
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final int READERS = 2;
   private static final String LEAF_COLUMNS = "idx, event_id, received_at, leaf_hash, salts";
 
@@ -76,7 +78,15 @@ public final class SqliteLedger implements Ledger {
             + " received_at INTEGER NOT NULL, leaf_hash BLOB NOT NULL, salts TEXT NOT NULL)");
         s.execute("CREATE TABLE ledger_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
             + " PRIMARY KEY (level, idx)) WITHOUT ROWID");
-        s.execute("PRAGMA user_version = " + VERSION);
+        s.execute("PRAGMA user_version = 1");
+        s.execute("COMMIT");
+      }
+      if (version < 2) {
+        // Version 2: the scrub's mark, one row (ScrubMark), so that a restart resumes its pass.
+        s.execute("BEGIN IMMEDIATE");
+        s.execute("CREATE TABLE ledger_scrub (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 0), pass_size INTEGER NOT NULL,"
+            + " next INTEGER NOT NULL, edge BLOB NOT NULL, after_received_at INTEGER NOT NULL, after_id TEXT NOT NULL)");
+        s.execute("PRAGMA user_version = 2");
         s.execute("COMMIT");
       }
     }
@@ -206,6 +216,45 @@ public final class SqliteLedger implements Ledger {
         return out;
       }
     });
+  }
+
+  @Override
+  public Optional<ScrubMark> scrubMark() {
+    return readers.withConnection("read of the ledger scrub's mark", c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pass_size, next, edge, after_received_at, after_id FROM ledger_scrub WHERE id = 0")) {
+        return rs.next() ? Optional.of(new ScrubMark(rs.getLong(1), rs.getLong(2), rs.getBytes(3),
+            new Position(EpochMicros.toInstant(rs.getLong(4)), rs.getString(5)))) : Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public void saveScrubMark(Optional<ScrubMark> mark) {
+    String what = "save of the ledger scrub's mark";
+    lockWriter(what);
+    try {
+      if (mark.isEmpty()) {
+        try (Statement s = writer.createStatement()) {
+          s.executeUpdate("DELETE FROM ledger_scrub");
+        }
+        return;
+      }
+      ScrubMark m = mark.get();
+      try (PreparedStatement s = writer.prepareStatement("INSERT OR REPLACE INTO ledger_scrub"
+          + " (id, pass_size, next, edge, after_received_at, after_id) VALUES (0, ?, ?, ?, ?, ?)")) {
+        s.setLong(1, m.passSize());
+        s.setLong(2, m.next());
+        s.setBytes(3, m.edge());
+        s.setLong(4, EpochMicros.of(m.after().receivedAt()));
+        s.setString(5, m.after().id());
+        s.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(file, what, e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void lockWriter(String what) {
