@@ -15,9 +15,11 @@ import java.util.Set;
  * @param mongodbUri from {@code HUB_MONGODB_URI}: run against MongoDB instead of the embedded store
  * @param hubJvmArgs extra JVM arguments for the hub's child JVM, e.g. a JFR recording
  * @param keep leave the work directory in place (for a look at the logs or stores)
+ * @param ledgerOff start the hubs of every scenario but {@code ledger} with {@code --ledger off}, to
+ *     compare with builds from before the ledger (whose background appends and scrub take CPU)
  */
 record BenchOptions(boolean quick, Path out, Set<String> only, Path workDir, double scale, String mongodbUri,
-    List<String> hubJvmArgs, boolean keep) {
+    List<String> hubJvmArgs, boolean keep, boolean ledgerOff) {
 
   static final String USAGE = String.join("\n",
       "usage: bench [--quick] [--out bench-results.json] [--only name,...] [options]",
@@ -30,6 +32,7 @@ record BenchOptions(boolean quick, Path out, Set<String> only, Path workDir, dou
       "  --hub-jvm-arg ARG   extra JVM argument for the hub process (repeatable), e.g.",
       "                      -XX:StartFlightRecording=filename=hub.jfr,settings=profile",
       "  --scale F           multiply every size by F in (0, 1] (smoke tests)",
+      "  --ledger-off        hubs of every scenario but ledger run with --ledger off (compare with older builds)",
       "Runs against MongoDB instead of the embedded store when HUB_MONGODB_URI is set.");
 
   BenchOptions {
@@ -58,6 +61,7 @@ record BenchOptions(boolean quick, Path out, Set<String> only, Path workDir, dou
   static BenchOptions parse(String[] args, Map<String, String> env) {
     boolean quick = false;
     boolean keep = false;
+    boolean ledgerOff = false;
     Path out = Path.of("bench-results.json");
     Set<String> only = new LinkedHashSet<>();
     Path workDir = null;
@@ -68,6 +72,7 @@ record BenchOptions(boolean quick, Path out, Set<String> only, Path workDir, dou
       switch (flag) {
         case "--quick" -> quick = true;
         case "--keep" -> keep = true;
+        case "--ledger-off" -> ledgerOff = true;
         case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
         case "--out", "--only", "--work-dir", "--scale", "--hub-jvm-arg" -> {
           if (i + 1 >= args.length) {
@@ -92,7 +97,7 @@ record BenchOptions(boolean quick, Path out, Set<String> only, Path workDir, dou
       }
     }
     String uri = env.get("HUB_MONGODB_URI");
-    return new BenchOptions(quick, out, only, workDir, scale, uri == null || uri.isBlank() ? null : uri, jvmArgs, keep);
+    return new BenchOptions(quick, out, only, workDir, scale, uri == null || uri.isBlank() ? null : uri, jvmArgs, keep, ledgerOff);
   }
 
   private static double number(String flag, String value) {

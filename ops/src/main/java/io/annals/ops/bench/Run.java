@@ -22,6 +22,9 @@ record Run(BenchOptions options, Sizes sizes, Target target, Path workDir, Print
   MeasuredHub startHub(String name, List<String> moreArgs) throws IOException, InterruptedException {
     List<String> args = new java.util.ArrayList<>(target.hubArgs(name));
     args.addAll(moreArgs);
+    if (options.ledgerOff() && !moreArgs.contains("--ledger")) {
+      args.addAll(List.of("--ledger", "off"));
+    }
     MeasuredHub hub = MeasuredHub.start(workDir.resolve(name + ".log"), args, target.hubEnv(), options.hubJvmArgs());
     progress("hub '%s' started (pid %d) at %s", name, hub.pid(), hub.url());
     return hub;

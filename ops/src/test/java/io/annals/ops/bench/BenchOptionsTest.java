@@ -18,6 +18,12 @@ class BenchOptionsTest {
     assertThat(Bench.SCENARIOS).allMatch(options::runs);
     assertThat(options.mongodbUri()).isNull();
     assertThat(options.sizes()).isEqualTo(Sizes.full());
+    assertThat(options.ledgerOff()).as("hubs run as users run them: ledger on").isFalse();
+  }
+
+  @Test
+  void ledger_off_is_a_flag_for_comparing_with_builds_from_before_the_ledger() {
+    assertThat(BenchOptions.parse(new String[] {"--quick", "--ledger-off"}, Map.of()).ledgerOff()).isTrue();
   }
 
   @Test
