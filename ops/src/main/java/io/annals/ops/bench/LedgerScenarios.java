@@ -47,7 +47,7 @@ final class LedgerScenarios {
     Sizes sizes = run.sizes();
     EventGenerator generator = EventGenerator.fresh(run.seed(), 9_000);
     Map<String, Object> details = new LinkedHashMap<>();
-    try (MeasuredHub on = run.startHub("ledger-on", List.of()); MeasuredHub off = run.startHub("ledger-off",
+    try (MeasuredHub on = run.startHub("ledger-on", List.of("--ledger", "on")); MeasuredHub off = run.startHub("ledger-off",
         List.of("--ledger", "off"))) {
       int warm = Math.min(20_000, Math.max(sizes.batchSize(), sizes.ingestEvents() / 10));
       Load.postBatches(off.url(), run.bodies(generator.next(warm)), IngestScenarios.BATCH_CONNECTIONS);
@@ -125,7 +125,7 @@ final class LedgerScenarios {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("leaves", leaves);
     details.put("history_load_seconds", load.toMillis() / 1000.0);
-    try (MeasuredHub hub = run.startHub("ledger-proof", List.of())) {
+    try (MeasuredHub hub = run.startHub("ledger-proof", List.of("--ledger", "on"))) {
       long appendStart = System.nanoTime();
       // The appender takes a few thousand leaves a second here; a generous bound, then a clear failure.
       long size = awaitTree(hub, leaves, Duration.ofSeconds(Math.max(120, leaves / 1_000)));
