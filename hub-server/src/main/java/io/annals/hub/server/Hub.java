@@ -154,7 +154,7 @@ public final class Hub implements AutoCloseable {
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
     List<Routes> routes = routeGroups(store, ingest, feed, new HealthRoutes(store.health(), metrics, json,
-        java.util.Map.of("ledger", ledger::readyDetail)), json, concat(List.of(ledger.routes(json)), extraRoutes));
+        java.util.Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json, extraRoutes);
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
@@ -177,21 +177,17 @@ public final class Hub implements AutoCloseable {
     return hub;
   }
 
-  private static List<Routes> concat(List<Routes> a, List<Routes> b) {
-    List<Routes> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
-  }
 
   /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
-  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HealthRoutes health, EventJson json,
-      List<Routes> extra) {
+  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HealthRoutes health,
+      Routes ledger, EventJson json, List<Routes> extra) {
     List<Routes> routes = new ArrayList<>(List.of(
         new EventRoutes(ingest, store.log(), json),
         new QueryRoutes(store.log(), json),
         new FeedRoutes(feed, json),
         health,
-        new OpenApiRoutes()));
+        new OpenApiRoutes(),
+        ledger));
     routes.addAll(extra);
     return List.copyOf(routes);
   }
