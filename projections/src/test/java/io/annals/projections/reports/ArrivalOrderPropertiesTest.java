@@ -35,7 +35,7 @@ import net.jqwik.api.constraints.IntRange;
  * however the feed is cut into batches): the read models built from a permutation equal those
  * built from the events in {@code created_at} order.
  */
-class ArrivalOrderProperties {
+class ArrivalOrderPropertiesTest {
 
   private static final List<String> QUERIES = List.of(
       "SELECT day, currency, total, count FROM payments_daily ORDER BY day, currency",
@@ -64,7 +64,7 @@ class ArrivalOrderProperties {
 
   @Provide
   Arbitrary<Arrival> arrivals() {
-    return histories().map(ArrivalOrderProperties::arrive)
+    return histories().map(ArrivalOrderPropertiesTest::arrive)
         .flatMap(events -> Arbitraries.shuffle(events).map(shuffled -> new Arrival(events, reorder(shuffled))));
   }
 
