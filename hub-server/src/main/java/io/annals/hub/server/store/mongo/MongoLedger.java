@@ -1,17 +1,19 @@
 package io.annals.hub.server.store.mongo;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.ReadConcern;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import io.annals.hub.server.ledger.CompactRange;
@@ -23,6 +25,7 @@ import io.annals.hub.server.store.Position;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import com.mongodb.client.result.UpdateResult;
 import org.bson.Document;
 import org.bson.types.Binary;
 
@@ -34,6 +37,15 @@ import org.bson.types.Binary;
  * conditional update, so a crash between leaves the tree as it was (leaves beyond the head are
  * invisible and written over by the next append). One appender at a time (the lease among
  * several hubs); every instance reads. Majority write and read concern, journaled.
+ *
+ * <p>Fencing: a holder that stalls past its lease (a GC pause, a frozen VM) may wake up in the
+ * middle of an append while the next holder appends too. Salts are drawn at append time, so the
+ * two would write different leaves at the same indexes. Each lease hand-over therefore draws a
+ * higher token ({@code ledger_lease.token}) and raises {@code ledger_head.epoch} to it before
+ * the new holder writes; every leaf and node document carries the token of its writer, an
+ * append replaces or deletes only documents of a token not above its own and moves the head only
+ * while the head's epoch is not above its own. A stale holder's append then fails without
+ * touching what the new holder wrote or committed.
  */
 public final class MongoLedger implements Ledger {
 
@@ -47,6 +59,13 @@ public final class MongoLedger implements Ledger {
   private final MongoCollection<Document> scrub;
   private static final String SCRUB_ID = "scrub";
   private static final String LEASE_ID = "appender";
+  private static final String EPOCH = "epoch";
+
+  /**
+   * The fencing token of the lease this instance holds (0: never held, as in a single-writer use
+   * without a lease); written by the appender's thread in {@link #tryLease}, read by its appends.
+   */
+  private volatile long token;
 
   public MongoLedger(MongoDatabase database) {
     MongoDatabase db = database.withWriteConcern(WriteConcern.MAJORITY.withJournal(true)).withReadConcern(ReadConcern.MAJORITY);
@@ -69,67 +88,117 @@ public final class MongoLedger implements Ledger {
 
   @Override
   public boolean append(long from, List<LedgerLeaf> batch, List<CompactRange.Node> created) {
-    if (size() != from) {
+    long mine = token;
+    Document h = MongoErrors.call("read of the ledger's head", () -> head.find(Filters.eq("_id", HEAD_ID)).first());
+    if ((h == null ? 0L : h.getLong("size")) != from || epochOf(h) > mine) {
       return false;
     }
     String what = "append of " + batch.size() + " ledger leaves at " + from;
-    MongoErrors.run(what, () -> leaves.deleteMany(Filters.gte("_id", from)));
-    if (!batch.isEmpty()) {
-      List<Document> docs = new ArrayList<>(batch.size());
-      for (LedgerLeaf leaf : batch) {
-        docs.add(new Document("_id", leaf.index()).append("event_id", leaf.eventId())
-            .append("received_at", EpochMicros.of(leaf.receivedAt())).append("leaf_hash", new Binary(leaf.leafHash()))
-            .append("salts", leaf.saltsJson()));
-      }
-      MongoErrors.run(what, () -> leaves.insertMany(docs));
-    }
-    List<WriteModel<Document>> upserts = new ArrayList<>();
-    for (CompactRange.Node n : created) {
-      if (n.level() > 0) {
-        long id = n.level() * LEVEL_SHIFT + n.index();
-        upserts.add(new ReplaceOneModel<>(Filters.eq("_id", id), new Document("_id", id).append("hash", new Binary(n.hash())),
-            new ReplaceOptions().upsert(true)));
-      }
-    }
-    if (!upserts.isEmpty()) {
-      MongoErrors.run(what, () -> nodes.bulkWrite(upserts));
-    }
-    long to = from + batch.size();
-    if (from == 0) {
-      try {
-        MongoErrors.run(what, () -> head.insertOne(new Document("_id", HEAD_ID).append("size", to)));
-        return true;
-      } catch (RuntimeException e) {
-        if (e.getCause() instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-          return false;
+    // Leftovers of a crashed or fenced append beyond the head; never what a later holder wrote.
+    MongoErrors.run(what, () -> leaves.deleteMany(Filters.and(Filters.gte("_id", from), notAbove(mine))));
+    try {
+      if (!batch.isEmpty()) {
+        List<Document> docs = new ArrayList<>(batch.size());
+        for (LedgerLeaf leaf : batch) {
+          docs.add(new Document("_id", leaf.index()).append("event_id", leaf.eventId())
+              .append("received_at", EpochMicros.of(leaf.receivedAt())).append("leaf_hash", new Binary(leaf.leafHash()))
+              .append("salts", leaf.saltsJson()).append(EPOCH, mine));
         }
-        throw e;
+        MongoErrors.run(what, () -> leaves.insertMany(docs));
       }
+      List<WriteModel<Document>> upserts = new ArrayList<>();
+      for (CompactRange.Node n : created) {
+        if (n.level() > 0) {
+          long id = n.level() * LEVEL_SHIFT + n.index();
+          upserts.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", id), notAbove(mine)),
+              new Document("_id", id).append("hash", new Binary(n.hash())).append(EPOCH, mine), new ReplaceOptions().upsert(true)));
+        }
+      }
+      if (!upserts.isEmpty()) {
+        MongoErrors.run(what, () -> nodes.bulkWrite(upserts));
+      }
+      long to = from + batch.size();
+      // Upsert only for the first append: the insert then meets the head another appender made.
+      UpdateResult moved = MongoErrors.call(what, () -> head.updateOne(
+          Filters.and(Filters.eq("_id", HEAD_ID), Filters.eq("size", from), notAbove(mine)),
+          Updates.combine(Updates.set("size", to), Updates.set(EPOCH, mine)),
+          new UpdateOptions().upsert(from == 0)));
+      return moved.getMatchedCount() == 1 || moved.getUpsertedId() != null;
+    } catch (IllegalStateException e) {
+      if (duplicateKey(e)) {
+        return false; // a document of a later holder is in the way: this holder was fenced off
+      }
+      throw e;
     }
-    return MongoErrors.call(what,
-        () -> head.updateOne(Filters.and(Filters.eq("_id", HEAD_ID), Filters.eq("size", from)), Updates.set("size", to)).getModifiedCount() == 1);
+  }
+
+  /** Documents written by this token or an earlier one (or before tokens existed). */
+  private static org.bson.conversions.Bson notAbove(long mine) {
+    return Filters.or(Filters.lte(EPOCH, mine), Filters.exists(EPOCH, false));
+  }
+
+  private static long epochOf(Document d) {
+    return d == null || d.get(EPOCH) == null ? 0L : ((Number) d.get(EPOCH)).longValue();
+  }
+
+  /** Whether the translated driver exception is a duplicate key (from a write, a bulk write or findAndModify). */
+  private static boolean duplicateKey(RuntimeException e) {
+    if (e.getCause() instanceof com.mongodb.MongoBulkWriteException b) {
+      return b.getWriteErrors().stream().anyMatch(x -> ErrorCategory.fromErrorCode(x.getCode()) == ErrorCategory.DUPLICATE_KEY);
+    }
+    return e.getCause() instanceof com.mongodb.MongoServerException server
+        && ErrorCategory.fromErrorCode(server.getCode()) == ErrorCategory.DUPLICATE_KEY;
   }
 
   /**
    * The lease is one document, {@code ledger_lease}; taking it is one conditional upsert that
    * matches only when this holder has it or it has expired, so two instances never both succeed
-   * (the loser's upsert hits the unique {@code _id}). A holder that stalls past its expiry could
-   * still finish a batch it started; the TTL is kept far above a batch's duration for that reason.
+   * (the loser's upsert hits the unique {@code _id}). A hand-over draws the next fencing token and
+   * raises the head's epoch to it before this holder appends (see the class comment).
    */
   @Override
   public boolean tryLease(String holder, java.time.Instant now, java.time.Duration ttl) {
     long nowMicros = EpochMicros.of(now);
-    try {
-      MongoErrors.run("lease of the ledger's appender", () -> lease.updateOne(
-          Filters.and(Filters.eq("_id", LEASE_ID), Filters.or(Filters.eq("holder", holder), Filters.lt("expires_at", nowMicros))),
-          Updates.combine(Updates.set("holder", holder), Updates.set("expires_at", nowMicros + ttl.toNanos() / 1000)),
-          new com.mongodb.client.model.UpdateOptions().upsert(true)));
-      return true;
-    } catch (IllegalStateException e) {
-      if (e.getCause() instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        return false; // another holder's lease is valid
+    long expires = nowMicros + ttl.toNanos() / 1000;
+    String what = "lease of the ledger's appender";
+    Document renewed = MongoErrors.call(what, () -> lease.findOneAndUpdate(
+        Filters.and(Filters.eq("_id", LEASE_ID), Filters.eq("holder", holder), Filters.gte("expires_at", nowMicros)),
+        Updates.set("expires_at", expires), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+    Document held = renewed;
+    if (held == null) {
+      try {
+        held = MongoErrors.call(what, () -> lease.findOneAndUpdate(
+            Filters.and(Filters.eq("_id", LEASE_ID), Filters.or(Filters.eq("holder", holder), Filters.lt("expires_at", nowMicros))),
+            Updates.combine(Updates.set("holder", holder), Updates.set("expires_at", expires), Updates.inc("token", 1L)),
+            new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)));
+      } catch (IllegalStateException e) {
+        if (duplicateKey(e)) {
+          token = 0;
+          return false; // another holder's lease is valid
+        }
+        throw e;
       }
-      throw e;
+    }
+    long drawn = ((Number) held.get("token")).longValue();
+    if (drawn != token) {
+      raiseEpoch(drawn);
+      token = drawn;
+    }
+    return true;
+  }
+
+  /** Raises the head's epoch to {@code drawn}, making the head (size 0) when no append made it yet. */
+  private void raiseEpoch(long drawn) {
+    String what = "fencing of the ledger's head";
+    try {
+      MongoErrors.run(what, () -> head.updateOne(Filters.eq("_id", HEAD_ID),
+          Updates.combine(Updates.max(EPOCH, drawn), Updates.setOnInsert("size", 0L)), new UpdateOptions().upsert(true)));
+    } catch (IllegalStateException e) {
+      if (!duplicateKey(e)) {
+        throw e;
+      }
+      // A stale holder's first append made the head meanwhile: raise it now that it exists.
+      MongoErrors.run(what, () -> head.updateOne(Filters.eq("_id", HEAD_ID), Updates.max(EPOCH, drawn)));
     }
   }
 
