@@ -65,7 +65,7 @@ public final class Main {
     }
     Hub hub;
     try {
-      hub = Hub.start(config, openStore(config), Clock.systemUTC(), List.of(), access,
+      hub = Hub.start(config, openStore(config, HubConfig.startupCheck(System.getenv(), args)), Clock.systemUTC(), List.of(), access,
           HubConfig.ledger(System.getenv(), args));
     } catch (LedgerKeyException e) {
       System.err.println("annals hub: invalid configuration: " + e.getMessage());
@@ -88,7 +88,7 @@ public final class Main {
   }
 
   /** The configured adapter, opened once, seen through its ports. */
-  private static Store openStore(HubConfig config) {
+  private static Store openStore(HubConfig config, boolean startupCheck) {
     if (config.store() == StoreKind.MONGODB) {
       return Store.of(MongoEventStore.connect(config.mongodbUri(), config.mongodbDatabase()));
     }
@@ -97,6 +97,6 @@ public final class Main {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
-    return Store.of(SqliteEventStore.open(config.dataDir()));
+    return Store.of(SqliteEventStore.builder(config.dataDir()).startupCheck(startupCheck).open());
   }
 }

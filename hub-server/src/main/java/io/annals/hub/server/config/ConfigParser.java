@@ -67,6 +67,7 @@ final class ConfigParser {
         duration(Setting.MAX_CLOCK_SKEW), queue, intIn(Setting.COMMIT_MAX_EVENTS, 1, 1_000_000), timeout);
     Path keysFile = optionalPath(Setting.API_KEYS_FILE);
     onOff(Setting.LEDGER); // read apart (ledger()), checked here so that a bad value stops start-up like the others
+    startupCheck(); // read apart too: a setting of the embedded store's opening only
     return new HubConfig(
         intIn(Setting.PORT, 0, 65_535),
         bind(),
@@ -106,6 +107,13 @@ final class ConfigParser {
     readApart();
     values.putIfAbsent(Setting.LEDGER, Setting.LEDGER.defaultValue());
     return new LedgerSettings(onOff(Setting.LEDGER), optionalPath(Setting.LEDGER_KEY_FILE));
+  }
+
+  /** HUB_STARTUP_CHECK / --startup-check: whether the embedded store checks its file before the hub listens. */
+  boolean startupCheck() {
+    readApart();
+    values.putIfAbsent(Setting.STARTUP_CHECK, Setting.STARTUP_CHECK.defaultValue());
+    return either(Setting.STARTUP_CHECK, "quick", "off");
   }
 
   private void readApart() {

@@ -88,6 +88,11 @@ public record HubConfig(
     return new ConfigParser(env, args).parse();
   }
 
+  /** Whether the embedded store runs {@code PRAGMA quick_check} before the hub listens ({@code HUB_STARTUP_CHECK}). */
+  public static boolean startupCheck(Map<String, String> env, String[] args) {
+    return new ConfigParser(env, args).startupCheck();
+  }
+
   /** Whether the ledger is on ({@code HUB_LEDGER}) and its key file ({@code HUB_LEDGER_KEY_FILE}). */
   public static LedgerSettings ledger(Map<String, String> env, String[] args) {
     return new ConfigParser(env, args).ledger();

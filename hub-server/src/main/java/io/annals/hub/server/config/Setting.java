@@ -44,7 +44,10 @@ public enum Setting {
       + " decoded at once across requests, beyond which POST /events answers 503 with Retry-After; default"
       + " a twentieth of the JVM's maximum heap (-Xmx), at least HUB_MAX_BODY_BYTES"),
   HEADER_TIMEOUT("HUB_HEADER_TIMEOUT", "20s", "a duration such as 20s: longest a client may take to send a request's"
-      + " line and headers; then the connection is closed");
+      + " line and headers; then the connection is closed"),
+  STARTUP_CHECK("HUB_STARTUP_CHECK", "quick", "quick or off: the embedded store's PRAGMA quick_check of events.db before"
+      + " the hub listens; it reads the whole file (about 40 s per million events from a cold disk); off starts at once"
+      + " and leaves damage to be found by the reads that meet it");
 
   private final String env;
   private final String defaultValue;

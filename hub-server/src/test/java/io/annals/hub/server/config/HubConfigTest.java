@@ -44,6 +44,16 @@ class HubConfigTest {
   }
 
   @Test
+  void the_startup_check_is_quick_unless_turned_off_and_a_bad_value_stops_start_up_naming_the_setting() {
+    assertThat(HubConfig.startupCheck(Map.of(), new String[0])).isTrue();
+    assertThat(HubConfig.startupCheck(Map.of("HUB_STARTUP_CHECK", "off"), new String[0])).isFalse();
+    assertThat(HubConfig.startupCheck(Map.of("HUB_STARTUP_CHECK", "off"), new String[] {"--startup-check", "quick"})).isTrue();
+    assertThatThrownBy(() -> load(Map.of("HUB_STARTUP_CHECK", "full")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HUB_STARTUP_CHECK / --startup-check = \"full\"")
+        .hasMessageContaining("not quick or off");
+  }
+
+  @Test
   void the_mongodb_store_needs_a_valid_uri() {
     assertThatThrownBy(() -> load(Map.of("HUB_STORE", "mongodb")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("HUB_MONGODB_URI / --mongodb-uri is required");

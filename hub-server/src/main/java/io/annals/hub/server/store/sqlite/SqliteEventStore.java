@@ -329,6 +329,7 @@ public final class SqliteEventStore
     private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
     private int readerConnections = DEFAULT_READER_CONNECTIONS;
     private Clock clock = Clock.systemUTC();
+    private boolean startupCheck = true;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -353,6 +354,15 @@ public final class SqliteEventStore
     }
 
     /**
+     * Whether opening runs {@code PRAGMA quick_check} over the whole file first (the default): a
+     * damaged file is then refused before the hub listens, at the cost of reading it once.
+     */
+    public Builder startupCheck(boolean startupCheck) {
+      this.startupCheck = startupCheck;
+      return this;
+    }
+
+    /**
      * Creates the data directory if missing and opens (or creates) {@code events.db} in it. Throws
      * IllegalArgumentException for a bad setting, StoreUnavailableException when the file cannot be
      * opened or is locked, IllegalStateException when it is not a hub store this version understands.
@@ -370,7 +380,7 @@ public final class SqliteEventStore
         throw new StoreUnavailableException("cannot create the data directory " + dataDir.toAbsolutePath() + ": " + e, e);
       }
       Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
-      return new SqliteEventStore(new SqliteSettings(file, busyTimeout, readerConnections, clock));
+      return new SqliteEventStore(new SqliteSettings(file, busyTimeout, readerConnections, clock, startupCheck));
     }
   }
 }

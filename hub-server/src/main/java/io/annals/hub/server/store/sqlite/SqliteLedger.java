@@ -42,7 +42,7 @@ public final class SqliteLedger implements Ledger {
     this.file = file;
     this.busyTimeout = busyTimeout;
     // WAL and synchronous FULL, as every connection of events.db; a plain writer (no big cache).
-    SqliteSettings settings = new SqliteSettings(file, busyTimeout, READERS, java.time.Clock.systemUTC());
+    SqliteSettings settings = new SqliteSettings(file, busyTimeout, READERS, java.time.Clock.systemUTC(), false);
     this.writer = settings.openCheckpointer();
     try {
       migrate();

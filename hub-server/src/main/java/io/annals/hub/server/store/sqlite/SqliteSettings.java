@@ -8,8 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import org.sqlite.SQLiteConfig;
 
-/** The validated settings of a {@link SqliteEventStore}, and how its connections are opened. */
-record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Clock clock) {
+/**
+ * The validated settings of a {@link SqliteEventStore}, and how its connections are opened.
+ *
+ * @param startupCheck whether the writer runs {@code PRAGMA quick_check} before anything else ({@link SqliteIntegrity})
+ */
+record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Clock clock, boolean startupCheck) {
 
   /** Every connection: WAL (readers never block the writer), FULL sync (a commit is on disk), bounded waits. */
   private SQLiteConfig config() {

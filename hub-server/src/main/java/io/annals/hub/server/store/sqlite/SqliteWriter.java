@@ -45,7 +45,9 @@ final class SqliteWriter implements AutoCloseable {
     this.connection = settings.openWriter();
     try {
       // Before anything writes to it: a damaged file is refused, not migrated (SqliteIntegrity).
-      SqliteIntegrity.quickCheck(connection, settings.file());
+      if (settings.startupCheck()) {
+        SqliteIntegrity.quickCheck(connection, settings.file());
+      }
       SqliteSchema.migrate(connection, settings.file().toString());
     } catch (SQLException | RuntimeException e) {
       discardConnection();

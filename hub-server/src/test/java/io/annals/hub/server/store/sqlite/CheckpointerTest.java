@@ -21,7 +21,7 @@ class CheckpointerTest {
   @TempDir Path tempDir;
 
   private SqliteSettings settings(Path file) {
-    return new SqliteSettings(file, Duration.ofMillis(300), 1, Clock.systemUTC());
+    return new SqliteSettings(file, Duration.ofMillis(300), 1, Clock.systemUTC(), true);
   }
 
   @Test

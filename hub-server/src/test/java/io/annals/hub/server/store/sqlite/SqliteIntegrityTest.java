@@ -59,6 +59,21 @@ class SqliteIntegrityTest {
   }
 
   @Test
+  void with_the_startup_check_off_a_damaged_file_opens_and_the_first_read_that_meets_the_damage_answers_store_corrupt() throws Exception {
+    long size = storeWithEvents(4000);
+    for (long offset = 4 * 4096; offset < size; offset += 4096) {
+      overwrite(offset, 4096);
+    }
+    assertThatThrownBy(() -> SqliteEventStore.open(dir)).as("checked by default").isInstanceOf(StoreCorruptException.class);
+
+    try (SqliteEventStore store = SqliteEventStore.builder(dir).startupCheck(false).open()) {
+      assertThatThrownBy(() -> store.query(EventFilter.none(), null, 10_000))
+          .isInstanceOf(StoreCorruptException.class)
+          .hasMessageContaining(SqliteEventStore.FILE_NAME);
+    }
+  }
+
+  @Test
   void a_file_whose_header_is_damaged_is_refused_as_not_a_database_naming_it() throws Exception {
     storeWithEvents(10);
     overwrite(0, 100);
