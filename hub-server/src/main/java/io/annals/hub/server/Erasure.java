@@ -7,11 +7,11 @@ import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 
 /** The erasure port of an opened store: beside the events, in the same file or database. */
-final class Erasure {
+public final class Erasure {
 
   private Erasure() {}
 
-  static Erasures port(Store rawStore) {
+  public static Erasures port(Store rawStore) {
     if (rawStore.resources() instanceof MongoEventStore mongo) {
       return new MongoErasures(mongo.database());
     }
@@ -31,7 +31,7 @@ final class Erasure {
     }
 
     @Override
-    public io.annals.hub.server.store.ErasureRecord record(io.annals.hub.server.store.ErasureRecord erasure) {
+    public Recorded record(io.annals.hub.server.store.ErasureRecord erasure) {
       throw unsupported();
     }
 

@@ -56,7 +56,7 @@ public final class ErasureService {
   private final GroupCommitter committer;
   private final ReadWriteLock gate;
   private final Clock clock;
-  private final Counter recorded;
+  private final Counter recordedCount;
   private final Counter erasedEvents;
 
   public ErasureService(EventLog log, Erasures erasures, LedgerAccess ledger, GroupCommitter committer, ReadWriteLock gate,
@@ -67,7 +67,7 @@ public final class ErasureService {
     this.committer = committer;
     this.gate = gate;
     this.clock = clock;
-    this.recorded = Counter.builder("annals.hub.erasures").description("erasures recorded (re-applied ones not counted again)")
+    this.recordedCount = Counter.builder("annals.hub.erasures").description("erasures recorded (re-applied ones not counted again)")
         .register(registry);
     this.erasedEvents = Counter.builder("annals.hub.erased.events").description("stored events whose payload an erasure rewrote")
         .register(registry);
@@ -97,16 +97,17 @@ public final class ErasureService {
     Outcome outcome;
     gate.writeLock().lock();
     try {
-      ErasureRecord record = erasures.record(candidate);
+      Erasures.Recorded recorded = erasures.record(candidate);
+      ErasureRecord record = recorded.erasure();
       Applied applied = ledger == null ? apply(record, now) : ledger.withoutAppends(() -> apply(record, now));
-      outcome = new Outcome(record, record.equals(candidate), applied.applied(), applied.pending());
+      outcome = new Outcome(record, recorded.created(), applied.applied(), applied.pending());
     } finally {
       gate.writeLock().unlock();
     }
     // After the gate is released: the committer's append takes its read side.
     committer.append(List.of(appliedEvent(outcome.record())));
     if (outcome.created()) {
-      recorded.increment();
+      recordedCount.increment();
     }
     AUDIT.info("erasure {} {} by key \"{}\" (requested by \"{}\" at {}): members {} of {} event(s), {} rewritten or erased before,"
             + " {} not stored yet; reason: {}",

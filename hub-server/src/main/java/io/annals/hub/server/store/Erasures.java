@@ -14,9 +14,13 @@ public interface Erasures {
 
   /**
    * Records {@code erasure} unless an erasure with its id is recorded already; answers the one
-   * recorded (so re-applying an erasure from an export is idempotent).
+   * recorded, and whether this call recorded it (so re-applying an erasure from an export is
+   * idempotent).
    */
-  ErasureRecord record(ErasureRecord erasure);
+  Recorded record(ErasureRecord erasure);
+
+  /** What {@link #record} found: the erasure recorded under the id, and whether this call recorded it. */
+  record Recorded(ErasureRecord erasure, boolean created) {}
 
   /** The erasure with this id, if recorded. */
   Optional<ErasureRecord> find(String erasureId);

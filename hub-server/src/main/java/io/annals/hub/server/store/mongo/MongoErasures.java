@@ -47,7 +47,7 @@ public final class MongoErasures implements Erasures {
   }
 
   @Override
-  public ErasureRecord record(ErasureRecord erasure) {
+  public Recorded record(ErasureRecord erasure) {
     Document doc = new Document("_id", erasure.erasureId())
         .append("requested_at", EpochMicros.of(erasure.requestedAt()))
         .append("requested_by", erasure.requestedBy())
@@ -56,10 +56,10 @@ public final class MongoErasures implements Erasures {
         .append("event_ids", erasure.eventIds());
     try {
       MongoErrors.run("record of erasure " + erasure.erasureId(), () -> erasures.insertOne(doc));
-      return erasure;
+      return new Recorded(erasure, true);
     } catch (RuntimeException e) {
       if (e.getCause() instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        return find(erasure.erasureId()).orElseThrow(() -> e);
+        return new Recorded(find(erasure.erasureId()).orElseThrow(() -> e), false);
       }
       throw e;
     }

@@ -36,6 +36,8 @@ final class SqliteErasures implements Erasures {
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final String COLUMNS = "erasure_id, requested_at, requested_by, reason, pointers, event_ids";
 
+  private static final int TRUNCATE_ATTEMPTS = 500;
+
   private final SqliteWriter writer;
   private final ReaderPool readers;
   private final Path file;
@@ -47,7 +49,7 @@ final class SqliteErasures implements Erasures {
   }
 
   @Override
-  public ErasureRecord record(ErasureRecord erasure) {
+  public Recorded record(ErasureRecord erasure) {
     return writer.write("record of erasure " + erasure.erasureId(), statements -> {
       PreparedStatement insert = statements.prepared("INSERT OR IGNORE INTO erasures (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)");
       insert.setString(1, erasure.erasureId());
@@ -63,13 +65,13 @@ final class SqliteErasures implements Erasures {
           link.setString(2, erasure.erasureId());
           link.executeUpdate();
         }
-        return erasure;
+        return new Recorded(erasure, true);
       }
       PreparedStatement find = statements.prepared("SELECT " + COLUMNS + " FROM erasures WHERE erasure_id = ?");
       find.setString(1, erasure.erasureId());
       try (ResultSet rs = find.executeQuery()) {
         rs.next();
-        return read(rs);
+        return new Recorded(read(rs), false);
       }
     });
   }
@@ -135,12 +137,24 @@ final class SqliteErasures implements Erasures {
    * since an erased value may then still be in the log.
    */
   static void truncateLog(Connection connection, Path file) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-      if (rs.next() && rs.getInt(1) != 0) {
-        throw new StoreUnavailableException("the write-ahead log of " + file + " could not be emptied after an erasure"
-            + " (a reader held it); the erasure is recorded and is applied again by re-sending it", null);
+    // A checkpoint under way on another connection (the store's Checkpointer runs one after every
+    // commit) makes this one answer busy at once, without the busy handler: it is tried again,
+    // every 10 ms, for about as long as the busy timeout lets a write wait.
+    for (int attempt = 0; attempt < TRUNCATE_ATTEMPTS; attempt++) {
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        if (rs.next() && rs.getInt(1) == 0) {
+          return;
+        }
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
+    throw new StoreUnavailableException("the write-ahead log of " + file + " could not be emptied after an erasure"
+        + " (a reader or checkpoint held it); the erasure is recorded: send it again with its erasure_id to finish", null);
   }
 
   private List<ErasureRecord> select(String what, String sql, List<Object> params) {
