@@ -147,14 +147,20 @@ public final class Hub implements AutoCloseable {
     FeedService feed = new FeedService(store.feed(), store.instances(), watermark, receivedAt, publisher, feedSettings,
         metrics, System::nanoTime);
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
-    GroupCommitter committer = new GroupCommitter(store.log(), watermark, config.ingest(), metrics);
+    io.annals.hub.server.store.Erasures erasures = Erasure.port(rawStore);
+    java.util.concurrent.locks.ReadWriteLock erasureGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    GroupCommitter committer = new GroupCommitter(
+        new io.annals.hub.server.erasure.ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics);
+    io.annals.hub.server.erasure.ErasureService erasure = new io.annals.hub.server.erasure.ErasureService(store.log(), erasures,
+        ledger.erasureAccess(), committer, erasureGate, clock, metrics.registry());
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics,
         bodyBudget(config));
     EventJson json = new EventJson();
     HubServices services = new HubServices(config, metrics, json, access);
     List<Routes> routes = routeGroups(store, ingest, feed, new HealthRoutes(store.health(), metrics, json,
-        java.util.Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json, extraRoutes);
+        java.util.Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json,
+        concat(List.of(new io.annals.hub.server.http.ErasureRoutes(erasure, json)), extraRoutes));
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
@@ -190,6 +196,12 @@ public final class Hub implements AutoCloseable {
         ledger));
     routes.addAll(extra);
     return List.copyOf(routes);
+  }
+
+  private static List<Routes> concat(List<Routes> a, List<Routes> b) {
+    List<Routes> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** HUB_BODY_BUDGET, or by default a share of this JVM's heap (logged, since it depends on -Xmx). */

@@ -54,6 +54,7 @@ final class LedgerRuntime implements AutoCloseable {
   private final ScheduledExecutorService appending;
   private volatile Readiness readiness; // set when appending starts
   private volatile LedgerScrub scrub; // set when the scrub starts
+  private volatile LedgerAppender appender; // set when appending starts
 
   private LedgerRuntime(Ledger ledger, LedgerService service) {
     this.ledger = ledger;
@@ -82,6 +83,35 @@ final class LedgerRuntime implements AutoCloseable {
     return new LedgerRuntime(ledger, new LedgerService(ledger, key, clock));
   }
 
+  /** What an erasure needs of the ledger; null when the ledger is off. */
+  io.annals.hub.server.erasure.LedgerAccess erasureAccess() {
+    if (ledger == null) {
+      return null;
+    }
+    return new io.annals.hub.server.erasure.LedgerAccess() {
+      @Override
+      public java.util.Optional<io.annals.hub.server.ledger.LedgerLeaf> leafOf(String eventId) {
+        return ledger.leafOf(eventId);
+      }
+
+      @Override
+      public void replaceSalts(String eventId, String saltsJson) {
+        ledger.replaceSalts(eventId, saltsJson);
+      }
+
+      @Override
+      public <T> T withoutAppends(Supplier<T> work) {
+        LedgerAppender a = appender;
+        if (a == null) {
+          return work.get();
+        }
+        synchronized (a) { // LedgerAppender.appendBatch is synchronized on itself
+          return work.get();
+        }
+      }
+    };
+  }
+
   /** The {@code /ledger} routes: the ledger's, or, when it is off, ones that say so. */
   Routes routes(EventJson json) {
     return service == null ? new LedgerOffRoutes(json) : new LedgerRoutes(service, json);
@@ -97,6 +127,7 @@ final class LedgerRuntime implements AutoCloseable {
       return;
     }
     LedgerAppender appender = new LedgerAppender(store.feed(), ledger, stablePoint, new SecureRandom(), APPEND_BATCH);
+    this.appender = appender;
     readiness = new Readiness(store, appender, stablePoint);
     Gauge.builder("annals.ledger.lag", () -> lagSeconds(appender, stablePoint)).baseUnit("seconds")
         .description("stable point - the time before which every event has its ledger leaf (NaN until the first batch)")

@@ -12,6 +12,14 @@ public interface Batch extends AutoCloseable {
 
   void apply(ReceivedEvent event) throws Exception;
 
+  /**
+   * The hub erased personal data ({@link ErasureApplied}): drop this read model's copies of the
+   * erased members of those events (an amount summed into a total may stay; an e-mail kept in a
+   * row goes). Called in feed order among {@link #apply} calls, in the same transaction; the
+   * runtime reads these events for every projection. The default keeps nothing to erase.
+   */
+  default void onErasure(ErasureApplied erasure) throws Exception {}
+
   /** Writes whatever {@link #apply} buffered. */
   default void flush() throws Exception {}
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +178,12 @@ final class BatchApplier {
   private void handle(ReadModel readModel, List<ReceivedEvent> events) throws HandlerFailure {
     try (Batch batch = projection.begin(readModel)) {
       for (ReceivedEvent event : events) {
-        batch.apply(event);
+        java.util.Optional<ErasureApplied> erasure = ErasureApplied.of(event);
+        if (erasure.isPresent()) {
+          batch.onErasure(erasure.get());
+        } else if (wanted(event)) {
+          batch.apply(event);
+        }
       }
       batch.flush();
     } catch (Exception e) {
@@ -186,6 +192,12 @@ final class BatchApplier {
       }
       throw new HandlerFailure(e);
     }
+  }
+
+  /** False for a producer's own event of type erasure-applied that reached a projection only because the runtime reads that type for erasures. */
+  private boolean wanted(ReceivedEvent event) {
+    Set<String> types = projection.eventTypes();
+    return types.isEmpty() || types.contains(event.type());
   }
 
   static String describe(Throwable failure) {

@@ -163,7 +163,7 @@ final class ProjectionRunner {
   private FeedPage read(String cursor) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return source.read(cursor, projection.eventTypes(), config.batchSize());
+        return source.read(cursor, ErasureApplied.withErasures(projection.eventTypes()), config.batchSize());
       } catch (HubException e) {
         if (!e.retryable() || attempt >= HUB_ATTEMPTS) {
           throw e;

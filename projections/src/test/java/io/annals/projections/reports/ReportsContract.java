@@ -158,6 +158,94 @@ public abstract class ReportsContract {
     assertThat(tableExists("payments_daily_g1")).isFalse();
   }
 
+  private static ReceivedEvent customerPayment(int n, String amount, com.fasterxml.jackson.databind.JsonNode email) {
+    ReceivedEvent p = payment(n, "2026-01-01T1" + n + ":00:00Z", amount);
+    com.fasterxml.jackson.databind.node.ObjectNode payload = ((com.fasterxml.jackson.databind.node.ObjectNode) p.payload()).deepCopy();
+    payload.set("customer_email", email);
+    return new ReceivedEvent(p.id(), p.service(), p.type(), p.createdAt(), p.aggregateId(), null, p.receivedAt(), payload);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode text(String s) {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(s);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode marker(String erasureId) {
+    com.fasterxml.jackson.databind.node.ObjectNode m = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    m.putObject("annals:erased").put("erasure_id", erasureId).put("erased_at", "2026-03-02T00:00:00.000000Z");
+    return m;
+  }
+
+  private static ReceivedEvent erasureApplied(String erasureId, String pointersJson, String... ids) {
+    com.fasterxml.jackson.databind.node.ObjectNode payload = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    payload.put("erasure_id", erasureId);
+    var list = payload.putArray("event_ids");
+    for (String id : ids) {
+      list.add(id);
+    }
+    payload.set("pointers", TestEventsJson.parse(pointersJson));
+    return new ReceivedEvent(java.util.UUID.nameUUIDFromBytes(erasureId.getBytes(StandardCharsets.UTF_8)).toString(), "annals",
+        "erasure-applied", java.time.Instant.parse("2026-03-02T00:00:00Z"), "erasure/" + erasureId, null,
+        java.time.Instant.parse("2026-03-02T00:00:00Z"), payload);
+  }
+
+  private static final class TestEventsJson {
+    static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+      try {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  private List<List<String>> tables() {
+    List<List<String>> rows = new java.util.ArrayList<>();
+    rows.addAll(Sql.rows(fixture.database, "SELECT day, currency, total, count FROM payments_daily ORDER BY day, currency"));
+    rows.addAll(Sql.rows(fixture.database,
+        "SELECT event_id, day, currency, amount, customer_email FROM payments_customers ORDER BY event_id"));
+    rows.addAll(Sql.rows(fixture.database, "SELECT day, service, type, count FROM events_daily ORDER BY day, service, type"));
+    return rows;
+  }
+
+  @Test
+  void an_erasure_removes_the_customer_email_keeps_the_totals_and_a_rebuild_gives_the_same_tables() {
+    fixture.feed.append(List.of(customerPayment(1, "3.0000/EUR", text("jane@example.org")),
+        customerPayment(2, "1.5/EUR", text("joe@example.org")), customerPayment(3, "2/USD", text("ann@example.org"))));
+    try (ProjectionRuntime runtime = runtime()) {
+      runtime.catchUpAll();
+    }
+    assertThat(tables().toString()).contains("jane@example.org");
+    String totals = export("payments-daily");
+
+    // The hub erases jane's e-mail (and all of ann's payment): its feed now serves the events with
+    // markers, and then the erasure-applied events.
+    fixture.feed.replace(customerPayment(1, "3.0000/EUR", marker("er-1")));
+    ReceivedEvent ann = customerPayment(3, "2/USD", text("x"));
+    com.fasterxml.jackson.databind.node.ObjectNode erasedPayload = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    erasedPayload.set("amount", marker("er-2"));
+    erasedPayload.set("customer_email", marker("er-2"));
+    fixture.feed.replace(new ReceivedEvent(ann.id(), ann.service(), ann.type(), ann.createdAt(), ann.aggregateId(), null,
+        ann.receivedAt(), erasedPayload));
+    fixture.feed.append(List.of(erasureApplied("er-1", "[\"/customer_email\"]", TestEvents.id(1)),
+        erasureApplied("er-2", "null", TestEvents.id(3))));
+    try (ProjectionRuntime runtime = runtime()) {
+      runtime.catchUpAll();
+    }
+
+    List<List<String>> after = tables();
+    assertThat(after.toString()).doesNotContain("jane@example.org").doesNotContain("ann@example.org").contains("joe@example.org");
+    assertThat(export("payments-daily")).isEqualTo(totals.replace("2026-01-01,USD,2,1\r\n", ""));
+    assertThat(export("payments-daily")).contains("2026-01-01,EUR,4.5000,2");
+    assertThat(Sql.rows(fixture.database, "SELECT customer_email FROM payments_customers WHERE event_id = '" + TestEvents.id(1) + "'"))
+        .containsExactly(java.util.Arrays.asList((String) null));
+
+    try (ProjectionRuntime runtime = runtime()) {
+      assertThat(runtime.rebuild("payments-daily", true).outcome()).isEqualTo(Outcome.CAUGHT_UP);
+      assertThat(runtime.rebuild("events-daily", true).outcome()).isEqualTo(Outcome.CAUGHT_UP);
+    }
+    assertThat(tables()).isEqualTo(after);
+  }
+
   private boolean tableExists(String table) {
     try (var connection = fixture.database.connect()) {
       connection.createStatement().executeQuery("SELECT 1 FROM " + table).close();

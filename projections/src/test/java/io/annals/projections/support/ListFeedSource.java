@@ -32,6 +32,17 @@ public final class ListFeedSource implements FeedSource {
     events.addAll(sorted);
   }
 
+  /** Replaces the event with the same id where it stands, as the hub's feed serves an event after an erasure. */
+  public synchronized void replace(ReceivedEvent event) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).id().equals(event.id())) {
+        events.set(i, event);
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no event " + event.id() + " in the feed");
+  }
+
   public synchronized int reads() {
     return reads;
   }

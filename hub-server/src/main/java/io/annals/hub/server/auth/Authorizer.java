@@ -16,7 +16,10 @@ import java.util.Set;
  * GET /metrics                               -         yes     yes     -
  * GET /health/live, GET /health/ready        open to everyone, without a key
  * GET /openapi.json                          open to everyone, without a key
- * (1) each event only if its meta.service is bound to the key: {@link #mayPublish}
+ * POST /erasures, GET /erasures,
+ * GET /erasures/{id}                         -         -       yes     -
+ * (1) each event only if its meta.service is bound to the key, and never for the hub's own
+ *     service {@code annals}: {@link #mayPublish}
  * </pre>
  *
  * <p>A producer cannot read, not even its own events: a leaked producer key must not expose the
@@ -28,6 +31,9 @@ public final class Authorizer {
   private static final Set<Role> WRITERS = Set.of(Role.PRODUCER, Role.ADMIN);
   private static final Set<Role> READERS = Set.of(Role.READER, Role.ADMIN);
   private static final Set<Role> EVERYONE = Set.of(Role.values());
+  private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
+  /** The hub's own service ({@code erasure-applied} events): nobody else writes to it. */
+  static final String HUB_SERVICE = "annals";
 
   private Authorizer() {}
 
@@ -42,6 +48,8 @@ public final class Authorizer {
       case METRICS -> READERS;
       case LEDGER_DIGEST, LEDGER_KEY, LEDGER_INCLUSION, LEDGER_CONSISTENCY -> READERS;
       case HEALTH_LIVE, HEALTH_READY, OPENAPI -> EVERYONE;
+      // Erasure removes data for good and its records name events: admins only (docs/erasure.md).
+      case ERASE, LIST_ERASURES, GET_ERASURE -> ADMINS;
     };
   }
 
@@ -67,6 +75,9 @@ public final class Authorizer {
    */
   public static boolean mayPublish(Principal principal, String service) {
     Objects.requireNonNull(principal, "principal");
+    if (HUB_SERVICE.equals(service)) {
+      return false; // a forged erasure-applied event would make projections drop data
+    }
     return switch (principal.role()) {
       case ADMIN -> true;
       case PRODUCER -> service != null && principal.services().contains(service);

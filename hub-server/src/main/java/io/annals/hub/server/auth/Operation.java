@@ -22,7 +22,10 @@ public enum Operation implements RouteRole {
   LEDGER_DIGEST("GET", "/ledger/digest"),
   LEDGER_KEY("GET", "/ledger/key"),
   LEDGER_INCLUSION("GET", "/ledger/proof/inclusion"),
-  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency");
+  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency"),
+  ERASE("POST", "/erasures"),
+  LIST_ERASURES("GET", "/erasures"),
+  GET_ERASURE("GET", "/erasures/{id}");
 
   private final String method;
   private final String path;

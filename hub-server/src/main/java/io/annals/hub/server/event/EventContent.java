@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -52,7 +53,37 @@ public final class EventContent {
   /** True when both texts are the same JSON tree; throws IllegalArgumentException if either is not JSON. */
   public static boolean samePayload(String a, String b) {
     // Equal text is equal content; this is the common duplicate (a client retrying) and needs no parse.
-    return a.equals(b) || tree(a).equals(EXACT_LEAVES, tree(b));
+    if (a.equals(b)) {
+      return true;
+    }
+    JsonNode left = tree(a);
+    JsonNode right = tree(b);
+    if (a.contains(ErasureMarker.KEY) || b.contains(ErasureMarker.KEY)) {
+      withoutErased(left, right);
+    }
+    return left.equals(EXACT_LEAVES, right);
+  }
+
+  /**
+   * Drops from both payloads every top-level member that is erased in either: what an erasure
+   * removed is not content any more, so a producer re-sending the original event gets DUPLICATE
+   * (the data does not come back) and one that changed a member that remains gets CONFLICT.
+   */
+  private static void withoutErased(JsonNode left, JsonNode right) {
+    if (!(left instanceof com.fasterxml.jackson.databind.node.ObjectNode l)
+        || !(right instanceof com.fasterxml.jackson.databind.node.ObjectNode r)) {
+      return;
+    }
+    java.util.Set<String> erased = new java.util.HashSet<>();
+    for (JsonNode side : List.of(l, r)) {
+      side.fields().forEachRemaining(e -> {
+        if (ErasureMarker.parse(e.getValue()).isPresent()) {
+          erased.add(e.getKey());
+        }
+      });
+    }
+    l.remove(erased);
+    r.remove(erased);
   }
 
   private static JsonNode tree(String json) {

@@ -53,6 +53,12 @@ public final class LeafEncoding {
   static List<byte[]> memberDigests(List<PayloadMember> members, Map<String, byte[]> salts) {
     List<byte[]> digests = new ArrayList<>(members.size());
     for (PayloadMember m : members) {
+      // An erased member (ErasureMarker) keeps the digest its leaf committed to; its salt is gone.
+      java.util.Optional<byte[]> kept = io.annals.hub.server.event.ErasureMarker.keptDigest(m.valueJson());
+      if (kept.isPresent()) {
+        digests.add(kept.get());
+        continue;
+      }
       byte[] salt = salts.get(m.name());
       if (salt == null) {
         throw new IllegalArgumentException("no salt for payload member " + m.name());

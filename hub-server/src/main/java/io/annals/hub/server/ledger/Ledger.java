@@ -41,6 +41,13 @@ public interface Ledger extends NodeSource, AutoCloseable {
   /** Up to {@code limit} leaves from index {@code from} on, in index order. */
   List<LedgerLeaf> leaves(long from, int limit);
 
+  /**
+   * Replaces the payload salts of this event's leaf (an erasure drops the salts of the members it
+   * erased; their digests live on in the payload's erasure markers), removing the old salts from
+   * the store for good. Answers false when the event has no leaf. The leaf hash never changes.
+   */
+  boolean replaceSalts(String eventId, String saltsJson);
+
   /** Where the scrub's pass stood when last saved; empty when no pass was under way. */
   Optional<ScrubMark> scrubMark();
 

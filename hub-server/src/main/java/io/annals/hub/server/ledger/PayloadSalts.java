@@ -36,6 +36,9 @@ public record PayloadSalts(Map<String, byte[]> byMember) {
   static PayloadSalts fresh(List<PayloadMember> members, SecureRandom random) {
     Map<String, byte[]> salts = new LinkedHashMap<>();
     for (PayloadMember m : members) {
+      if (io.annals.hub.server.event.ErasureMarker.keptDigest(m.valueJson()).isPresent()) {
+        continue; // erased elsewhere (an import): the leaf commits to the digest it kept, no salt needed
+      }
       byte[] salt = new byte[LeafEncoding.SALT_BYTES];
       random.nextBytes(salt);
       salts.put(m.name(), salt);

@@ -30,7 +30,10 @@ class AuthorizerTest {
       Map.entry(Operation.LEDGER_DIGEST, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_KEY, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_INCLUSION, EnumSet.of(Role.READER, Role.ADMIN)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.ERASE, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.LIST_ERASURES, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.GET_ERASURE, EnumSet.of(Role.ADMIN)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)

@@ -74,7 +74,11 @@ class EndpointAccessTest {
       Map.entry(Operation.LEDGER_KEY, List.of(401, 401, 403, 200, 200)),
       // Without their required parameters: the role is decided before the parameters are read.
       Map.entry(Operation.LEDGER_INCLUSION, List.of(401, 401, 403, 400, 400)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)),
+      // Admins only; the request names nothing, so an admin gets 400: the role is decided first.
+      Map.entry(Operation.ERASE, List.of(401, 401, 403, 403, 400)),
+      Map.entry(Operation.LIST_ERASURES, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.GET_ERASURE, List.of(401, 401, 403, 403, 404)));
 
   @TempDir static Path dir;
   static TestHub hub;
@@ -210,12 +214,21 @@ class EndpointAccessTest {
     if (operation == Operation.INGEST) {
       return post(TestEvents.node(TestEvents.newId()), key);
     }
+    if (operation == Operation.ERASE) {
+      HttpRequest.Builder erase = HttpRequest.newBuilder(hub.uri("/erasures")).timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"r\"}"));
+      if (key != null) {
+        erase.header("Authorization", bearer(key));
+      }
+      return erase.build();
+    }
     String path = switch (operation) {
       case GET_EVENT -> "/events/" + storedId;
       case QUERY_EVENTS -> "/events?service=billing&limit=10";
       case AGGREGATE_HISTORY -> "/aggregates/order-7/events";
       case FEED -> "/feed?limit=10";
       case FEED_LAG -> "/feed/lag";
+      case GET_ERASURE -> "/erasures/no-such-erasure";
       default -> operation.path();
     };
     HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30)).GET();

@@ -136,6 +136,7 @@ class OpenApiDocumentTest {
     try (TestHub hub = keyedHub()) {
       publishing(hub);
       reading(hub);
+      erasing(hub);
       refusals(hub);
     }
     try (TestHub limited = TestHub.configured(Files.createDirectories(dir.resolve("limited")), Map.of(
@@ -245,6 +246,20 @@ class OpenApiDocumentTest {
     expect(hub, 200, "GET", "/openapi.json", "/openapi.json", null, Map.of(), null);
   }
 
+  private void erasing(TestHub hub) {
+    String admin = TestApiKeys.ADMIN;
+    String id = TestEvents.newId();
+    expect(hub, 201, "POST", "/events", admin, json(), TestEvents.json(id));
+    String erasure = "{\"erasure_id\":\"openapi-1\",\"ids\":[\"" + id + "\"],\"pointers\":[\"/n\"],\"reason\":\"test\"}";
+    expect(hub, 201, "POST", "/erasures", admin, json(), erasure);
+    expect(hub, 200, "POST", "/erasures", admin, json(), erasure);
+    expect(hub, 400, "POST", "/erasures", admin, json(), "{\"reason\":\"names nothing\"}");
+    expect(hub, 200, "GET", "/erasures", "/erasures?limit=1", admin, Map.of(), null);
+    expect(hub, 400, "GET", "/erasures", "/erasures?limit=0", admin, Map.of(), null);
+    expect(hub, 200, "GET", "/erasures/{id}", "/erasures/openapi-1", admin, Map.of(), null);
+    expect(hub, 404, "GET", "/erasures/{id}", "/erasures/no-such", admin, Map.of(), null);
+  }
+
   /** 401 without a key and 403 for a role that may not, on every operation that needs a key. */
   private void refusals(TestHub hub) {
     for (Operation op : Operation.values()) {
@@ -252,8 +267,8 @@ class OpenApiDocumentTest {
         continue;
       }
       String path = samplePath(op);
-      Map<String, String> headers = op == Operation.INGEST ? json() : Map.of();
-      String body = op == Operation.INGEST ? TestEvents.json(TestEvents.newId()) : null;
+      Map<String, String> headers = sampleHeaders(op);
+      String body = sampleBody(op);
       expect(hub, 401, op.method(), op.path(), path, null, headers, body);
       expect(hub, 403, op.method(), op.path(), path, op == Operation.INGEST ? TestApiKeys.READER : TestApiKeys.PRODUCER,
           headers, body);
@@ -267,7 +282,7 @@ class OpenApiDocumentTest {
     for (Operation op : Operation.values()) {
       if (!Authorizer.isOpen(op)) {
         expect(hub, 429, op.method(), op.path(), samplePath(op), TestApiKeys.ADMIN,
-            op == Operation.INGEST ? json() : Map.of(), op == Operation.INGEST ? TestEvents.json(TestEvents.newId()) : null);
+            sampleHeaders(op), sampleBody(op));
       }
     }
   }
@@ -288,8 +303,8 @@ class OpenApiDocumentTest {
         for (Operation op : Operation.values()) {
           JsonNode documented = contract.operation(op.method(), op.path()).path("responses");
           if (documented.has("503") && op != Operation.HEALTH_READY) {
-            expect(hub, 503, op.method(), op.path(), samplePath(op), null, op == Operation.INGEST ? json() : Map.of(),
-                op == Operation.INGEST ? TestEvents.json(TestEvents.newId()) : null);
+            expect(hub, 503, op.method(), op.path(), samplePath(op), null, sampleHeaders(op),
+                sampleBody(op));
           }
         }
       }
@@ -298,10 +313,23 @@ class OpenApiDocumentTest {
     }
   }
 
+  private static Map<String, String> sampleHeaders(Operation op) {
+    return op == Operation.INGEST || op == Operation.ERASE ? json() : Map.of();
+  }
+
+  private static String sampleBody(Operation op) {
+    return switch (op) {
+      case INGEST -> TestEvents.json(TestEvents.newId());
+      case ERASE -> "{\"ids\":[\"" + TestEvents.newId() + "\"],\"reason\":\"sample\"}";
+      default -> null;
+    };
+  }
+
   private static String samplePath(Operation op) {
     return switch (op) {
       case GET_EVENT -> "/events/" + TestEvents.newId();
       case AGGREGATE_HISTORY -> "/aggregates/payment%2F23/events";
+      case GET_ERASURE -> "/erasures/sample";
       default -> op.path();
     };
   }

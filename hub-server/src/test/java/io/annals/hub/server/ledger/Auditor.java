@@ -24,7 +24,7 @@ import java.util.List;
  * an event as {@code GET /events/{id}} answers it, and the check of a digest's signature with the
  * JDK's Ed25519 verifier. The Merkle checks are {@link ReferenceRfc6962}'s.
  */
-final class Auditor {
+public final class Auditor {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
@@ -32,7 +32,7 @@ final class Auditor {
   private Auditor() {}
 
   /** The leaf hash of the event JSON ({@code GET /events/{id}}) with the salts of its inclusion proof. */
-  static byte[] leafHash(String eventJson, JsonNode payloadSalts) throws IOException {
+  public static byte[] leafHash(String eventJson, JsonNode payloadSalts) throws IOException {
     JsonNode event = JSON.readTree(eventJson);
     JsonNode meta = event.get("meta");
     ByteArrayOutputStream leaf = new ByteArrayOutputStream();
@@ -50,6 +50,12 @@ final class Auditor {
     leaf.writeBytes(field(meta.get("received_at").asText()));
     List<byte[]> digests = new ArrayList<>();
     for (String[] member : members(payloadText(eventJson))) {
+      // An erased member (docs/erasure.md): {"annals:erased":{..., "digest": hex}} stands for its digest.
+      JsonNode value = JSON.readTree(member[1]);
+      if (value.isObject() && value.size() == 1 && value.path("annals:erased").has("digest")) {
+        digests.add(HEX.parseHex(value.get("annals:erased").get("digest").asText()));
+        continue;
+      }
       byte[] salt = Base64.getUrlDecoder().decode(payloadSalts.get(member[0]).asText());
       digests.add(ReferenceRfc6962.sha256(field("annals-ledger-member-v1".getBytes(StandardCharsets.UTF_8)), field(salt),
           field(member[0]), field(member[1])));
@@ -80,7 +86,7 @@ final class Auditor {
         && digest.get("checkpoint").asText().startsWith(body + "\n\u2014 " + digest.get("origin").asText() + " ");
   }
 
-  static List<byte[]> hashes(JsonNode array) {
+  public static List<byte[]> hashes(JsonNode array) {
     List<byte[]> out = new ArrayList<>();
     array.forEach(h -> out.add(HEX.parseHex(h.asText())));
     return out;

@@ -14,7 +14,7 @@ import java.util.List;
  * RFC 6962 §2.1 defines them, and verifies proofs by recursion on those definitions (the hub
  * verifies with the iterative RFC 9162 algorithms), so one mistake is unlikely to be made twice.
  */
-final class ReferenceRfc6962 {
+public final class ReferenceRfc6962 {
 
   private ReferenceRfc6962() {}
 
@@ -102,7 +102,7 @@ final class ReferenceRfc6962 {
   }
 
   /** Recomputes the root from an audit path by unwinding PATH's recursion; the last element is the top sibling. */
-  static boolean verifyInclusion(long m, long n, byte[] leafHash, List<byte[]> path, byte[] root) {
+  public static boolean verifyInclusion(long m, long n, byte[] leafHash, List<byte[]> path, byte[] root) {
     if (m < 0 || m >= n || leafHash.length != 32 || root.length != 32) {
       return false;
     }

@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * each service and type ({@code events_latest}: who went quiet, and since when). Counts are
  * commutative; the latest event is kept by {@link LatestByCreatedAt}, so neither depends on
  * arrival order.
+ *
+ * <p>Erasures: it keeps no payload member, only meta (service, type, day, aggregate id), which an
+ * erasure never touches, so its {@code onErasure} is the default that keeps everything; the hub's
+ * own {@code erasure-applied} events go to that hook and are not counted as events.
  */
 public final class EventsDaily implements Projection {
 

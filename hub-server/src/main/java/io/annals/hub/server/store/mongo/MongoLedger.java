@@ -244,6 +244,13 @@ public final class MongoLedger implements Ledger {
         .map(MongoLedger::leafOf);
   }
 
+  /** Rewrites the leaf document: MongoDB keeps no old version of a document it updated. */
+  @Override
+  public boolean replaceSalts(String eventId, String saltsJson) {
+    return MongoErrors.call("replacement of the ledger salts of " + eventId,
+        () -> leaves.updateMany(Filters.eq("event_id", eventId), Updates.set("salts", saltsJson)).getMatchedCount() > 0);
+  }
+
   @Override
   public Optional<LedgerLeaf> leafOf(String eventId) {
     long size = size();

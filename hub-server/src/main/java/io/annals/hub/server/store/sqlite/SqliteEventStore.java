@@ -268,6 +268,11 @@ public final class SqliteEventStore
     });
   }
 
+  /** The erasure port on this store's file, sharing its writer (docs/erasure.md). */
+  public io.annals.hub.server.store.Erasures erasures() {
+    return new SqliteErasures(writer, readers, settings.file());
+  }
+
   @Override
   public void close() {
     readers.close();

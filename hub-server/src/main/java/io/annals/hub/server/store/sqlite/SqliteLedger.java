@@ -257,6 +257,31 @@ public final class SqliteLedger implements Ledger {
     }
   }
 
+  /**
+   * One UPDATE with {@code secure_delete} on, so the old salts' bytes are overwritten with zeros in
+   * the page, then a TRUNCATE checkpoint, so no copy stays in {@code ledger.db-wal} either.
+   */
+  @Override
+  public boolean replaceSalts(String eventId, String saltsJson) {
+    String what = "replacement of the ledger salts of " + eventId;
+    lockWriter(what);
+    try (Statement s = writer.createStatement()) {
+      s.execute("PRAGMA secure_delete = ON");
+      int changed;
+      try (PreparedStatement update = writer.prepareStatement("UPDATE ledger_leaves SET salts = ? WHERE event_id = ?")) {
+        update.setString(1, saltsJson);
+        update.setString(2, eventId);
+        changed = update.executeUpdate();
+      }
+      SqliteErasures.truncateLog(writer, file);
+      return changed == 1;
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(file, what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void lockWriter(String what) {
     try {
       if (!lock.tryLock(busyTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {

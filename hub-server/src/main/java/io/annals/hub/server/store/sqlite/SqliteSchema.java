@@ -29,7 +29,7 @@ import java.util.List;
  */
 final class SqliteSchema {
 
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   /** Microseconds in a week: the width of one bucket of the aggregate and correlation indexes. */
   static final long WEEK_MICROS = 604_800_000_000L;
 
@@ -83,6 +83,24 @@ final class SqliteSchema {
   private static final List<String> VERSION_3 = List.of(
       "CREATE TABLE hub_clock (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), high_mark INTEGER NOT NULL)");
 
+  /**
+   * From version 3: the erasure log (SqliteErasures). {@code pointers} and {@code event_ids} are
+   * JSON arrays ({@code pointers} NULL: the whole payload); {@code erasure_events} finds the
+   * erasures of an event at ingestion.
+   */
+  private static final List<String> VERSION_4 = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS erasures (
+        erasure_id   TEXT    NOT NULL PRIMARY KEY,
+        requested_at INTEGER NOT NULL,
+        requested_by TEXT    NOT NULL,
+        reason       TEXT    NOT NULL,
+        pointers     TEXT,
+        event_ids    TEXT    NOT NULL
+      )""",
+      "CREATE INDEX IF NOT EXISTS erasures_by_time ON erasures (requested_at, erasure_id)",
+      "CREATE TABLE IF NOT EXISTS erasure_events (event_id TEXT NOT NULL, erasure_id TEXT NOT NULL, PRIMARY KEY (event_id, erasure_id)) WITHOUT ROWID");
+
   /** The week of an instant in epoch microseconds, as the columns {@code created_week} and {@code received_week} compute it. */
   static long week(long epochMicros) {
     return epochMicros / WEEK_MICROS; // Java and SQLite both truncate toward zero
@@ -126,6 +144,11 @@ final class SqliteSchema {
     }
     if (version < 3) {
       for (String ddl : VERSION_3) {
+        statement.execute(ddl);
+      }
+    }
+    if (version < 4) {
+      for (String ddl : VERSION_4) {
         statement.execute(ddl);
       }
     }

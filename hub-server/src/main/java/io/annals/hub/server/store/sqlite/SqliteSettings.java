@@ -38,6 +38,9 @@ record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Cl
     try (Statement statement = connection.createStatement()) {
       // The Checkpointer copies the log into the file; the writer's own checkpoint is a backstop.
       statement.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_FRAMES);
+      // Freed bytes (a payload an erasure rewrote, cells moved when a page splits) are overwritten
+      // with zeros, so no erased value lingers in free space (docs/erasure.md).
+      statement.execute("PRAGMA secure_delete = ON");
     } catch (SQLException e) {
       connection.close();
       throw e;

@@ -80,6 +80,28 @@ final class SqliteWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} on the writer connection outside any transaction, with the writer's lock
+   * held (a checkpoint that truncates the log cannot run inside a transaction).
+   */
+  <T> T outsideTransaction(String what, java.util.function.Function<Connection, T> work) {
+    acquire(what);
+    try {
+      if (closed) {
+        throw new StoreUnavailableException(what + " failed: the SQLite store is closed", null);
+      }
+      if (connection == null) {
+        connection = settings.openWriter();
+      }
+      return work.apply(connection);
+    } catch (SQLException e) {
+      discardConnection();
+      throw errors.translate(what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private <T> T transaction(Work<T> work) throws SQLException {
     if (connection == null) {
       connection = settings.openWriter();
