@@ -14,6 +14,11 @@ import java.util.Set;
  * GET /aggregates/{aggregate_id}/events,
  * GET /feed, GET /feed/lag                   -         yes     yes     -
  * GET /metrics                               -         yes     yes     -
+ * GET /ledger/*                              -         yes     yes     -
+ * GET /schemas, GET /schemas/{s}/{t}[/{v}],
+ * GET /catalog                               -         yes     yes     -
+ * PUT /schemas/{s}/{t}, GET /quarantine,
+ * POST /quarantine/release, /quarantine/drop -         -       yes     -
  * GET /health/live, GET /health/ready        open to everyone, without a key
  * GET /openapi.json                          open to everyone, without a key
  * (1) each event only if its meta.service is bound to the key: {@link #mayPublish}
@@ -27,6 +32,7 @@ public final class Authorizer {
 
   private static final Set<Role> WRITERS = Set.of(Role.PRODUCER, Role.ADMIN);
   private static final Set<Role> READERS = Set.of(Role.READER, Role.ADMIN);
+  private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
   private static final Set<Role> EVERYONE = Set.of(Role.values());
 
   private Authorizer() {}
@@ -41,6 +47,9 @@ public final class Authorizer {
       case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_LAG -> READERS;
       case METRICS -> READERS;
       case LEDGER_DIGEST, LEDGER_KEY, LEDGER_INCLUSION, LEDGER_CONSISTENCY -> READERS;
+      case SCHEMAS, SCHEMA_VERSIONS, SCHEMA_VERSION, CATALOG -> READERS;
+      // A schema decides what producers may write; the quarantine holds events of every service.
+      case SCHEMA_REGISTER, QUARANTINE, QUARANTINE_RELEASE, QUARANTINE_DROP -> ADMINS;
       case HEALTH_LIVE, HEALTH_READY, OPENAPI -> EVERYONE;
     };
   }

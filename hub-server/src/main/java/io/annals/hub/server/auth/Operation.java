@@ -22,7 +22,15 @@ public enum Operation implements RouteRole {
   LEDGER_DIGEST("GET", "/ledger/digest"),
   LEDGER_KEY("GET", "/ledger/key"),
   LEDGER_INCLUSION("GET", "/ledger/proof/inclusion"),
-  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency");
+  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency"),
+  SCHEMA_REGISTER("PUT", "/schemas/{service}/{type}"),
+  SCHEMAS("GET", "/schemas"),
+  SCHEMA_VERSIONS("GET", "/schemas/{service}/{type}"),
+  SCHEMA_VERSION("GET", "/schemas/{service}/{type}/{version}"),
+  QUARANTINE("GET", "/quarantine"),
+  QUARANTINE_RELEASE("POST", "/quarantine/release"),
+  QUARANTINE_DROP("POST", "/quarantine/drop"),
+  CATALOG("GET", "/catalog");
 
   private final String method;
   private final String path;
