@@ -121,7 +121,7 @@ class SqliteEventStoreTest {
     assertThatThrownBy(() -> SqliteEventStore.open(newer))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema version 7")
-        .hasMessageContaining("up to 3");
+        .hasMessageContaining("up to " + SqliteSchema.VERSION);
   }
 
   @Test
