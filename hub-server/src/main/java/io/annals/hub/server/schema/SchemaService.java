@@ -13,7 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,6 +44,12 @@ public final class SchemaService implements SchemaGate {
   private final Clock clock;
   private final LongSupplier nanos;
   private final ConcurrentHashMap<List<String>, Cached> cache = new ConcurrentHashMap<>();
+  /** Reads history pages ahead of the check; threads end when idle, so an idle hub holds none. */
+  private final Executor reader = new ThreadPoolExecutor(0, 4, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+    Thread t = new Thread(r, "annals-schema-history");
+    t.setDaemon(true);
+    return t;
+  }, new ThreadPoolExecutor.CallerRunsPolicy());
 
   /** A compiled version of a type's schema. */
   public record Compiled(SchemaVersion version, JsonSchema schema) {}
@@ -76,36 +88,61 @@ public final class SchemaService implements SchemaGate {
     long limit = newest == null ? Long.MAX_VALUE : newest;
     long checked = 0;
     List<Failure> failures = new ArrayList<>();
-    Position before = null;
-    while (checked < limit) {
-      List<StoredEvent> page = stores.history().newestFirst(service, type, before, (int) Math.min(PAGE, limit - checked));
+    // The next page is read while this one is checked: reading and checking cost about the same.
+    CompletableFuture<List<StoredEvent>> next = page(service, type, null, Math.min(PAGE, limit));
+    while (true) {
+      List<StoredEvent> page = join(next);
+      long after = checked + page.size();
+      if (page.size() == PAGE && after < limit) {
+        StoredEvent last = page.get(page.size() - 1);
+        next = page(service, type, new Position(last.receivedAt(), last.id()), Math.min(PAGE, limit - after));
+      } else {
+        next = null;
+      }
       for (StoredEvent e : page) {
         checked++;
         List<FieldError> errors = compiler.check(compiled, SchemaCompiler.parse(e.event().payloadJson()), "/payload");
         if (!errors.isEmpty()) {
           failures.add(new Failure(e.id(), errors));
           if (failures.size() >= MAX_FAILURES) {
+            if (next != null) {
+              next.cancel(false);
+            }
             return new Outcome.Rejected(checked, failures);
           }
         }
       }
-      if (page.size() < PAGE) {
+      if (next == null) {
         break;
       }
-      StoredEvent last = page.get(page.size() - 1);
-      before = new Position(last.receivedAt(), last.id());
     }
     if (!failures.isEmpty()) {
       return new Outcome.Rejected(checked, failures);
     }
     // Numbered as the registry stands now; a concurrent registration that took the number makes us take the next.
     while (true) {
-      int next = stores.registry().latest(service, type).map(SchemaVersion::version).orElse(0) + 1;
-      SchemaVersion version = new SchemaVersion(service, type, next, mode, schema.toString(), clock.instant(), checked);
+      int number = stores.registry().latest(service, type).map(SchemaVersion::version).orElse(0) + 1;
+      SchemaVersion version = new SchemaVersion(service, type, number, mode, schema.toString(), clock.instant(), checked);
       if (stores.registry().register(version)) {
         cache.put(List.of(service, type), new Cached(Optional.of(new Compiled(version, compiled)), nanos.getAsLong()));
         return new Outcome.Registered(version);
       }
+    }
+  }
+
+  private CompletableFuture<List<StoredEvent>> page(String service, String type, Position before, long limit) {
+    return CompletableFuture.supplyAsync(() -> stores.history().newestFirst(service, type, before, (int) limit), reader);
+  }
+
+  /** The page, or the store's exception as thrown by the store (unavailable, corrupt). */
+  private static List<StoredEvent> join(CompletableFuture<List<StoredEvent>> page) {
+    try {
+      return page.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
     }
   }
 
