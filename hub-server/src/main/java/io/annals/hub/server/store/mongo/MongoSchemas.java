@@ -125,7 +125,9 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
    * Makes the catalog equal the stored events again after a crash between an insert and its
    * count: counts the events received from the checkpoint to {@code now - margin} and moves the
    * checkpoint there, counts the events after it, and sets each entry to the sum. Cost: the events
-   * received since the previous open, read from the {@code received_at} index.
+   * received since the previous open, read from the {@code received_at} index, and one count of
+   * that index below the checkpoint, which must equal the checkpoint's total (else, after events
+   * were appended with an old {@code received_at}, everything is recounted once).
    */
   void reconcile(Instant now) {
     call("reconciliation of the catalog", () -> {
@@ -136,6 +138,13 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
       if (checkpoint != null) {
         for (Document d : checkpoint.getList("entries", Document.class)) {
           base.put(d.getString("key"), new long[] {d.getLong("count"), d.getLong("first"), d.getLong("last")});
+        }
+        // Events appended since with a received_at below the checkpoint (a migration of old history)
+        // would be missed: one count from the received_at index tells, and then everything is recounted.
+        long below = events.countDocuments(lt(EventDocuments.RECEIVED_AT, from));
+        if (below != base.values().stream().mapToLong(v -> v[0]).sum()) {
+          base.clear();
+          from = Long.MIN_VALUE;
         }
       }
       if (until > from) {

@@ -26,6 +26,11 @@ public final class InJvmMongo implements BeforeAllCallback, AfterAllCallback {
     server.shutdownNow();
   }
 
+  /** The server's connection string, for a hub in a child process. */
+  public String uri() {
+    return uri;
+  }
+
   /** A store on a database of its own, named {@code prefix} and a random suffix. */
   public MongoEventStore newStore(String prefix) {
     return store(prefix + "-" + UUID.randomUUID());
