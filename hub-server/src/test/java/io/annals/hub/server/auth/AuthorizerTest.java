@@ -30,7 +30,15 @@ class AuthorizerTest {
       Map.entry(Operation.LEDGER_DIGEST, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_KEY, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_INCLUSION, EnumSet.of(Role.READER, Role.ADMIN)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.SCHEMA_REGISTER, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.SCHEMAS, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.SCHEMA_VERSIONS, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.SCHEMA_VERSION, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.QUARANTINE, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.QUARANTINE_RELEASE, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.QUARANTINE_DROP, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.CATALOG, EnumSet.of(Role.READER, Role.ADMIN)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)

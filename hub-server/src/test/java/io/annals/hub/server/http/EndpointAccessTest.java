@@ -74,7 +74,15 @@ class EndpointAccessTest {
       Map.entry(Operation.LEDGER_KEY, List.of(401, 401, 403, 200, 200)),
       // Without their required parameters: the role is decided before the parameters are read.
       Map.entry(Operation.LEDGER_INCLUSION, List.of(401, 401, 403, 400, 400)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)),
+      Map.entry(Operation.SCHEMA_REGISTER, List.of(401, 401, 403, 403, 201)),
+      Map.entry(Operation.SCHEMAS, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.SCHEMA_VERSIONS, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.SCHEMA_VERSION, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.QUARANTINE, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.QUARANTINE_RELEASE, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.QUARANTINE_DROP, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.CATALOG, List.of(401, 401, 403, 200, 200)));
 
   @TempDir static Path dir;
   static TestHub hub;
@@ -87,6 +95,8 @@ class EndpointAccessTest {
     storedId = TestEvents.newId();
     HttpResponse<String> created = hub.send(post(TestEvents.node(storedId), TestApiKeys.ADMIN));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> schema = hub.send(request(Operation.SCHEMA_REGISTER, TestApiKeys.ADMIN));
+    assertThat(schema.statusCode()).as(schema.body()).isEqualTo(201);
   }
 
   @AfterAll
@@ -210,12 +220,29 @@ class EndpointAccessTest {
     if (operation == Operation.INGEST) {
       return post(TestEvents.node(TestEvents.newId()), key);
     }
+    String body = switch (operation) {
+      case SCHEMA_REGISTER -> "{\"schema\":{\"type\":\"object\"},\"mode\":\"enforce\"}";
+      case QUARANTINE_RELEASE -> "{\"ids\":[\"" + storedId + "\"]}";
+      case QUARANTINE_DROP -> "{\"ids\":[\"" + storedId + "\"],\"reason\":\"access test\"}";
+      default -> null;
+    };
+    if (body != null) {
+      HttpRequest.Builder write = HttpRequest.newBuilder(hub.uri(operation == Operation.SCHEMA_REGISTER
+          ? "/schemas/billing/access-test" : operation.path())).timeout(Duration.ofSeconds(30))
+          .method(operation.method(), HttpRequest.BodyPublishers.ofString(body));
+      if (key != null) {
+        write.header("Authorization", bearer(key));
+      }
+      return write.build();
+    }
     String path = switch (operation) {
       case GET_EVENT -> "/events/" + storedId;
       case QUERY_EVENTS -> "/events?service=billing&limit=10";
       case AGGREGATE_HISTORY -> "/aggregates/order-7/events";
       case FEED -> "/feed?limit=10";
       case FEED_LAG -> "/feed/lag";
+      case SCHEMA_VERSIONS -> "/schemas/billing/access-test";
+      case SCHEMA_VERSION -> "/schemas/billing/access-test/1";
       default -> operation.path();
     };
     HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30)).GET();
