@@ -17,6 +17,7 @@ public final class Main {
     commands.put("send", new io.annals.ops.send.SendCommand());
     commands.put("bench", new io.annals.ops.bench.BenchCommand());
     commands.put("verify", new io.annals.ops.verify.VerifyCommand());
+    commands.put("catalog", new io.annals.ops.catalog.CatalogCommand());
     return commands;
   }
 

@@ -3,8 +3,8 @@ package io.annals.hub.client;
 import java.util.Locale;
 
 /**
- * How the delivery of one event ended. {@link #CREATED} and {@link #DUPLICATE} mean the hub holds
- * the event; the others are permanent failures that retrying cannot change, so the event goes to
+ * How the delivery of one event ended. {@link #CREATED}, {@link #DUPLICATE} and {@link #QUARANTINED}
+ * mean the hub holds the event; the others are permanent failures that retrying cannot change, so the event goes to
  * the dead-letter file instead. {@link #EXPIRED} and {@link #DAMAGED} are the client's own verdicts,
  * never the hub's.
  */
@@ -15,6 +15,11 @@ public enum Outcome {
   DUPLICATE,
   /** The hub holds this id with different content. */
   CONFLICT,
+  /**
+   * The hub kept the event aside: its type's schema (in mode quarantine) rejected it. The hub holds
+   * it for an admin to release or drop, so it counts as delivered: sending it again changes nothing.
+   */
+  QUARANTINED,
   /** The hub found the event invalid (or too large, or unreadable). */
   INVALID,
   /** The API key may not write this event. */
@@ -27,9 +32,9 @@ public enum Outcome {
    */
   DAMAGED;
 
-  /** True for {@link #CREATED} and {@link #DUPLICATE}: the hub holds the event. */
+  /** True for {@link #CREATED}, {@link #DUPLICATE} and {@link #QUARANTINED}: the hub holds the event. */
   public boolean delivered() {
-    return this == CREATED || this == DUPLICATE;
+    return this == CREATED || this == DUPLICATE || this == QUARANTINED;
   }
 
   /** The lower-case name the hub and the metrics use, e.g. {@code "created"}. */

@@ -25,6 +25,11 @@ import io.annals.hub.server.ingest.EventValidator;
 import io.annals.hub.server.ingest.GroupCommitter;
 import io.annals.hub.server.ingest.IngestService;
 import io.annals.hub.server.ingest.RequestReader;
+import io.annals.hub.server.ingest.SchemaGate;
+import io.annals.hub.server.schema.QuarantineService;
+import io.annals.hub.server.schema.SchemaService;
+import io.annals.hub.server.schema.SchemaStores;
+import io.annals.hub.server.http.SchemaRoutes;
 import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.metrics.MeteredEventStore;
@@ -153,10 +158,20 @@ public final class Hub implements AutoCloseable {
         new io.annals.hub.server.erasure.ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics);
     io.annals.hub.server.erasure.ErasureService erasure = new io.annals.hub.server.erasure.ErasureService(store.log(), erasures,
         ledger.erasureAccess(), committer, erasureGate, clock, metrics.registry());
+    // Payload schemas, quarantine and catalog: ports of the adapter beside its events (docs/schemas.md).
+    SchemaService schemas = SchemaStores.find(rawStore).map(s -> new SchemaService(s, clock, System::nanoTime)).orElse(null);
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics,
-        bodyBudget(config));
+        bodyBudget(config), schemas == null ? SchemaGate.NONE : schemas);
     EventJson json = new EventJson();
+    if (schemas != null) {
+      extraRoutes = new ArrayList<>(extraRoutes);
+      extraRoutes.add(0, new SchemaRoutes(schemas, new QuarantineService(schemas, committer::append, clock), json, clock));
+      // For the alert AnnalsQuarantineGrowing; read from the store at each scrape (an index count).
+      io.micrometer.core.instrument.Gauge.builder("annals.hub.quarantine.held", schemas.stores().quarantine(),
+          q -> q.heldCount()).description("events held in the quarantine (not dropped, not released)")
+          .register(metrics.registry());
+    }
     HubServices services = new HubServices(config, metrics, json, access);
     List<Routes> routes = routeGroups(store, ingest, feed, new HealthRoutes(store.health(), metrics, json,
         java.util.Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json,

@@ -24,8 +24,9 @@ final class Bench {
   static final String PEAK_RSS = "hub-peak-rss";
   /** Selects {@link LedgerScenarios#RESULTS}, which are reported in its place. */
   static final String LEDGER = "ledger";
+  static final String VALIDATED = SchemaScenarios.NAME;
 
-  static final List<String> SCENARIOS = List.of(INGEST_BATCH, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
+  static final List<String> SCENARIOS = List.of(INGEST_BATCH, VALIDATED, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
       PEAK_RSS, LEDGER);
 
   private static final String HUB = "hub";
@@ -40,8 +41,13 @@ final class Bench {
   /** The results in the order of {@link #SCENARIOS}. */
   List<ScenarioResult> run() throws Exception {
     BenchOptions options = run.options();
-    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER)).anyMatch(options::runs)) {
+    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER) && !s.equals(VALIDATED))
+        .anyMatch(options::runs)) {
       sharedHub();
+    }
+    if (options.runs(VALIDATED)) {
+      // Two hubs of its own, started after the shared hub has stopped: same-run, not competing with it.
+      measure(VALIDATED, () -> SchemaScenarios.validated(run, run.sizes().ingestEvents()));
     }
     if (options.runs(AT_SCALE)) {
       measure(AT_SCALE, () -> OtherScenarios.atScale(run));

@@ -55,6 +55,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void a_tiny_run_of_ingest_batch_validated_measures_it_beside_a_hub_without_schemas() throws Exception {
+    JsonNode json = tinyRun(dir, "ingest-batch-validated", new StringBuilder());
+    JsonNode scenario = json.path("scenarios").get(0);
+    assertThat(scenario.path("name").asText()).isEqualTo("ingest-batch-validated");
+    assertThat(scenario.path("figure").asDouble()).as(scenario.toString()).isPositive();
+    assertThat(scenario.path("baseline").asDouble()).as(scenario.toString()).isPositive();
+    assertThat(scenario.path("details").path("validated_hub_cpu_us_per_event").asDouble()).as(scenario.toString()).isPositive();
+    assertThat(scenario.path("details").path("types_with_schema").asInt()).isEqualTo(3);
+  }
+
+  @Test
   void a_bad_option_prints_the_usage_and_exits_64() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 

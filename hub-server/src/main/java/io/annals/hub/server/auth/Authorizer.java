@@ -14,6 +14,11 @@ import java.util.Set;
  * GET /aggregates/{aggregate_id}/events,
  * GET /feed, GET /feed/lag                   -         yes     yes     -
  * GET /metrics                               -         yes     yes     -
+ * GET /ledger/*                              -         yes     yes     -
+ * GET /schemas, GET /schemas/{s}/{t}[/{v}],
+ * GET /catalog                               -         yes     yes     -
+ * PUT /schemas/{s}/{t}, GET /quarantine,
+ * POST /quarantine/release, /quarantine/drop -         -       yes     -
  * GET /health/live, GET /health/ready        open to everyone, without a key
  * GET /openapi.json                          open to everyone, without a key
  * POST /erasures, GET /erasures,
@@ -30,6 +35,7 @@ public final class Authorizer {
 
   private static final Set<Role> WRITERS = Set.of(Role.PRODUCER, Role.ADMIN);
   private static final Set<Role> READERS = Set.of(Role.READER, Role.ADMIN);
+  private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
   private static final Set<Role> EVERYONE = Set.of(Role.values());
   private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
   /** The hub's own service ({@code erasure-applied} events): nobody else writes to it. */
@@ -47,6 +53,9 @@ public final class Authorizer {
       case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_LAG -> READERS;
       case METRICS -> READERS;
       case LEDGER_DIGEST, LEDGER_KEY, LEDGER_INCLUSION, LEDGER_CONSISTENCY -> READERS;
+      case SCHEMAS, SCHEMA_VERSIONS, SCHEMA_VERSION, CATALOG -> READERS;
+      // A schema decides what producers may write; the quarantine holds events of every service.
+      case SCHEMA_REGISTER, QUARANTINE, QUARANTINE_RELEASE, QUARANTINE_DROP -> ADMINS;
       case HEALTH_LIVE, HEALTH_READY, OPENAPI -> EVERYONE;
       // Erasure removes data for good and its records name events: admins only (docs/erasure.md).
       case ERASE, LIST_ERASURES, GET_ERASURE -> ADMINS;

@@ -25,7 +25,15 @@ public enum Operation implements RouteRole {
   LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency"),
   ERASE("POST", "/erasures"),
   LIST_ERASURES("GET", "/erasures"),
-  GET_ERASURE("GET", "/erasures/{id}");
+  GET_ERASURE("GET", "/erasures/{id}"),
+  SCHEMA_REGISTER("PUT", "/schemas/{service}/{type}"),
+  SCHEMAS("GET", "/schemas"),
+  SCHEMA_VERSIONS("GET", "/schemas/{service}/{type}"),
+  SCHEMA_VERSION("GET", "/schemas/{service}/{type}/{version}"),
+  QUARANTINE("GET", "/quarantine"),
+  QUARANTINE_RELEASE("POST", "/quarantine/release"),
+  QUARANTINE_DROP("POST", "/quarantine/drop"),
+  CATALOG("GET", "/catalog");
 
   private final String method;
   private final String path;

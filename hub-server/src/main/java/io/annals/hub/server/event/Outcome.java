@@ -10,6 +10,11 @@ public enum Outcome {
   CONFLICT,
   /** Failed validation; nothing stored. */
   INVALID,
+  /**
+   * The payload failed the schema of its type, which is in mode quarantine: kept aside, out of the
+   * history and the feed, until an admin releases or drops it.
+   */
+  QUARANTINED,
   /** The caller may not write this event (e.g. its key is not bound to {@code meta.service}). */
   FORBIDDEN;
 

@@ -94,6 +94,13 @@ public final class EventRoutes implements Routes {
         p.set("submitted", json.envelope(r.submitted(), null));
         Problem.send(ctx, json, p, 0);
       }
+      case QUARANTINED -> {
+        // Accepted, not stored: kept aside until an admin releases it (202, not 201).
+        ObjectNode body = json.object().put("id", r.id()).put("outcome", r.outcome().wireName());
+        ArrayNode errors = body.putArray("errors");
+        r.errors().forEach(e -> errors.addObject().put("pointer", e.pointer()).put("detail", e.detail()));
+        ctx.status(202).contentType(JSON).result(json.bytes(body));
+      }
       case INVALID -> Problem.send(ctx, json, Problem.of(json, 400, "invalid-event", "Invalid event",
           r.errors().size() + " field(s) of the event are invalid; see errors", r.errors()), 0);
       case FORBIDDEN -> Problem.send(ctx, json, Problem.of(json, 403, "forbidden-service", "Forbidden",

@@ -29,10 +29,18 @@ public final class IngestService {
   private final HubMetrics metrics;
   private final BodyBudget budget;
   private final CloudEventValidator cloudEvents = new CloudEventValidator();
+  private final SchemaGate schemas;
 
   /** @param budget bounds the bodies being read and decoded at once, across requests */
   public IngestService(RequestReader reader, EventValidator validator, GroupCommitter committer, HubMetrics metrics,
       BodyBudget budget) {
+    this(reader, validator, committer, metrics, budget, SchemaGate.NONE);
+  }
+
+  /** As above, with payloads checked against the schemas of their types by {@code schemas}. */
+  public IngestService(RequestReader reader, EventValidator validator, GroupCommitter committer, HubMetrics metrics,
+      BodyBudget budget, SchemaGate schemas) {
+    this.schemas = schemas;
     this.reader = reader;
     this.validator = validator;
     this.committer = committer;
@@ -69,20 +77,42 @@ public final class IngestService {
   private IngestResponse ingest(Principal caller, Submission submission) {
     List<Validation> validations = new ArrayList<>(submission.items().size());
     List<Event> permitted = new ArrayList<>();
+    SchemaGate.Rejection[] rejected = new SchemaGate.Rejection[submission.items().size()];
+    List<Event> quarantined = new ArrayList<>();
+    List<SchemaGate.Rejection> why = new ArrayList<>();
     for (Submission.Item item : submission.items()) {
       Validation v = submission.form() == Submission.Form.NATIVE ? validator.validate(item.node(), item.pointerPrefix())
           : cloudEvents.validate(validator, item.node(), item.pointerPrefix(), submission.form() == Submission.Form.CLOUDEVENT_BINARY);
-      validations.add(v);
       if (v instanceof Validation.Valid ok && Authorizer.mayPublish(caller, ok.event().service())) {
-        permitted.add(ok.event());
+        // The schema is asked only once the caller may publish: a refusal tells nothing about schemas otherwise.
+        SchemaGate.Rejection r = schemas.check(ok.event());
+        if (r == null) {
+          permitted.add(ok.event());
+        } else if (r.quarantine()) {
+          rejected[validations.size()] = r;
+          quarantined.add(ok.event());
+          why.add(r);
+        } else {
+          Event e = ok.event();
+          v = new Validation.Invalid(e.id(), e.service(), e.type(), payloadErrors(submission, item, r));
+        }
       }
+      validations.add(v);
+    }
+    if (!quarantined.isEmpty()) {
+      schemas.quarantine(quarantined, why);
     }
     List<AppendResult> appended = permitted.isEmpty() ? List.of() : committer.append(permitted);
     List<EventResult> results = new ArrayList<>(validations.size());
     int next = 0;
     for (int i = 0; i < validations.size(); i++) {
       Submission.Item item = submission.items().get(i);
-      if (validations.get(i) instanceof Validation.Valid ok) {
+      if (rejected[i] != null) {
+        Event event = ((Validation.Valid) validations.get(i)).event();
+        results.add(new EventResult(Outcome.QUARANTINED, event.id(), event, null,
+            payloadErrors(submission, item, rejected[i]), item.line()));
+        metrics.event(Outcome.QUARANTINED, event.service(), event.type());
+      } else if (validations.get(i) instanceof Validation.Valid ok) {
         Event event = ok.event();
         if (!Authorizer.mayPublish(caller, event.service())) {
           results.add(new EventResult(Outcome.FORBIDDEN, event.id(), event, null,
@@ -103,6 +133,16 @@ public final class IngestService {
       }
     }
     return new IngestResponse(submission.format(), results);
+  }
+
+  /** A schema's errors named where the submission holds the payload: {@code /payload/...}, a CloudEvent's {@code /data/...}. */
+  private static List<FieldError> payloadErrors(Submission submission, Submission.Item item, SchemaGate.Rejection r) {
+    String base = item.pointerPrefix() + switch (submission.form()) {
+      case NATIVE -> "/payload";
+      case CLOUDEVENT -> "/data";
+      case CLOUDEVENT_BINARY -> ""; // the body is the data
+    };
+    return r.errors().stream().map(e -> new FieldError(base + e.pointer(), e.detail())).toList();
   }
 
   /** Where a submission names the service: {@code meta.service}, or a CloudEvent's {@code source}. */

@@ -33,7 +33,15 @@ class AuthorizerTest {
       Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.ERASE, EnumSet.of(Role.ADMIN)),
       Map.entry(Operation.LIST_ERASURES, EnumSet.of(Role.ADMIN)),
-      Map.entry(Operation.GET_ERASURE, EnumSet.of(Role.ADMIN)));
+      Map.entry(Operation.GET_ERASURE, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.SCHEMA_REGISTER, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.SCHEMAS, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.SCHEMA_VERSIONS, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.SCHEMA_VERSION, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.QUARANTINE, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.QUARANTINE_RELEASE, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.QUARANTINE_DROP, EnumSet.of(Role.ADMIN)),
+      Map.entry(Operation.CATALOG, EnumSet.of(Role.READER, Role.ADMIN)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)

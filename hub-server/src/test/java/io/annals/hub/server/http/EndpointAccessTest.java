@@ -78,7 +78,15 @@ class EndpointAccessTest {
       // Admins only; the request names nothing, so an admin gets 400: the role is decided first.
       Map.entry(Operation.ERASE, List.of(401, 401, 403, 403, 400)),
       Map.entry(Operation.LIST_ERASURES, List.of(401, 401, 403, 403, 200)),
-      Map.entry(Operation.GET_ERASURE, List.of(401, 401, 403, 403, 404)));
+      Map.entry(Operation.GET_ERASURE, List.of(401, 401, 403, 403, 404)),
+      Map.entry(Operation.SCHEMA_REGISTER, List.of(401, 401, 403, 403, 201)),
+      Map.entry(Operation.SCHEMAS, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.SCHEMA_VERSIONS, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.SCHEMA_VERSION, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.QUARANTINE, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.QUARANTINE_RELEASE, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.QUARANTINE_DROP, List.of(401, 401, 403, 403, 200)),
+      Map.entry(Operation.CATALOG, List.of(401, 401, 403, 200, 200)));
 
   @TempDir static Path dir;
   static TestHub hub;
@@ -91,6 +99,8 @@ class EndpointAccessTest {
     storedId = TestEvents.newId();
     HttpResponse<String> created = hub.send(post(TestEvents.node(storedId), TestApiKeys.ADMIN));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> schema = hub.send(request(Operation.SCHEMA_REGISTER, TestApiKeys.ADMIN));
+    assertThat(schema.statusCode()).as(schema.body()).isEqualTo(201);
   }
 
   @AfterAll
@@ -222,6 +232,21 @@ class EndpointAccessTest {
       }
       return erase.build();
     }
+    String body = switch (operation) {
+      case SCHEMA_REGISTER -> "{\"schema\":{\"type\":\"object\"},\"mode\":\"enforce\"}";
+      case QUARANTINE_RELEASE -> "{\"ids\":[\"" + storedId + "\"]}";
+      case QUARANTINE_DROP -> "{\"ids\":[\"" + storedId + "\"],\"reason\":\"access test\"}";
+      default -> null;
+    };
+    if (body != null) {
+      HttpRequest.Builder write = HttpRequest.newBuilder(hub.uri(operation == Operation.SCHEMA_REGISTER
+          ? "/schemas/billing/access-test" : operation.path())).timeout(Duration.ofSeconds(30))
+          .method(operation.method(), HttpRequest.BodyPublishers.ofString(body));
+      if (key != null) {
+        write.header("Authorization", bearer(key));
+      }
+      return write.build();
+    }
     String path = switch (operation) {
       case GET_EVENT -> "/events/" + storedId;
       case QUERY_EVENTS -> "/events?service=billing&limit=10";
@@ -229,6 +254,8 @@ class EndpointAccessTest {
       case FEED -> "/feed?limit=10";
       case FEED_LAG -> "/feed/lag";
       case GET_ERASURE -> "/erasures/no-such-erasure";
+      case SCHEMA_VERSIONS -> "/schemas/billing/access-test";
+      case SCHEMA_VERSION -> "/schemas/billing/access-test/1";
       default -> operation.path();
     };
     HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30)).GET();

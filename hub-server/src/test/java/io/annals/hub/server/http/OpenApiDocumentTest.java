@@ -137,6 +137,7 @@ class OpenApiDocumentTest {
       publishing(hub);
       reading(hub);
       erasing(hub);
+      schemas(hub);
       refusals(hub);
     }
     try (TestHub limited = TestHub.configured(Files.createDirectories(dir.resolve("limited")), Map.of(
@@ -155,6 +156,37 @@ class OpenApiDocumentTest {
     missing.removeAll(contract.seenAnswers());
     missing.forEach(answer -> violations.add(answer + ": documented, but the hub never gave it in this test"));
     assertThat(violations).as("differences between the document and the hub's real answers").isEmpty();
+  }
+
+  /** Schemas, quarantine and catalog (docs/schemas.md): every documented answer of each. */
+  private void schemas(TestHub hub) {
+    String admin = TestApiKeys.ADMIN;
+    String reader = TestApiKeys.READER;
+    String paid = "/schemas/billing/payment-completed";
+    String template = "/schemas/{service}/{type}";
+    expect(hub, 409, "PUT", template, paid, admin, json(),
+        "{\"schema\":{\"properties\":{\"amount\":{\"type\":\"number\"}}},\"mode\":\"enforce\"}");
+    expect(hub, 201, "PUT", template, paid, admin, json(), "{\"schema\":{\"type\":\"object\"},\"mode\":\"enforce\"}");
+    expect(hub, 400, "PUT", template, paid, admin, json(), "{\"schema\":{\"$ref\":\"http://example.com/s\"},\"mode\":\"x\"}");
+    expect(hub, 200, "GET", "/schemas", reader, Map.of(), null);
+    expect(hub, 200, "GET", template, paid, reader, Map.of(), null);
+    expect(hub, 404, "GET", template, "/schemas/billing/nothing", reader, Map.of(), null);
+    expect(hub, 200, "GET", template + "/{version}", paid + "/1", reader, Map.of(), null);
+    expect(hub, 404, "GET", template + "/{version}", paid + "/9", reader, Map.of(), null);
+
+    expect(hub, 201, "PUT", template, "/schemas/billing/schema-test", admin, json(),
+        "{\"schema\":{\"required\":[\"never\"]},\"mode\":\"quarantine\"}");
+    String held = TestEvents.newId();
+    ObjectNode event = TestEvents.node(held);
+    event.with("meta").put("type", "schema-test");
+    expect(hub, 202, "POST", "/events", admin, json(), event.toString());
+    expect(hub, 200, "GET", "/quarantine", "/quarantine?service=billing&limit=10", admin, Map.of(), null);
+    expect(hub, 400, "GET", "/quarantine", "/quarantine?limit=0", admin, Map.of(), null);
+    expect(hub, 200, "POST", "/quarantine/release", admin, json(), "{\"ids\":[\"" + held + "\"]}");
+    expect(hub, 400, "POST", "/quarantine/release", admin, json(), "{}");
+    expect(hub, 200, "POST", "/quarantine/drop", admin, json(), "{\"ids\":[\"" + held + "\"],\"reason\":\"test\"}");
+    expect(hub, 400, "POST", "/quarantine/drop", admin, json(), "{\"ids\":[\"" + held + "\"]}");
+    expect(hub, 200, "GET", "/catalog", reader, Map.of(), null);
   }
 
   private void publishing(TestHub hub) {
@@ -330,6 +362,8 @@ class OpenApiDocumentTest {
       case GET_EVENT -> "/events/" + TestEvents.newId();
       case AGGREGATE_HISTORY -> "/aggregates/payment%2F23/events";
       case GET_ERASURE -> "/erasures/sample";
+      case SCHEMA_REGISTER, SCHEMA_VERSIONS -> "/schemas/billing/payment-completed";
+      case SCHEMA_VERSION -> "/schemas/billing/payment-completed/1";
       default -> op.path();
     };
   }

@@ -115,6 +115,17 @@ class HubTransportAnswersTest {
   }
 
   @Test
+  void a_quarantined_event_counts_as_delivered_the_hub_holds_it() throws InterruptedException {
+    Answer answer = answer(200, null, "{\"results\":[{\"id\":\"q\",\"outcome\":\"quarantined\","
+        + "\"errors\":[{\"pointer\":\"/payload/amount\",\"detail\":\"string found, number expected\"}]}]}", "{}");
+
+    Answer.EventResult result = ((Answer.Results) answer).results().get(0);
+    assertThat(result.outcome()).isEqualTo(Outcome.QUARANTINED);
+    assertThat(result.outcome().delivered()).as("not retried, not dead-lettered").isTrue();
+    assertThat(result.detail()).isNull();
+  }
+
+  @Test
   void a_200_with_too_few_results_is_retried_not_taken_as_verdicts() throws InterruptedException {
     Answer answer = answer(200, null, "{\"results\":[{\"id\":\"a\",\"outcome\":\"created\"}]}", "{}", "{}");
 

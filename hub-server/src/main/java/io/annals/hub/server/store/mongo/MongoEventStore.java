@@ -73,6 +73,7 @@ public final class MongoEventStore
   private final MongoAppender appender;
   private final ServerClock clock;
   private final StoreCondition condition;
+  private final MongoSchemas schemas;
 
   MongoEventStore(MongoSettings settings) {
     this.condition = new StoreCondition("MongoDB database " + settings.database(), () -> -1);
@@ -83,9 +84,12 @@ public final class MongoEventStore
       this.instances = database.getCollection(INSTANCES).withReadConcern(ReadConcern.MAJORITY);
       this.appender = new MongoAppender(events);
       run("creation of the indexes of " + EVENTS, () -> events.createIndexes(MongoQueries.INDEXES));
+      this.schemas = new MongoSchemas(database, events);
       MongoDatabase admin = client.getDatabase("admin");
       this.clock = call("reading MongoDB's clock", () -> new ServerClock(
           settings.clock(), () -> admin.runCommand(new Document("hello", 1)), settings.clockRefresh()));
+      // A crash between an insert and its count left the catalog short: recount since the checkpoint.
+      schemas.reconcile(clock.now());
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -107,11 +111,23 @@ public final class MongoEventStore
     return database;
   }
 
+  /** Schemas, quarantine, catalog and type history of this store (ports of their own, same database). */
+  public MongoSchemas schemas() {
+    return schemas;
+  }
+
   @Override
   public List<AppendResult> append(List<StoredEvent> events) {
     List<StoredEvent> batch = events.stream().map(EpochMicros::truncate).toList();
     try {
-      return batch.isEmpty() ? List.of() : appender.append(batch);
+      if (batch.isEmpty()) {
+        return List.of();
+      }
+      List<AppendResult> results = appender.append(batch);
+      // After the insert, not in a transaction: reconcile() repairs a crash in between.
+      schemas.count(results.stream().filter(r -> r.outcome() == io.annals.hub.server.event.Outcome.CREATED)
+          .map(AppendResult::stored).toList());
+      return results;
     } catch (RuntimeException e) {
       throw condition.record(e);
     }

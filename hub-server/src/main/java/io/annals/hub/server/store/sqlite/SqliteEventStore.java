@@ -73,6 +73,7 @@ public final class SqliteEventStore
   private final SqliteWriter writer;
   private final ReaderPool readers;
   private final StoreCondition condition;
+  private final SqliteSchemas schemas;
 
   private SqliteEventStore(SqliteSettings settings) {
     this.settings = settings;
@@ -85,6 +86,7 @@ public final class SqliteEventStore
       throw errors.translate("opening " + file, e);
     }
     this.readers = new ReaderPool(settings::openReader, settings.readerConnections(), settings.busyTimeout(), errors);
+    this.schemas = new SqliteSchemas(writer, readers);
   }
 
   /** Opens (creating if needed) {@code events.db} in {@code dataDir} with the default settings. */
@@ -95,6 +97,11 @@ public final class SqliteEventStore
   /** A builder for a store in {@code dataDir}, to set the busy timeout, reader connections or clock. */
   public static Builder builder(Path dataDir) {
     return new Builder(dataDir);
+  }
+
+  /** Schemas, quarantine, catalog and type history of this store (ports of their own, same file). */
+  public SqliteSchemas schemas() {
+    return schemas;
   }
 
   @Override
@@ -108,10 +115,12 @@ public final class SqliteEventStore
       PreparedStatement insert = statements.prepared(SqliteQueries.INSERT);
       Set<Long> createdWeeks = new HashSet<>();
       Set<Long> receivedWeeks = new HashSet<>();
+      List<StoredEvent> created = new ArrayList<>(batch.size());
       for (StoredEvent event : batch) {
         SqliteQueries.bindInsert(insert, event);
         if (insert.executeUpdate() == 1) {
           results.add(new AppendResult(Outcome.CREATED, event));
+          created.add(event);
           createdWeeks.add(SqliteSchema.week(EpochMicros.of(event.event().createdAt())));
           receivedWeeks.add(SqliteSchema.week(EpochMicros.of(event.receivedAt())));
         } else {
@@ -125,6 +134,8 @@ public final class SqliteEventStore
       // Reads by aggregate or correlation visit only the weeks listed (SqliteSchema): a batch has one or two.
       addWeeks(statements.prepared(SqliteQueries.ADD_CREATED_WEEK), createdWeeks);
       addWeeks(statements.prepared(SqliteQueries.ADD_RECEIVED_WEEK), receivedWeeks);
+      // The catalog counts in this same transaction, so that it equals the stored counts after any crash.
+      SqliteSchemas.count(statements, created);
       return results;
     });
     condition.appended();

@@ -29,7 +29,7 @@ import java.util.List;
  */
 final class SqliteSchema {
 
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   /** Microseconds in a week: the width of one bucket of the aggregate and correlation indexes. */
   static final long WEEK_MICROS = 604_800_000_000L;
 
@@ -84,7 +84,7 @@ final class SqliteSchema {
       "CREATE TABLE hub_clock (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), high_mark INTEGER NOT NULL)");
 
   /**
-   * From version 3: the erasure log (SqliteErasures). {@code pointers} and {@code event_ids} are
+   * Version 4: the erasure log (SqliteErasures). {@code pointers} and {@code event_ids} are
    * JSON arrays ({@code pointers} NULL: the whole payload); {@code erasure_events} finds the
    * erasures of an event at ingestion.
    */
@@ -100,6 +100,62 @@ final class SqliteSchema {
       )""",
       "CREATE INDEX IF NOT EXISTS erasures_by_time ON erasures (requested_at, erasure_id)",
       "CREATE TABLE IF NOT EXISTS erasure_events (event_id TEXT NOT NULL, erasure_id TEXT NOT NULL, PRIMARY KEY (event_id, erasure_id)) WITHOUT ROWID");
+
+  /**
+   * Version 5 (schemas, quarantine and the catalog): the
+   * payload schemas per type, the quarantine, and the catalog, which every append updates in its
+   * own transaction ({@link SqliteSchemas}). A file with events gets its catalog counted here, once.
+   */
+  private static final List<String> VERSION_5 = List.of(
+      """
+      CREATE TABLE schemas (
+        service       TEXT    NOT NULL,
+        type          TEXT    NOT NULL,
+        version       INTEGER NOT NULL,
+        mode          TEXT    NOT NULL,
+        schema        TEXT    NOT NULL,
+        registered_at INTEGER NOT NULL,
+        checked       INTEGER NOT NULL,
+        PRIMARY KEY (service, type, version)
+      ) WITHOUT ROWID""",
+      """
+      CREATE TABLE quarantine (
+        id             TEXT    NOT NULL PRIMARY KEY,
+        service        TEXT    NOT NULL,
+        type           TEXT    NOT NULL,
+        created_at     INTEGER NOT NULL,
+        aggregate_id   TEXT    NOT NULL,
+        correlation_id TEXT,
+        payload        TEXT    NOT NULL,
+        quarantined_at INTEGER NOT NULL,
+        schema_version INTEGER NOT NULL,
+        errors         TEXT    NOT NULL,
+        dropped_reason TEXT,
+        dropped_at     INTEGER
+      )""",
+      "CREATE INDEX quarantine_held ON quarantine (service, type, id) WHERE dropped_reason IS NULL",
+      """
+      CREATE TABLE catalog (
+        service        TEXT    NOT NULL,
+        type           TEXT    NOT NULL,
+        count          INTEGER NOT NULL,
+        first_received INTEGER NOT NULL,
+        last_received  INTEGER NOT NULL,
+        PRIMARY KEY (service, type)
+      ) WITHOUT ROWID""",
+      """
+      CREATE TABLE catalog_minutes (
+        minute  INTEGER NOT NULL,
+        service TEXT    NOT NULL,
+        type    TEXT    NOT NULL,
+        count   INTEGER NOT NULL,
+        PRIMARY KEY (minute, service, type)
+      ) WITHOUT ROWID""",
+      "INSERT INTO catalog (service, type, count, first_received, last_received)"
+          + " SELECT service, type, count(*), min(received_at), max(received_at) FROM events GROUP BY service, type",
+      "INSERT INTO catalog_minutes (minute, service, type, count)"
+          + " SELECT received_at / 60000000, service, type, count(*) FROM events"
+          + " WHERE received_at >= (SELECT max(received_at) FROM events) - 7200000000 GROUP BY 1, 2, 3");
 
   /** The week of an instant in epoch microseconds, as the columns {@code created_week} and {@code received_week} compute it. */
   static long week(long epochMicros) {
@@ -149,6 +205,11 @@ final class SqliteSchema {
     }
     if (version < 4) {
       for (String ddl : VERSION_4) {
+        statement.execute(ddl);
+      }
+    }
+    if (version < 5) {
+      for (String ddl : VERSION_5) {
         statement.execute(ddl);
       }
     }

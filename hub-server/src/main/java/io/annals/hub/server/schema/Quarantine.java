@@ -1,0 +1,36 @@
+package io.annals.hub.server.schema;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The quarantine port: events kept aside, out of the history and the feed, until an admin
+ * releases or drops them. Errors, precision and limits as every storage port
+ * ({@link io.annals.hub.server.store package}).
+ */
+public interface Quarantine {
+
+  /**
+   * Keeps the events aside, durably before it returns. An id already in the quarantine (held or
+   * dropped) is left as it is: a retried submission is kept once.
+   */
+  void hold(List<QuarantinedEvent> events);
+
+  /**
+   * Held events (not dropped), optionally of one service and/or type (null = any), in id order
+   * strictly after {@code afterId} (null = from the start), at most {@code limit}.
+   */
+  List<QuarantinedEvent> held(String service, String type, String afterId, int limit);
+
+  /** The held events with these ids (unknown and dropped ids are left out). */
+  List<QuarantinedEvent> find(List<String> ids);
+
+  /** Removes these held events (released into the history); returns how many were held. */
+  int release(List<String> ids);
+
+  /** Marks these held events dropped with {@code reason}; returns how many were held. */
+  int drop(List<String> ids, String reason, Instant at);
+
+  /** How many events are held now. */
+  long heldCount();
+}
