@@ -37,7 +37,6 @@ public final class Authorizer {
   private static final Set<Role> READERS = Set.of(Role.READER, Role.ADMIN);
   private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
   private static final Set<Role> EVERYONE = Set.of(Role.values());
-  private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
   /** The hub's own service ({@code erasure-applied} events): nobody else writes to it. */
   static final String HUB_SERVICE = "annals";
 
