@@ -29,7 +29,7 @@ import java.util.List;
  */
 final class SqliteSchema {
 
-  static final int VERSION = 3;
+  static final int VERSION = 6;
   /** Microseconds in a week: the width of one bucket of the aggregate and correlation indexes. */
   static final long WEEK_MICROS = 604_800_000_000L;
 
@@ -83,6 +83,12 @@ final class SqliteSchema {
   private static final List<String> VERSION_3 = List.of(
       "CREATE TABLE hub_clock (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), high_mark INTEGER NOT NULL)");
 
+  /**
+   * Version 6 (the CloudEvents step; 4 and 5 are other branches' steps): {@code meta.extensions} as
+   * a JSON object of strings sorted by name, NULL for none. Adding a nullable column rewrites no row.
+   */
+  private static final List<String> VERSION_6 = List.of("ALTER TABLE events ADD COLUMN extensions TEXT");
+
   /** The week of an instant in epoch microseconds, as the columns {@code created_week} and {@code received_week} compute it. */
   static long week(long epochMicros) {
     return epochMicros / WEEK_MICROS; // Java and SQLite both truncate toward zero
@@ -126,6 +132,11 @@ final class SqliteSchema {
     }
     if (version < 3) {
       for (String ddl : VERSION_3) {
+        statement.execute(ddl);
+      }
+    }
+    if (version < 6) {
+      for (String ddl : VERSION_6) {
         statement.execute(ddl);
       }
     }

@@ -71,12 +71,12 @@ class SqliteEventStoreTest {
     // Given the store opened on a directory that did not exist (see openStore)
     Path file = dataDir().resolve(SqliteEventStore.FILE_NAME);
 
-    // Then the file is there, in WAL mode, at schema version 3
+    // Then the file is there, in WAL mode, at schema version 6
     assertThat(file).isRegularFile();
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = other.createStatement()) {
       assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
-      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("3");
+      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("6");
     }
   }
 
@@ -121,7 +121,7 @@ class SqliteEventStoreTest {
     assertThatThrownBy(() -> SqliteEventStore.open(newer))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema version 7")
-        .hasMessageContaining("up to 3");
+        .hasMessageContaining("up to 6");
   }
 
   @Test
@@ -152,7 +152,7 @@ class SqliteEventStoreTest {
 
     // When this hub opens it
     try (SqliteEventStore migrated = SqliteEventStore.open(old)) {
-      // Then it is at version 3, its history reads in order, and new appends are found too
+      // Then it is at version 6, its history reads in order, and new appends are found too
       migrated.append(List.of(anEvent(9).aggregateId("order/7").createdAt(T0.plusSeconds(1_000_000_000)).build()));
       assertThat(migrated.aggregateHistory("order/7", null, null, 100)).extracting(e -> e.id())
           .containsExactly(id(5), id(4), id(3), id(2), id(1), id(0), id(9));
@@ -160,7 +160,7 @@ class SqliteEventStoreTest {
           .extracting(e -> e.id()).containsExactly(id(2));
     }
     try (Connection after = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = after.createStatement()) {
-      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("3");
+      assertThat(single(statement, "PRAGMA user_version")).isEqualTo("6");
       assertThat(single(statement, "SELECT count(*) FROM sqlite_schema WHERE name IN ('events_by_aggregate', 'events_by_correlation')"))
           .isEqualTo("0");
       assertThat(single(statement, "SELECT count(*) FROM created_weeks")).isEqualTo("7");
