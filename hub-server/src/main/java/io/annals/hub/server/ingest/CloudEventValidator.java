@@ -231,7 +231,8 @@ final class CloudEventValidator {
   /**
    * The payload: a JSON object as itself; any other JSON value (or a string of a non-JSON
    * datacontenttype) as {@code {"data": value}}; {@code data_base64} (and a binary-mode body that
-   * is not JSON) as {@code {"data_base64": canonical Base64}}; no data as {@code {}}.
+   * is not JSON) as {@code {"data_base64": canonical Base64}}, unless its datacontenttype is text
+   * ({@link #isText}) and the bytes are UTF-8: then as the string {@code {"data": text}}; no data as {@code {}}.
    */
   private void data(JsonNode ce, String prefix, boolean binary, ObjectNode env, ObjectNode ext, List<String> absent,
       List<FieldError> errors) {
@@ -248,8 +249,17 @@ final class CloudEventValidator {
         errors.add(error(prefix, "data_base64", binary, "must be a Base64 string (RFC 4648)"));
         return;
       }
-      env.putObject("payload").put("data_base64", Base64.getEncoder().encodeToString(bytes));
-      ext.put(Extensions.CE_DATA, Extensions.DATA_BASE64);
+      JsonNode contentType = present(ce, "datacontenttype");
+      String text = contentType != null && contentType.isTextual() && isText(contentType.asText()) ? utf8(bytes) : null;
+      if (text != null) {
+        // Text is text however it came (a binary-mode body, data_base64 or a JSON string): the
+        // JSON format's string form, so every mode stores, compares and gives back the same thing.
+        env.putObject("payload").put("data", text);
+        ext.put(Extensions.CE_DATA, Extensions.DATA_JSON);
+      } else {
+        env.putObject("payload").put("data_base64", Base64.getEncoder().encodeToString(bytes));
+        ext.put(Extensions.CE_DATA, Extensions.DATA_BASE64);
+      }
     } else if (data == null) {
       absent.add("data"); // the payload stays {}, the envelope's "none"
     } else if (data.isObject()) {
@@ -257,6 +267,25 @@ final class CloudEventValidator {
     } else {
       env.putObject("payload").set("data", data);
       ext.put(Extensions.CE_DATA, Extensions.DATA_JSON);
+    }
+  }
+
+  /** True for {@code text/*} and XML media types: data a JSON string can carry. */
+  static boolean isText(String mediaType) {
+    String type = mediaType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return type.startsWith("text/") || type.equals("application/xml") || type.endsWith("+xml");
+  }
+
+  /** The bytes as a string when they are well-formed UTF-8 without a NUL, else null (they stay bytes). */
+  private static String utf8(byte[] bytes) {
+    try {
+      String s = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      return s.indexOf('\u0000') >= 0 ? null : s;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
     }
   }
 

@@ -85,17 +85,22 @@ class CloudEventsCorpusTest {
         assertThat(read.has(name)).as("%s was sent as null, so absent", name).isFalse();
         return;
       }
-      expected.add(name);
       JsonNode got = read.get(name);
-      assertThat(got).as("attribute %s", name).isNotNull();
+      if (name.equals("data_base64") && got == null) {
+        expected.add("data");
+      } else {
+        expected.add(name);
+        assertThat(got).as("attribute %s", name).isNotNull();
+      }
       switch (name) {
         case "time" -> assertThat(OffsetDateTime.parse(got.asText()).toInstant())
             .isEqualTo(EpochMicros.truncate(OffsetDateTime.parse(value.asText()).toInstant()));
         case "data" -> assertThat(got).isEqualTo(value);
+        // Text sent as bytes comes back as the JSON format's string form of the same bytes.
+        case "data_base64" -> assertThat(got != null ? Base64.getDecoder().decode(got.asText())
+            : read.get("data").asText().getBytes(StandardCharsets.UTF_8)).isEqualTo(Base64.getDecoder().decode(value.asText()));
         // Jetty hands a header "charset=utf-8" over as "charset=UTF-8"; charset names are case-insensitive (RFC 2046).
         case "datacontenttype" -> assertThat(got.asText()).isEqualToIgnoringCase(value.asText());
-        case "data_base64" -> assertThat(Base64.getDecoder().decode(got.asText()))
-            .isEqualTo(Base64.getDecoder().decode(value.asText()));
         default -> assertThat(got.asText()).as("attribute %s", name).isEqualTo(value.asText());
       }
     });
