@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       publish returned (so after a SIGKILL, PUBLISHED holds exactly the ids the SDK confirmed);
  *       then waits for delivery.
  *   <li>{@code drain HUB SPOOL SECONDS}: opens the spool and waits for it to empty; exit 0 when it did.
- *   <li>{@code plain HUB SPOOL}: checks that Micrometer is not on the classpath, publishes 3 events and drains.
+ *   <li>{@code plain HUB SPOOL [CLASS]}: checks that CLASS (default: Micrometer's registry) is not
+ *       on the classpath, publishes 3 events and drains.
  * </ul>
  */
 public final class ProducerProcess {
@@ -35,7 +36,8 @@ public final class ProducerProcess {
       case "publish" -> publish(hub, spool, Integer.parseInt(args[3]), Path.of(args[4]), Path.of(args[5]),
           Integer.parseInt(args[6]));
       case "drain" -> System.exit(drain(hub, spool, Duration.ofSeconds(Long.parseLong(args[3]))) ? 0 : 3);
-      case "plain" -> System.exit(plain(hub, spool));
+      case "plain" -> System.exit(plain(hub, spool,
+          args.length > 3 ? args[3] : "io.micrometer.core.instrument.MeterRegistry"));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -94,13 +96,13 @@ public final class ProducerProcess {
     }
   }
 
-  private static int plain(String hub, Path spool) {
+  private static int plain(String hub, Path spool, String absentClass) {
     try {
-      Class.forName("io.micrometer.core.instrument.MeterRegistry");
-      System.out.println("Micrometer is on the classpath; this mode must run without it");
+      Class.forName(absentClass);
+      System.out.println(absentClass + " is on the classpath; this mode must run without it");
       return 4;
     } catch (ClassNotFoundException expected) {
-      // The point: the SDK must work without Micrometer.
+      // The point: the SDK must work without this optional dependency.
     }
     try (AnnalsClient client = client(hub, spool)) {
       for (int i = 0; i < 3; i++) {
