@@ -42,6 +42,22 @@ public final class ProducerProcess {
     }
   }
 
+  /**
+   * Runs {@code plain} in a child JVM whose classpath lacks every entry containing {@code
+   * fragment}, checking that {@code absentClass} is indeed missing; its exit code, after at most a minute.
+   */
+  static int runPlainWithout(String fragment, String absentClass, String hubUrl, Path dir) throws Exception {
+    Path output = dir.resolve("producer.log");
+    io.annals.testsupport.ChildJvm producer = io.annals.testsupport.ChildJvm.builder(ProducerProcess.class.getName(), output)
+        .classpath(io.annals.testsupport.ChildJvm.classpathWithout(fragment))
+        .args(List.of("plain", hubUrl, dir.resolve("spool").toString(), absentClass)).start();
+    int exit = producer.waitFor(Duration.ofSeconds(60));
+    if (exit != 0) {
+      System.out.println(io.annals.testsupport.ChildJvm.logTail(output, 40));
+    }
+    return exit;
+  }
+
   private static AnnalsClient client(String hub, Path spool) {
     return AnnalsClient.builder().hubUrl(hub).service(SERVICE).spoolDirectory(spool)
         .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();

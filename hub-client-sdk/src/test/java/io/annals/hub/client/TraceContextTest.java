@@ -3,7 +3,6 @@ package io.annals.hub.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.annals.testsupport.ChildJvm;
 import io.annals.testsupport.FakeHub;
 import io.annals.testsupport.HubProcess;
 import io.opentelemetry.api.trace.Span;
@@ -85,12 +84,8 @@ class TraceContextTest {
   @Test
   void a_producer_without_opentelemetry_on_its_classpath_publishes_events_without_extensions() throws Exception {
     try (FakeHub hub = new FakeHub()) {
-      Path output = dir.resolve("producer.log");
-      ChildJvm producer = ChildJvm.builder(ProducerProcess.class.getName(), output)
-          .classpath(ChildJvm.classpathWithout("opentelemetry"))
-          .args(List.of("plain", hub.url(), dir.resolve("spool").toString(), "io.opentelemetry.context.Context")).start();
-
-      assertThat(producer.waitFor(Duration.ofSeconds(60))).as(ChildJvm.logTail(output, 40)).isZero();
+      assertThat(ProducerProcess.runPlainWithout("opentelemetry", "io.opentelemetry.context.Context", hub.url(), dir))
+          .isZero();
       assertThat(hub.stored()).hasSize(3);
       assertThat(hub.stored().values()).allSatisfy(e -> assertThat(e.get("meta").has("extensions")).isFalse());
     }

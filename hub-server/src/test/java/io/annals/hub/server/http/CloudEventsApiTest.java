@@ -21,25 +21,21 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CloudEvents 1.0 over HTTP against a real hub: events are written by the official CloudEvents
  * Java SDK in structured, batch and binary mode, and read back natively and as CloudEvents parsed
  * by the SDK's own JSON format and HTTP reader.
  */
-class CloudEventsApiTest {
+class CloudEventsApiTest extends SqliteHubPerTest {
 
   static final String STRUCTURED = "application/cloudevents+json";
   static final String BATCH = "application/cloudevents-batch+json";
@@ -49,18 +45,6 @@ class CloudEventsApiTest {
   /** Serializes lists of SDK events as the JSON batch format. */
   static final ObjectMapper SDK_JSON = JsonMapper.builder().addModule(JsonFormat.getCloudEventJacksonModule()).build();
 
-  @TempDir Path dir;
-  TestHub hub;
-
-  @BeforeEach
-  void start_hub() {
-    hub = TestHub.sqlite(dir);
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   /** A valid event as the SDK builds it; every test changes what it needs. */
   static CloudEventBuilder event(String id) {
@@ -116,14 +100,7 @@ class CloudEventsApiTest {
     return hub.send(request.build());
   }
 
-  HttpResponse<byte[]> getCloudEvent(String path, String accept) {
-    try {
-      return java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(hub.uri(path))
-          .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
+
 
   /** The answer read by the SDK's HTTP binding (it picks the mode from the headers). */
   static CloudEvent readWithSdk(HttpResponse<byte[]> answer) {
@@ -176,7 +153,7 @@ class CloudEventsApiTest {
       String id = newId();
       sendStructured(event(id).build());
 
-      HttpResponse<byte[]> answer = getCloudEvent("/events/" + id, STRUCTURED);
+      HttpResponse<byte[]> answer = getAs("/events/" + id, STRUCTURED);
 
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.headers().firstValue("Content-Type")).hasValue(STRUCTURED);
@@ -202,7 +179,7 @@ class CloudEventsApiTest {
       String id = newId();
       sendStructured(event(id).build());
 
-      HttpResponse<byte[]> answer = getCloudEvent("/events/" + id, "application/json, " + STRUCTURED + ";q=0");
+      HttpResponse<byte[]> answer = getAs("/events/" + id, "application/json, " + STRUCTURED + ";q=0");
 
       assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(json(answer.body()).at("/meta/service").asText()).isEqualTo("billing");
@@ -210,7 +187,7 @@ class CloudEventsApiTest {
 
     @Test
     void an_unknown_id_asked_for_as_a_cloudevent_is_a_404_problem() {
-      HttpResponse<byte[]> answer = getCloudEvent("/events/" + newId(), STRUCTURED);
+      HttpResponse<byte[]> answer = getAs("/events/" + newId(), STRUCTURED);
 
       assertThat(answer.statusCode()).isEqualTo(404);
       assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -239,7 +216,7 @@ class CloudEventsApiTest {
 
       assertThat(answer.statusCode()).isEqualTo(201);
       assertThat(parse(answer.body()).at("/meta/aggregate_id").asText()).isEqualTo("payment/23");
-      CloudEvent read = readWithSdk(getCloudEvent("/events/" + id, STRUCTURED));
+      CloudEvent read = readWithSdk(getAs("/events/" + id, STRUCTURED));
       assertThat(read.getId()).isEqualTo(sent.getId());
       assertThat(read.getSource()).isEqualTo(sent.getSource());
       assertThat(read.getType()).isEqualTo(sent.getType());
@@ -279,7 +256,7 @@ class CloudEventsApiTest {
       HttpResponse<String> answer = sendBinary(sent);
 
       assertThat(answer.statusCode()).isEqualTo(201);
-      CloudEvent read = readWithSdk(getCloudEvent("/events/" + id, STRUCTURED));
+      CloudEvent read = readWithSdk(getAs("/events/" + id, STRUCTURED));
       assertThat(read.getDataContentType()).isEqualTo("text/plain");
       assertThat(read.getData().toBytes()).isEqualTo("three euros".getBytes(StandardCharsets.UTF_8));
     }
@@ -316,7 +293,7 @@ class CloudEventsApiTest {
       HttpResponse<String> answer = postWithHeaders(binaryHeaders(id), "[1, 2.50]");
 
       assertThat(answer.statusCode()).isEqualTo(201);
-      assertThat(new String(getCloudEvent("/events/" + id, STRUCTURED).body(), StandardCharsets.UTF_8))
+      assertThat(new String(getAs("/events/" + id, STRUCTURED).body(), StandardCharsets.UTF_8))
           .contains("\"data\":[1,2.50]");
     }
 
@@ -359,7 +336,7 @@ class CloudEventsApiTest {
       assertThat(hub.storedCount()).isEqualTo(3);
       List<CloudEvent> readBack = new ArrayList<>();
       for (String id : List.of(fresh, known, clash)) {
-        readBack.add(FORMAT.deserialize(getCloudEvent("/events/" + id, STRUCTURED).body()));
+        readBack.add(FORMAT.deserialize(getAs("/events/" + id, STRUCTURED).body()));
       }
       assertThat(readBack).extracting(CloudEvent::getSubject).containsExactly("payment/23", "payment/23", "payment/23");
       // The SDK reads the hub's own events as a batch, too: the batch format round-trips.
@@ -395,7 +372,7 @@ class CloudEventsApiTest {
       sendBatch(ids.stream().map(id -> event(id).build()).toList());
       Await.until("the feed shows the three events", () -> parse(hub.get("/feed").body()).get("events").size() == 3);
 
-      HttpResponse<byte[]> answer = getCloudEvent("/feed?limit=2&types=payment-completed", BATCH);
+      HttpResponse<byte[]> answer = getAs("/feed?limit=2&types=payment-completed", BATCH);
 
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.headers().firstValue("Content-Type")).hasValue(BATCH);
@@ -404,7 +381,7 @@ class CloudEventsApiTest {
       assertThat(page).allSatisfy(e -> assertThat(e.getExtension("receivedat")).isNotNull());
       String next = answer.headers().firstValue("Annals-Next-Cursor").orElseThrow();
       assertThat(answer.headers().firstValue("Annals-Stable-Until")).hasValueSatisfying(t -> assertThat(t).matches(TIME));
-      List<CloudEvent> rest = SDK_JSON.readValue(getCloudEvent("/feed?after=" + next, BATCH).body(), new TypeReference<>() {});
+      List<CloudEvent> rest = SDK_JSON.readValue(getAs("/feed?after=" + next, BATCH).body(), new TypeReference<>() {});
       assertThat(rest).extracting(CloudEvent::getId).containsExactly(ids.get(2));
     }
 
@@ -416,17 +393,17 @@ class CloudEventsApiTest {
       sendStructured(event(first).build());
       sendStructured(event(second).build());
 
-      HttpResponse<byte[]> full = getCloudEvent("/events?service=billing&limit=1", BATCH);
-      HttpResponse<byte[]> last = getCloudEvent("/events?service=billing&limit=1&cursor="
+      HttpResponse<byte[]> full = getAs("/events?service=billing&limit=1", BATCH);
+      HttpResponse<byte[]> last = getAs("/events?service=billing&limit=1&cursor="
           + full.headers().firstValue("Annals-Next-Cursor").orElseThrow(), BATCH);
 
       assertThat(SDK_JSON.readValue(full.body(), new TypeReference<List<CloudEvent>>() {}))
           .extracting(CloudEvent::getId).containsExactly(first);
       assertThat(SDK_JSON.readValue(last.body(), new TypeReference<List<CloudEvent>>() {}))
           .extracting(CloudEvent::getId).containsExactly(second);
-      assertThat(getCloudEvent("/events?service=billing&limit=2", BATCH).headers().firstValue("Annals-Next-Cursor"))
+      assertThat(getAs("/events?service=billing&limit=2", BATCH).headers().firstValue("Annals-Next-Cursor"))
           .isPresent();
-      assertThat(getCloudEvent("/events?service=billing&limit=3", BATCH).headers().firstValue("Annals-Next-Cursor"))
+      assertThat(getAs("/events?service=billing&limit=3", BATCH).headers().firstValue("Annals-Next-Cursor"))
           .isEmpty();
     }
 
@@ -434,7 +411,7 @@ class CloudEventsApiTest {
     void without_a_cloudevents_accept_type_lists_answer_natively() {
       sendStructured(event(newId()).build());
 
-      HttpResponse<byte[]> answer = getCloudEvent("/events?service=billing", "application/json");
+      HttpResponse<byte[]> answer = getAs("/events?service=billing", "application/json");
 
       assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(json(answer.body()).get("events").get(0).at("/meta/service").asText()).isEqualTo("billing");

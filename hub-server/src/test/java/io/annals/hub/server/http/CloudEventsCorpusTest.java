@@ -8,7 +8,6 @@ import io.annals.hub.server.TestHub;
 import io.annals.hub.server.store.EpochMicros;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,20 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * where each comes from) is accepted by a real hub, comes back in the CloudEvents form with every
  * attribute as sent, and is a duplicate when sent again.
  */
-class CloudEventsCorpusTest {
+class CloudEventsCorpusTest extends SqliteHubPerTest {
 
-  @TempDir Path dir;
-  TestHub hub;
-
-  @BeforeEach
-  void start_hub() {
-    hub = TestHub.sqlite(dir);
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   static Stream<String> corpus() throws IOException, URISyntaxException {
     Path root = Path.of(CloudEventsCorpusTest.class.getResource("/cloudevents/corpus").toURI());
@@ -72,8 +56,7 @@ class CloudEventsCorpusTest {
     assertThat(again.statusCode()).as(file + ": " + again.body()).isEqualTo(200);
     assertThat(hub.storedCount()).isEqualTo(1);
     String id = parse(first.body()).get("id").asText();
-    HttpResponse<byte[]> read = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hub.uri("/events/" + id))
-        .header("Accept", CloudEventsApiTest.STRUCTURED).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> read = getAs("/events/" + id, CloudEventsApiTest.STRUCTURED);
     assertGivenBackAsSent(parse(new String(read.body(), StandardCharsets.UTF_8)), sent);
   }
 

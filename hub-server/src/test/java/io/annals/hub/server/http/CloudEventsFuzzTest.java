@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.TestHub;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23, "Must show" 3: CloudEvents headers and bodies mutated at random from the corpus
@@ -35,25 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * is half-written), and every created event reads back in the CloudEvents form. The seed is fixed,
  * so a failure replays; the output names the case.
  */
-class CloudEventsFuzzTest {
+class CloudEventsFuzzTest extends SqliteHubPerTest {
 
   static final long SEED = 23L;
   static final int CASES = 400;
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  @TempDir Path dir;
-  TestHub hub;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start_hub() {
-    hub = TestHub.sqlite(dir);
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   @Test
   void fuzzed_cloudevents_never_get_a_500_and_never_write_part_of_a_request() throws Exception {
@@ -77,8 +59,7 @@ class CloudEventsFuzzTest {
       assertThat(gained).as("case %d (%s): rows gained vs events created: %s", i, c.what, answer.body())
           .isEqualTo(createdIds.size());
       for (String id : createdIds) {
-        HttpResponse<String> read = http.send(HttpRequest.newBuilder(hub.uri("/events/" + id))
-            .header("Accept", CloudEventsApiTest.STRUCTURED).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<byte[]> read = getAs("/events/" + id, CloudEventsApiTest.STRUCTURED);
         assertThat(read.statusCode()).as("case %d: reading %s back", i, id).isEqualTo(200);
       }
       created += createdIds.size();

@@ -6,28 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.server.Await;
-import io.annals.hub.server.TestHub;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23, "Must show" 1 for the official CloudEvents Java SDK: events as real producers send them
@@ -36,25 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * two data encodings, binary, batch), and each comes back, read by the SDK's own parsers from the
  * single-event, list and feed answers, equal to what was sent; sent again, it is a duplicate.
  */
-class CloudEventsJavaSdkInteropTest {
+class CloudEventsJavaSdkInteropTest extends SqliteHubPerTest {
 
   static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   /** Not UTF-8, not JSON: what a protobuf body looks like to the hub. */
   static final byte[] PROTOBUF = {0x0a, 0x03, 'a', 'b', 'c', 0x10, (byte) 0x96, 0x01, (byte) 0xff, 0x00};
 
-  @TempDir Path dir;
-  TestHub hub;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start_hub() {
-    hub = TestHub.sqlite(dir);
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   /** The events a producer that never heard of Annals sends; {@code tag} keeps their ids apart between modes. */
   static List<CloudEvent> producerEvents(String tag) {
@@ -158,15 +137,15 @@ class CloudEventsJavaSdkInteropTest {
   void assertReadBackEqual(List<CloudEvent> sent, List<String> ids) {
     for (int i = 0; i < sent.size(); i++) {
       CloudEvent s = sent.get(i);
-      CloudEvent single = CloudEventsApiTest.readWithSdk(get("/events/" + ids.get(i), CloudEventsApiTest.STRUCTURED));
+      CloudEvent single = CloudEventsApiTest.readWithSdk(getAs("/events/" + ids.get(i), CloudEventsApiTest.STRUCTURED));
       assertEqualToSent(single, s);
-      CloudEvent listed = readBatch(get("/events?service=" + java.net.URLEncoder.encode(s.getSource().toString(),
+      CloudEvent listed = readBatch(getAs("/events?service=" + java.net.URLEncoder.encode(s.getSource().toString(),
           StandardCharsets.UTF_8), CloudEventsApiTest.BATCH)).stream()
           .filter(e -> e.getId().equals(s.getId())).findFirst().orElseThrow();
       assertEqualToSent(listed, s);
     }
     Await.until("the feed shows the events", () -> parse(hub.get("/feed?limit=1000").body()).get("events").size() >= hub.storedCount());
-    List<CloudEvent> feed = readBatch(get("/feed?limit=1000", CloudEventsApiTest.BATCH));
+    List<CloudEvent> feed = readBatch(getAs("/feed?limit=1000", CloudEventsApiTest.BATCH));
     for (CloudEvent s : sent) {
       assertEqualToSent(feed.stream().filter(e -> e.getId().equals(s.getId())).findFirst().orElseThrow(), s);
     }
@@ -199,14 +178,7 @@ class CloudEventsJavaSdkInteropTest {
     }
   }
 
-  HttpResponse<byte[]> get(String path, String accept) {
-    try {
-      return http.send(HttpRequest.newBuilder(hub.uri(path)).header("Accept", accept).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
+
 
   HttpResponse<String> send(java.util.function.Consumer<CloudEventsApiTest.Written> write) {
     CloudEventsApiTest.Written w = new CloudEventsApiTest.Written();

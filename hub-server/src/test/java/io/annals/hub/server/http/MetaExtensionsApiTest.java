@@ -7,35 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.TestEvents;
-import io.annals.hub.server.TestHub;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code meta.extensions} on native events and CloudEvents: kept, given back, bounded, errors naming the attribute. */
-class MetaExtensionsApiTest {
+class MetaExtensionsApiTest extends SqliteHubPerTest {
 
   static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-  @TempDir Path dir;
-  TestHub hub;
-
-  @BeforeEach
-  void start_hub() {
-    hub = TestHub.sqlite(dir);
-  }
-
-  @AfterEach
-  void stop_hub() {
-    hub.close();
-  }
 
   ObjectNode nativeEvent(String id) {
     ObjectNode e = TestEvents.node(id);
@@ -51,8 +32,7 @@ class MetaExtensionsApiTest {
 
     assertThat(answer.statusCode()).isEqualTo(201);
     assertThat(parse(hub.get("/events/" + id).body()).at("/meta/extensions/traceparent").asText()).isEqualTo(TRACEPARENT);
-    JsonNode ce = parse(HttpClient.newHttpClient().send(HttpRequest.newBuilder(hub.uri("/events/" + id))
-        .header("Accept", CloudEventsApiTest.STRUCTURED).build(), HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode ce = parse(new String(getAs("/events/" + id, CloudEventsApiTest.STRUCTURED).body(), StandardCharsets.UTF_8));
     assertThat(ce.get("traceparent").asText()).isEqualTo(TRACEPARENT);
     assertThat(ce.get("partitionkey").asText()).isEqualTo("p-7");
     assertThat(ce.get("id").asText()).isEqualTo(id);
