@@ -61,4 +61,13 @@ docker-compose -f docker-compose.yml config --quiet
 log "Dockerfile build stages replayed without Docker (ops/ci/replay-docker-builds.sh)"
 bash ops/ci/replay-docker-builds.sh
 
+# The CloudEvents JavaScript SDK for hub-server's CloudEventsJavaScriptSdkInteropTest (issue 23),
+# installed exactly as package-lock.json pins it. Without Node.js the test says it skipped.
+if command -v npm >/dev/null 2>&1; then
+  log "npm ci in hub-server/src/test/js (CloudEvents JavaScript SDK for the interop test)"
+  (cd hub-server/src/test/js && npm ci --no-audit --no-fund --silent)
+else
+  log "npm not found: CloudEventsJavaScriptSdkInteropTest will report itself skipped"
+fi
+
 log "all operational checks passed"

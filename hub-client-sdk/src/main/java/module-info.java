@@ -15,6 +15,9 @@ module io.annals.hub.client {
   requires org.slf4j;
   // Optional: the SDK registers metrics only when the application gives it a MeterRegistry.
   requires static micrometer.core;
+  // Optional: with OpenTelemetry's API present, publish records the current W3C trace context.
+  requires static io.opentelemetry.api;
+  requires static io.opentelemetry.context;
 
   exports io.annals.hub.client;
 }

@@ -3,6 +3,7 @@ package io.annals.hub.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.annals.hub.client.internal.trace.TraceContext;
 import io.annals.hub.client.internal.delivery.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,11 +28,28 @@ public final class EventBuilder {
   private String service;
   private String createdAt;
   private String correlationId;
+  private final java.util.Map<String, String> extensions = new java.util.TreeMap<>();
   private ObjectNode payload = Json.object();
 
   EventBuilder(String type, String aggregateId) {
     this.type = requireText(type, "meta.type");
     this.aggregateId = requireText(aggregateId, "meta.aggregate_id");
+  }
+
+  /**
+   * Sets an extension attribute ({@code meta.extensions}): a CloudEvents attribute name
+   * (lower-case letters and digits) and a string value; null removes it. {@code publish} adds the
+   * current {@code traceparent}/{@code tracestate} by itself when OpenTelemetry is on the
+   * classpath; one set here wins.
+   */
+  public EventBuilder extension(String name, String value) {
+    requireText(name, "meta.extensions name");
+    if (value == null) {
+      extensions.remove(name);
+    } else {
+      extensions.put(name, value);
+    }
+    return this;
   }
 
   /** Links the event to others of one business process ({@code meta.correlation_id}); null clears it. */
@@ -113,6 +131,13 @@ public final class EventBuilder {
     meta.put("aggregate_id", aggregateId);
     if (correlationId != null) {
       meta.put("correlation_id", correlationId);
+    }
+    java.util.Map<String, String> ext = new java.util.TreeMap<>(TraceContext.current());
+    ext.putAll(extensions);
+    if (!ext.isEmpty()) {
+      // Only then: an event published outside a trace (or without OpenTelemetry) is as before.
+      ObjectNode node = meta.putObject("extensions");
+      ext.forEach(node::put);
     }
     root.set("payload", payload);
     try {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decodes the hub's feed pages and envelopes. A page is read token by token, the envelope's
@@ -72,6 +73,7 @@ final class FeedJson {
     String aggregateId = null;
     String correlationId = null;
     Instant receivedAt = null;
+    Map<String, String> extensions = Map.of();
     JsonNode payload = NullNode.getInstance();
     byte[] payloadText = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -98,6 +100,7 @@ final class FeedJson {
               case FeedWire.AGGREGATE_ID -> aggregateId = p.getValueAsString();
               case FeedWire.CORRELATION_ID -> correlationId = p.getValueAsString();
               case FeedWire.RECEIVED_AT -> receivedAt = time(p, v);
+              case FeedWire.EXTENSIONS -> extensions = extensions(p, v);
               default -> p.skipChildren();
             }
           }
@@ -108,10 +111,26 @@ final class FeedJson {
     if (id == null || createdAt == null || receivedAt == null) {
       throw new IOException("an event lacks id, meta.created_at or meta.received_at");
     }
-    return payloadText == null
+    ReceivedEvent event = payloadText == null
         ? new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt, payload)
         : ReceivedEvent.withPayloadText(id, service, type, createdAt, aggregateId, correlationId, receivedAt,
             payloadText);
+    return extensions.isEmpty() ? event : event.withExtensions(extensions);
+  }
+
+  /** {@code meta.extensions}: an object of strings. */
+  private static Map<String, String> extensions(JsonParser p, JsonToken value) throws IOException {
+    expect(p, value, JsonToken.START_OBJECT, "meta.extensions");
+    Map<String, String> extensions = new java.util.TreeMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (v != JsonToken.VALUE_STRING) {
+        throw new IOException("meta.extensions." + name + " is not a string");
+      }
+      extensions.put(name, p.getText());
+    }
+    return extensions;
   }
 
   /**

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * An event as the hub returns it (envelope plus {@code meta.received_at}). {@code correlationId}
@@ -29,6 +32,8 @@ public final class ReceivedEvent {
   private final Instant receivedAt;
   /** The payload as sent (UTF-8 JSON), or null when the event was made from a tree. */
   private final byte[] payloadText;
+  /** {@code meta.extensions}, sorted by name; empty for most events. */
+  private final Map<String, String> extensions;
   /** The tree; built from {@code payloadText} at most once per thread that races for it, then kept. */
   private volatile JsonNode payload;
 
@@ -38,11 +43,11 @@ public final class ReceivedEvent {
    */
   public ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
       String correlationId, Instant receivedAt, JsonNode payload) {
-    this(id, service, type, createdAt, aggregateId, correlationId, receivedAt, null, payload);
+    this(id, service, type, createdAt, aggregateId, correlationId, receivedAt, null, payload, Map.of());
   }
 
   private ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
-      String correlationId, Instant receivedAt, byte[] payloadText, JsonNode payload) {
+      String correlationId, Instant receivedAt, byte[] payloadText, JsonNode payload, Map<String, String> extensions) {
     this.id = id;
     this.service = service;
     this.type = type;
@@ -52,6 +57,24 @@ public final class ReceivedEvent {
     this.receivedAt = receivedAt;
     this.payloadText = payloadText;
     this.payload = payload;
+    this.extensions = extensions.isEmpty() ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(extensions));
+  }
+
+  /**
+   * This event with {@code meta.extensions}: CloudEvents extension attributes such as the W3C
+   * {@code traceparent} a producer's OpenTelemetry context left (README, "CloudEvents").
+   */
+  public ReceivedEvent withExtensions(Map<String, String> extensions) {
+    return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt, payloadText,
+        payload, extensions);
+  }
+
+  /**
+   * {@code meta.extensions}, by name: e.g. {@code traceparent}, which a projection passes to its
+   * OpenTelemetry propagator to continue the producer's trace. Empty when the event has none.
+   */
+  public Map<String, String> extensions() {
+    return extensions;
   }
 
   /**
@@ -62,7 +85,7 @@ public final class ReceivedEvent {
   static ReceivedEvent withPayloadText(String id, String service, String type, Instant createdAt,
       String aggregateId, String correlationId, Instant receivedAt, byte[] payloadUtf8) {
     return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt,
-        Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null);
+        Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null, Map.of());
   }
 
   /** The event's id, a UUID chosen by its producer. */
@@ -138,18 +161,19 @@ public final class ReceivedEvent {
         && Objects.equals(aggregateId, other.aggregateId)
         && Objects.equals(correlationId, other.correlationId)
         && Objects.equals(receivedAt, other.receivedAt)
+        && extensions.equals(other.extensions)
         && Objects.equals(payload(), other.payload());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, service, type, createdAt, aggregateId, correlationId, receivedAt, payload());
+    return Objects.hash(id, service, type, createdAt, aggregateId, correlationId, receivedAt, extensions, payload());
   }
 
   @Override
   public String toString() {
     return "ReceivedEvent[id=" + id + ", service=" + service + ", type=" + type + ", createdAt=" + createdAt
         + ", aggregateId=" + aggregateId + ", correlationId=" + correlationId + ", receivedAt=" + receivedAt
-        + ", payload=" + payloadJson() + "]";
+        + (extensions.isEmpty() ? "" : ", extensions=" + extensions) + ", payload=" + payloadJson() + "]";
   }
 }

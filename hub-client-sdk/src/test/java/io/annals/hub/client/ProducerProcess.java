@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       publish returned (so after a SIGKILL, PUBLISHED holds exactly the ids the SDK confirmed);
  *       then waits for delivery.
  *   <li>{@code drain HUB SPOOL SECONDS}: opens the spool and waits for it to empty; exit 0 when it did.
- *   <li>{@code plain HUB SPOOL}: checks that Micrometer is not on the classpath, publishes 3 events and drains.
+ *   <li>{@code plain HUB SPOOL [CLASS]}: checks that CLASS (default: Micrometer's registry) is not
+ *       on the classpath, publishes 3 events and drains.
  * </ul>
  */
 public final class ProducerProcess {
@@ -35,9 +36,26 @@ public final class ProducerProcess {
       case "publish" -> publish(hub, spool, Integer.parseInt(args[3]), Path.of(args[4]), Path.of(args[5]),
           Integer.parseInt(args[6]));
       case "drain" -> System.exit(drain(hub, spool, Duration.ofSeconds(Long.parseLong(args[3]))) ? 0 : 3);
-      case "plain" -> System.exit(plain(hub, spool));
+      case "plain" -> System.exit(plain(hub, spool,
+          args.length > 3 ? args[3] : "io.micrometer.core.instrument.MeterRegistry"));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
+  }
+
+  /**
+   * Runs {@code plain} in a child JVM whose classpath lacks every entry containing {@code
+   * fragment}, checking that {@code absentClass} is indeed missing; its exit code, after at most a minute.
+   */
+  static int runPlainWithout(String fragment, String absentClass, String hubUrl, Path dir) throws Exception {
+    Path output = dir.resolve("producer.log");
+    io.annals.testsupport.ChildJvm producer = io.annals.testsupport.ChildJvm.builder(ProducerProcess.class.getName(), output)
+        .classpath(io.annals.testsupport.ChildJvm.classpathWithout(fragment))
+        .args(List.of("plain", hubUrl, dir.resolve("spool").toString(), absentClass)).start();
+    int exit = producer.waitFor(Duration.ofSeconds(60));
+    if (exit != 0) {
+      System.out.println(io.annals.testsupport.ChildJvm.logTail(output, 40));
+    }
+    return exit;
   }
 
   private static AnnalsClient client(String hub, Path spool) {
@@ -94,13 +112,13 @@ public final class ProducerProcess {
     }
   }
 
-  private static int plain(String hub, Path spool) {
+  private static int plain(String hub, Path spool, String absentClass) {
     try {
-      Class.forName("io.micrometer.core.instrument.MeterRegistry");
-      System.out.println("Micrometer is on the classpath; this mode must run without it");
+      Class.forName(absentClass);
+      System.out.println(absentClass + " is on the classpath; this mode must run without it");
       return 4;
     } catch (ClassNotFoundException expected) {
-      // The point: the SDK must work without Micrometer.
+      // The point: the SDK must work without this optional dependency.
     }
     try (AnnalsClient client = client(hub, spool)) {
       for (int i = 0; i < 3; i++) {

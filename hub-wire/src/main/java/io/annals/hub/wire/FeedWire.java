@@ -27,6 +27,11 @@ public final class FeedWire {
   public static final String CORRELATION_ID = "correlation_id";
   public static final String RECEIVED_AT = "received_at";
   public static final String PAYLOAD = "payload";
+  /**
+   * {@code meta.extensions}, after {@code received_at}, only when the event has any: an object of
+   * strings by name (CloudEvents extension attributes). Pages holding it leave the canonical layout.
+   */
+  public static final String EXTENSIONS = "extensions";
   /** {@code GET /feed/lag}: {@code {"events": n, "oldest_received_at": time or null, "stable_until": time}}. */
   public static final String LAG_EVENTS = "events";
   public static final String LAG_OLDEST_RECEIVED_AT = "oldest_received_at";
@@ -50,6 +55,7 @@ public final class FeedWire {
   public static final ByteRun ENVELOPE_AGGREGATE_ID = ByteRun.of(",\"" + AGGREGATE_ID + "\":");
   public static final ByteRun ENVELOPE_CORRELATION_ID = ByteRun.of(",\"" + CORRELATION_ID + "\":");
   public static final ByteRun ENVELOPE_RECEIVED_AT = ByteRun.of(",\"" + RECEIVED_AT + "\":");
+  public static final ByteRun ENVELOPE_EXTENSIONS = ByteRun.of(",\"" + EXTENSIONS + "\":{");
   public static final ByteRun ENVELOPE_PAYLOAD = ByteRun.of("},\"" + PAYLOAD + "\":");
   public static final ByteRun NULL = ByteRun.of("null");
   public static final ByteRun TRUE = ByteRun.of("true");

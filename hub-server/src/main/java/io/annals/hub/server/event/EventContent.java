@@ -15,7 +15,9 @@ import java.util.Objects;
  * Content equality of events, the rule behind DUPLICATE versus CONFLICT (docs/decisions.md):
  * ids, meta fields and payloads equal, payloads compared as JSON trees where object key order does
  * not matter and number text does ({@code 1.0} and {@code 1.00} differ; so do {@code 1} and
- * {@code 1.0}). {@code received_at} is not content.
+ * {@code 1.0}). {@code received_at} is not content; {@code meta.extensions} is. A CloudEvent sent
+ * without {@code time} has the hub's receive time as {@code created_at}, which differs on every
+ * retry: when both events say so ({@link Extensions#timeAbsent}), {@code created_at} is not compared.
  */
 public final class EventContent {
 
@@ -44,9 +46,10 @@ public final class EventContent {
     return a.id().equals(b.id())
         && a.service().equals(b.service())
         && a.type().equals(b.type())
-        && a.createdAt().equals(b.createdAt())
+        && (a.createdAt().equals(b.createdAt()) || (Extensions.timeAbsent(a) && Extensions.timeAbsent(b)))
         && a.aggregateId().equals(b.aggregateId())
         && Objects.equals(a.correlationId(), b.correlationId())
+        && a.extensions().equals(b.extensions())
         && samePayload(a.payloadJson(), b.payloadJson());
   }
 

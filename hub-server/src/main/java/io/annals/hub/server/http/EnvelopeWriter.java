@@ -84,6 +84,20 @@ final class EnvelopeWriter {
       run(FeedWire.ENVELOPE_RECEIVED_AT);
       time(receivedAt);
     }
+    if (!event.extensions().isEmpty()) {
+      run(FeedWire.ENVELOPE_EXTENSIONS);
+      boolean first = true;
+      for (var ext : event.extensions().entrySet()) {
+        if (!first) {
+          add((byte) ',');
+        }
+        first = false;
+        string(ext.getKey());
+        add((byte) ':');
+        string(ext.getValue());
+      }
+      add((byte) '}');
+    }
     run(FeedWire.ENVELOPE_PAYLOAD);
     // The stored text itself, never re-encoded, so decimals come back as sent.
     bytes(event.payloadJson().getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
  * objects for {@link CloudEventValidator}: structured ({@code application/cloudevents+json}, one
  * event), batch ({@code application/cloudevents-batch+json}, an array) and binary ({@code ce-*}
  * headers carry the attributes, the body is {@code data}, its Content-Type is
- * {@code datacontenttype}). Whole-request faults are thrown like {@link RequestReader}'s.
+ * {@code datacontenttype}; a body that is not JSON is kept as bytes). Whole-request faults are thrown like {@link RequestReader}'s.
  */
 final class CloudEventsReader {
 
@@ -65,16 +66,27 @@ final class CloudEventsReader {
    *
    * @param headers the request's {@code ce-*} headers, names in lower case with the prefix
    * @param contentType the request's Content-Type (the event's {@code datacontenttype}), may be null
-   * @param data the parsed body, or null when the body is empty (an event without data)
+   * @param data the parsed body when its Content-Type is JSON, else null
+   * @param bytes the body when its Content-Type is not JSON (or absent), else null; both null: no data
    */
-  Submission binary(Map<String, String> headers, String contentType, JsonNode data) {
+  Submission binary(Map<String, String> headers, String contentType, JsonNode data, byte[] bytes) {
     ObjectNode ce = json.createObjectNode();
-    headers.forEach((name, value) -> ce.put(name.substring(HEADER_PREFIX.length()), percentDecoded(name, value)));
-    if (contentType != null) {
+    headers.forEach((name, value) -> {
+      String attribute = name.substring(HEADER_PREFIX.length());
+      if (attribute.equals("data") || attribute.equals("data_base64")) {
+        throw RequestRejectedException.unreadable("header " + name + " is not a CloudEvents attribute; in binary mode"
+            + " the body is the data");
+      }
+      ce.put(attribute, percentDecoded(name, value));
+    });
+    if (contentType != null && !contentType.isBlank()) {
       ce.put("datacontenttype", contentType);
     }
     if (data != null) {
       ce.set("data", data);
+    } else if (bytes != null) {
+      // The bytes as the JSON format carries them; the validator keeps them byte for byte.
+      ce.put("data_base64", Base64.getEncoder().encodeToString(bytes));
     }
     return new Submission(Submission.Format.SINGLE, List.of(new Submission.Item(ce, "", 0)),
         Submission.Form.CLOUDEVENT_BINARY);

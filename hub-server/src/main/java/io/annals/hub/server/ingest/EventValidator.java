@@ -20,7 +20,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import io.annals.hub.server.event.Extensions;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +42,13 @@ public final class EventValidator {
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Set<String> TOP_FIELDS = Set.of("id", "meta", "payload");
   private static final Set<String> META_FIELDS =
-      Set.of("service", "type", "created_at", "aggregate_id", "correlation_id", "received_at");
+      Set.of("service", "type", "created_at", "aggregate_id", "correlation_id", "received_at", "extensions");
+  /**
+   * Names a native extension may not have: the CloudEvents attributes the envelope maps elsewhere,
+   * which would clash with them in the CloudEvents form ({@code dataschema} is kept as an extension).
+   */
+  private static final Set<String> NOT_EXTENSIONS = Set.of("specversion", "id", "source", "type", "time", "subject",
+      "datacontenttype", "data", "correlationid", "receivedat");
 
   private final ObjectMapper json;
   private final Clock clock;
@@ -88,24 +97,82 @@ public final class EventValidator {
     Instant createdAt = null;
     String aggregateId = null;
     String correlationId = null;
+    Map<String, String> extensions = Map.of();
     if (meta == null || !meta.isObject()) {
       errors.add(new FieldError(prefix + "/meta", meta == null ? "required" : "must be an object, not " + kind(meta)));
     } else {
       String m = prefix + "/meta";
       unknownFields(meta, META_FIELDS, m, errors,
-          "meta has only service, type, created_at, aggregate_id, correlation_id (received_at is ignored)");
+          "meta has only service, type, created_at, aggregate_id, correlation_id, extensions (received_at is ignored)");
       service = text(meta.get("service"), m + "/service", MAX_NAME_LENGTH, true, errors);
       type = text(meta.get("type"), m + "/type", MAX_NAME_LENGTH, true, errors);
       aggregateId = text(meta.get("aggregate_id"), m + "/aggregate_id", MAX_ID_LENGTH, true, errors);
       correlationId = text(meta.get("correlation_id"), m + "/correlation_id", MAX_ID_LENGTH, false, errors);
       createdAt = createdAt(meta.get("created_at"), m + "/created_at", errors);
+      extensions = extensions(meta.get("extensions"), m + "/extensions", errors);
     }
     String payload = payload(node.get("payload"), prefix + "/payload", errors);
     if (!errors.isEmpty()) {
       String rawId = id != null ? id : node.path("id").isTextual() ? node.get("id").asText() : null;
       return new Validation.Invalid(rawId, service, type, errors);
     }
-    return new Validation.Valid(new Event(id, service, type, createdAt, aggregateId, correlationId, payload));
+    return new Validation.Valid(new Event(id, service, type, createdAt, aggregateId, correlationId, payload, extensions));
+  }
+
+  /** The hub's clock now, at microseconds: the receive time a CloudEvent without {@code time} gets as {@code created_at}. */
+  Instant now() {
+    return EpochMicros.truncate(clock.instant());
+  }
+
+  /**
+   * {@code meta.extensions}: an object of strings, at most {@link Extensions#MAX_COUNT} named by
+   * the CloudEvents rule (plus the hub's own {@code ce_*} names), values without control
+   * characters (CloudEvents strings exclude them) and at most {@link Extensions#MAX_VALUE_LENGTH}.
+   */
+  private static Map<String, String> extensions(JsonNode value, String pointer, List<FieldError> errors) {
+    if (value == null) {
+      return Map.of();
+    }
+    if (!value.isObject()) {
+      errors.add(new FieldError(pointer, "must be an object of strings, not " + kind(value)));
+      return Map.of();
+    }
+    Map<String, String> extensions = new TreeMap<>();
+    int producers = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      String name = f.getKey();
+      String at = pointer + "/" + FieldError.token(name);
+      boolean hubName = Extensions.HUB_NAMES.contains(name);
+      if (!hubName && (!Extensions.NAME.matcher(name).matches() || name.length() > Extensions.MAX_NAME_LENGTH)) {
+        errors.add(new FieldError(at, "not a CloudEvents attribute name: lower-case letters a-z and digits only, at most "
+            + Extensions.MAX_NAME_LENGTH + " characters"));
+        continue;
+      }
+      if (NOT_EXTENSIONS.contains(name)) {
+        errors.add(new FieldError(at, "is a CloudEvents attribute the envelope holds elsewhere, not an extension"));
+        continue;
+      }
+      if (!hubName && ++producers > Extensions.MAX_COUNT) {
+        errors.add(new FieldError(at, "more than " + Extensions.MAX_COUNT + " extensions; send at most "
+            + Extensions.MAX_COUNT + " per event"));
+        break;
+      }
+      JsonNode v = f.getValue();
+      if (!v.isTextual()) {
+        errors.add(new FieldError(at, "must be a string, not " + kind(v)));
+        continue;
+      }
+      String s = v.asText();
+      if (s.length() > Extensions.MAX_VALUE_LENGTH) {
+        errors.add(new FieldError(at, "must be at most " + Extensions.MAX_VALUE_LENGTH + " characters"));
+      } else if (s.chars().anyMatch(Character::isISOControl)) {
+        errors.add(new FieldError(at, "must not contain control characters (CloudEvents strings exclude them)"));
+      } else {
+        extensions.put(name, s);
+      }
+    }
+    return extensions;
   }
 
   private boolean tooLarge(JsonNode event) {

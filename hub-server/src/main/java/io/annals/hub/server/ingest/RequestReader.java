@@ -58,15 +58,16 @@ public final class RequestReader {
       BodyBudget.Lease lease) {
     String mediaType = mediaType(contentType);
     boolean binary = check(contentType, contentLength, ceHeaders);
+    byte[] raw = bytes(body, contentLength);
+    if (binary && (mediaType == null || !CloudEventValidator.isJson(mediaType))) {
+      // Data that is not JSON (XML, protobuf, text, or no Content-Type at all) is kept as the bytes
+      // that came, whatever they are; an empty body is an event without data.
+      return cloudEvents.binary(ceHeaders, contentType, null, raw.length == 0 ? null : raw);
+    }
     // Parsed from the bytes as they came: a decoded copy of the text would double what a body costs.
-    Body text = utf8(bytes(body, contentLength)).parsedBy(json.reader().with(new DecodeMeter(lease)));
+    Body text = utf8(raw).parsedBy(json.reader().with(new DecodeMeter(lease)));
     if (binary) {
-      // A binary-mode event without data has an empty body, and then needs no Content-Type.
-      if (mediaType == null && !text.isBlank()) {
-        throw RequestRejectedException.unsupportedMediaType("a binary-mode CloudEvent with data needs a Content-Type "
-            + "(its datacontenttype); expected " + JSON + " or a +json type");
-      }
-      return cloudEvents.binary(ceHeaders, contentType, text.isBlank() ? null : parse(text, 0));
+      return cloudEvents.binary(ceHeaders, contentType, text.isBlank() ? null : parse(text, 0), null);
     }
     if (text.isBlank()) {
       throw RequestRejectedException.unreadable("the body is empty; expected a JSON event, a JSON array of events or NDJSON lines");
@@ -134,7 +135,7 @@ public final class RequestReader {
 
   private static void checkMediaType(String contentType, String type) {
     String expected = JSON + ", " + NDJSON + ", " + CloudEventsReader.STRUCTURED + " or " + CloudEventsReader.BATCH
-        + " (or CloudEvents binary mode: ce-* headers with a JSON body)";
+        + " (or CloudEvents binary mode: ce-* headers, any body)";
     if (type == null) {
       throw RequestRejectedException.unsupportedMediaType("no Content-Type; expected " + expected);
     }
@@ -145,17 +146,14 @@ public final class RequestReader {
     checkCharset(contentType);
   }
 
-  /** In binary mode the Content-Type is the event's datacontenttype, which must be JSON. */
+  /**
+   * In binary mode the Content-Type is the event's datacontenttype: any media type; a JSON one is
+   * parsed as JSON and must be UTF-8, any other is kept as bytes.
+   */
   private static void checkBinaryMediaType(String contentType, String type) {
-    if (type == null) {
-      return;
+    if (type != null && CloudEventValidator.isJson(type)) {
+      checkCharset(contentType);
     }
-    if (!CloudEventValidator.isJson(type)) {
-      throw RequestRejectedException.unsupportedMediaType("Content-Type " + type + " (the datacontenttype of a "
-          + "binary-mode CloudEvent) is not accepted; the hub stores data as a JSON object: expected "
-          + JSON + " or a +json type");
-    }
-    checkCharset(contentType);
   }
 
   private static void checkCharset(String contentType) {

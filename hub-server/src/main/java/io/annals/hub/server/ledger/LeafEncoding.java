@@ -30,6 +30,7 @@ public final class LeafEncoding {
 
   static final byte[] LEAF_TAG = "annals-ledger-leaf-v1".getBytes(StandardCharsets.UTF_8);
   static final byte[] MEMBER_TAG = "annals-ledger-member-v1".getBytes(StandardCharsets.UTF_8);
+  static final byte[] EXTENSIONS_TAG = "annals-ledger-extensions-v1".getBytes(StandardCharsets.UTF_8);
   public static final int SALT_BYTES = 16;
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -90,7 +91,25 @@ public final class LeafEncoding {
     ByteArrayOutputStream commitment = new ByteArrayOutputStream(sorted.size() * Rfc6962.HASH_BYTES);
     sorted.forEach(commitment::writeBytes);
     out.writeBytes(field(commitment.toByteArray()));
+    extensions(e.extensions(), out);
     return out.toByteArray();
+  }
+
+  /**
+   * {@code meta.extensions}, when the event has any: field(tag) then field(name) ‖ field(value) per
+   * extension in name order. An event without extensions adds nothing, so every leaf written
+   * before extensions existed encodes, and verifies, exactly as it did.
+   */
+  private static void extensions(Map<String, String> extensions, ByteArrayOutputStream out) {
+    if (extensions.isEmpty()) {
+      return;
+    }
+    out.writeBytes(field(EXTENSIONS_TAG));
+    // Event keeps them sorted by name (String order, which is byte order for the ASCII names allowed).
+    extensions.forEach((name, value) -> {
+      out.writeBytes(field(utf8(name)));
+      out.writeBytes(field(utf8(value)));
+    });
   }
 
   /** The leaf hash: RFC 6962's SHA-256(0x00 ‖ leaf_data). */

@@ -50,7 +50,7 @@ public final class EpochMicros {
       return stored;
     }
     return new StoredEvent(new Event(e.id(), e.service(), e.type(), createdAt, e.aggregateId(),
-        e.correlationId(), e.payloadJson()), receivedAt);
+        e.correlationId(), e.payloadJson(), e.extensions()), receivedAt);
   }
 
   /** {@code t} with the digits below a microsecond dropped (rounded towards the past). */

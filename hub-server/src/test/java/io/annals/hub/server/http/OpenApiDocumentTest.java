@@ -217,17 +217,28 @@ class OpenApiDocumentTest {
     String ceId = TestEvents.newId();
     expect(hub, 201, "POST", "/events", admin, Map.of("Content-Type", CE), cloudEvent(ceId).toString());
     expect(hub, 200, "POST", "/events", admin, Map.of("Content-Type", CE), cloudEvent(ceId).toString());
-    ObjectNode noSubject = cloudEvent(TestEvents.newId());
-    noSubject.remove("subject");
-    expect(hub, 400, "POST", "/events", admin, Map.of("Content-Type", CE), noSubject.toString());
+    ObjectNode noSource = cloudEvent(TestEvents.newId());
+    noSource.remove("source");
+    expect(hub, 400, "POST", "/events", admin, Map.of("Content-Type", CE), noSource.toString());
     expect(hub, 200, "POST", "/events", admin, Map.of("Content-Type", CE_BATCH),
-        "[" + cloudEvent(TestEvents.newId()) + "," + noSubject + "]");
+        "[" + cloudEvent(TestEvents.newId()) + "," + noSource + "]");
+    // As real producers send them: an id that is not a UUID, no time or subject, an extension.
+    ObjectNode asSent = cloudEvent("A234-1234-1234");
+    asSent.remove("time");
+    asSent.remove("subject");
+    asSent.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    expect(hub, 201, "POST", "/events", admin, Map.of("Content-Type", CE), asSent.toString());
     Map<String, String> binary = new LinkedHashMap<>(Map.of("Content-Type", "application/json", "ce-specversion", "1.0",
         "ce-id", TestEvents.newId(), "ce-source", "billing", "ce-type", "payment-completed",
         "ce-time", "2026-01-01T12:00:00Z", "ce-subject", "payment/23"));
     expect(hub, 201, "POST", "/events", admin, binary, "{\"amount\":\"3.0000/EUR\"}");
+    String textId = TestEvents.newId();
+    binary.put("ce-id", textId);
     binary.put("Content-Type", "text/plain");
-    expect(hub, 415, "POST", "/events", admin, binary, "three euros");
+    expect(hub, 201, "POST", "/events", admin, binary, "three euros");
+    expect(hub, 200, "GET", "/events/{id}", "/events/" + textId, admin, Map.of("Accept", CE), null);
+    binary.put("Content-Type", "application/json; charset=latin-1");
+    expect(hub, 415, "POST", "/events", admin, binary, "{}");
   }
 
   private void reading(TestHub hub) {

@@ -114,6 +114,35 @@ class LeafEncodingTest {
   }
 
   @Test
+  void extensions_are_committed_after_the_payload_as_docs_ledger_md_says_and_none_add_no_byte() throws IOException {
+    StoredEvent plain = event("{\"a\":1}", null);
+    Map<String, byte[]> salts = salts("{\"a\":1}");
+    Map<String, String> ext = new LinkedHashMap<>();
+    ext.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    ext.put("ce_id", "A234-1234-1234");
+    StoredEvent withExt = new StoredEvent(plain.event().withExtensions(ext), plain.receivedAt());
+    List<byte[]> digests = LeafEncoding.memberDigests("{\"a\":1}", salts);
+
+    // By hand from docs/ledger.md: the leaf without extensions, then the tag and name/value fields in name order.
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(LeafEncoding.leafData(plain, digests));
+    DataOutputStream out = new DataOutputStream(expected);
+    for (String f : List.of("annals-ledger-extensions-v1", "ce_id", "A234-1234-1234", "traceparent",
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")) {
+      byte[] b = f.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(b.length);
+      out.write(b);
+    }
+
+    assertThat(LeafEncoding.leafData(withExt, digests)).isEqualTo(expected.toByteArray());
+    assertThat(LeafEncoding.leafData(new StoredEvent(plain.event().withExtensions(Map.of()), plain.receivedAt()), digests))
+        .isEqualTo(LeafEncoding.leafData(plain, digests));
+    StoredEvent otherValue = new StoredEvent(plain.event().withExtensions(Map.of("traceparent", "x", "ce_id", "A234-1234-1234")),
+        plain.receivedAt());
+    assertThat(LeafEncoding.leafHash(otherValue, salts)).isNotEqualTo(LeafEncoding.leafHash(withExt, salts));
+  }
+
+  @Test
   void a_member_without_a_salt_is_refused() {
     assertThatThrownBy(() -> LeafEncoding.leafHash(event("{\"a\":1,\"b\":2}", null), salts("{\"a\":1}")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("b");

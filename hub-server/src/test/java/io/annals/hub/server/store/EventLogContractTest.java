@@ -90,6 +90,34 @@ class EventLogContractTest extends StoreContract {
     }
 
     @Test
+    void extensions_are_given_back_and_decide_duplicate_versus_conflict() {
+      Map<String, String> ext = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "ce_id", "A-1");
+      StoredEvent first = anEvent(1).extensions(ext).build();
+
+      assertThat(appendOne(first).outcome()).isEqualTo(Outcome.CREATED);
+
+      assertThat(log().find(first.id())).contains(first);
+      assertThat(appendOne(anEvent(1).extensions(ext).receivedAt(micros(99)).build()).outcome()).isEqualTo(Outcome.DUPLICATE);
+      assertThat(appendOne(anEvent(1).extensions(Map.of("ce_id", "A-1")).build()).outcome()).isEqualTo(Outcome.CONFLICT);
+      assertThat(appendOne(anEvent(1).build()).outcome()).isEqualTo(Outcome.CONFLICT);
+      assertThat(appendOne(anEvent(1).extensions(Map.of("traceparent", "x", "ce_id", "A-1")).build()).outcome())
+          .isEqualTo(Outcome.CONFLICT);
+    }
+
+    @Test
+    void a_cloudevent_without_time_sent_again_later_is_a_duplicate_though_its_receive_time_differs() {
+      Map<String, String> ext = Map.of("ce_absent", "time subject");
+      appendOne(anEvent(1).extensions(ext).createdAt(T0).build());
+
+      AppendResult retry = appendOne(anEvent(1).extensions(ext).createdAt(T0.plusSeconds(5)).build());
+      AppendResult timed = appendOne(anEvent(1).createdAt(T0.plusSeconds(5)).build());
+
+      assertThat(retry.outcome()).isEqualTo(Outcome.DUPLICATE);
+      assertThat(retry.stored().event().createdAt()).isEqualTo(T0);
+      assertThat(timed.outcome()).isEqualTo(Outcome.CONFLICT);
+    }
+
+    @Test
     void a_payload_with_the_same_keys_in_another_order_is_a_duplicate() {
       appendOne(anEvent(1).payload("{\"a\":1,\"b\":{\"x\":[1,2],\"y\":\"z\"}}").build());
 

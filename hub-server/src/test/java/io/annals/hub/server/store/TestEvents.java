@@ -57,6 +57,8 @@ public final class TestEvents {
     return this;
   }
 
+  private java.util.Map<String, String> extensions = java.util.Map.of();
+
   public TestEvents createdAt(Instant createdAt) {
     this.createdAt = createdAt;
     return this;
@@ -82,7 +84,13 @@ public final class TestEvents {
     return this;
   }
 
+  public TestEvents extensions(java.util.Map<String, String> extensions) {
+    this.extensions = extensions;
+    return this;
+  }
+
   public StoredEvent build() {
-    return new StoredEvent(new Event(id, service, type, createdAt, aggregateId, correlationId, payloadJson), receivedAt);
+    return new StoredEvent(new Event(id, service, type, createdAt, aggregateId, correlationId, payloadJson, extensions),
+        receivedAt);
   }
 }

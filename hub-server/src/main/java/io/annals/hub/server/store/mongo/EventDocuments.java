@@ -20,6 +20,8 @@ final class EventDocuments {
   static final String CORRELATION_ID = "correlation_id";
   static final String RECEIVED_AT = "received_at";
   static final String PAYLOAD = "payload";
+  /** {@code meta.extensions}: a sub-document of strings, absent for none. */
+  static final String EXTENSIONS = "extensions";
 
   private EventDocuments() {}
 
@@ -33,7 +35,11 @@ final class EventDocuments {
     if (e.correlationId() != null) {
       doc.append(CORRELATION_ID, e.correlationId()); // absent, not null: as the producer sent it
     }
-    return doc.append(RECEIVED_AT, EpochMicros.of(stored.receivedAt())).append(PAYLOAD, e.payloadJson());
+    doc.append(RECEIVED_AT, EpochMicros.of(stored.receivedAt())).append(PAYLOAD, e.payloadJson());
+    if (!e.extensions().isEmpty()) {
+      doc.append(EXTENSIONS, new Document(e.extensions()));
+    }
+    return doc;
   }
 
   static StoredEvent fromDocument(Document doc) {
@@ -44,8 +50,18 @@ final class EventDocuments {
         micros(doc, CREATED_AT),
         doc.getString(AGGREGATE_ID),
         doc.getString(CORRELATION_ID),
-        doc.getString(PAYLOAD));
+        doc.getString(PAYLOAD),
+        extensions(doc.get(EXTENSIONS, Document.class)));
     return new StoredEvent(event, micros(doc, RECEIVED_AT));
+  }
+
+  private static java.util.Map<String, String> extensions(Document ext) {
+    if (ext == null) {
+      return java.util.Map.of();
+    }
+    java.util.Map<String, String> map = new java.util.TreeMap<>();
+    ext.forEach((name, value) -> map.put(name, String.valueOf(value)));
+    return map;
   }
 
   private static java.time.Instant micros(Document doc, String field) {

@@ -1,6 +1,7 @@
 package io.annals.hub.server.store.sqlite;
 
 import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.Extensions;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.AggregatePosition;
 import io.annals.hub.server.store.EpochMicros;
@@ -35,7 +36,7 @@ final class SqliteQueries {
   }
 
   static final String COLUMNS =
-      "id, service, type, created_at, aggregate_id, correlation_id, received_at, payload";
+      "id, service, type, created_at, aggregate_id, correlation_id, received_at, payload, extensions";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM events WHERE id = ?";
 
@@ -43,7 +44,7 @@ final class SqliteQueries {
   static final String ADD_CREATED_WEEK = "INSERT OR IGNORE INTO created_weeks (week) VALUES (?)";
   static final String ADD_RECEIVED_WEEK = "INSERT OR IGNORE INTO received_weeks (week) VALUES (?)";
 
-  static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+  static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT (id) DO NOTHING";
 
   // Beyond this many types one sub-select per type stops paying off (and SQLite caps compound
@@ -167,7 +168,8 @@ final class SqliteQueries {
         EpochMicros.toInstant(rs.getLong(4)),
         text(rs, 5),
         text(rs, 6),
-        text(rs, 8));
+        text(rs, 8),
+        Extensions.fromJson(text(rs, 9)));
     return new StoredEvent(event, EpochMicros.toInstant(rs.getLong(7)));
   }
 
@@ -192,6 +194,7 @@ final class SqliteQueries {
     insert.setString(6, e.correlationId());
     insert.setLong(7, EpochMicros.of(stored.receivedAt()));
     insert.setString(8, e.payloadJson());
+    insert.setString(9, Extensions.toJson(e.extensions())); // NULL for none, as rows from before version 6
   }
 
   private static void feedRange(StringBuilder where, List<Object> params, Position after, Instant stableBefore) {

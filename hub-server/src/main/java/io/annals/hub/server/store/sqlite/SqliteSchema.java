@@ -29,7 +29,7 @@ import java.util.List;
  */
 final class SqliteSchema {
 
-  static final int VERSION = 5;
+  static final int VERSION = 6;
   /** Microseconds in a week: the width of one bucket of the aggregate and correlation indexes. */
   static final long WEEK_MICROS = 604_800_000_000L;
 
@@ -157,6 +157,12 @@ final class SqliteSchema {
           + " SELECT received_at / 60000000, service, type, count(*) FROM events"
           + " WHERE received_at >= (SELECT max(received_at) FROM events) - 7200000000 GROUP BY 1, 2, 3");
 
+  /**
+   * Version 6 (CloudEvents): {@code meta.extensions} as
+   * a JSON object of strings sorted by name, NULL for none. Adding a nullable column rewrites no row.
+   */
+  private static final List<String> VERSION_6 = List.of("ALTER TABLE events ADD COLUMN extensions TEXT");
+
   /** The week of an instant in epoch microseconds, as the columns {@code created_week} and {@code received_week} compute it. */
   static long week(long epochMicros) {
     return epochMicros / WEEK_MICROS; // Java and SQLite both truncate toward zero
@@ -210,6 +216,11 @@ final class SqliteSchema {
     }
     if (version < 5) {
       for (String ddl : VERSION_5) {
+        statement.execute(ddl);
+      }
+    }
+    if (version < 6) {
+      for (String ddl : VERSION_6) {
         statement.execute(ddl);
       }
     }
