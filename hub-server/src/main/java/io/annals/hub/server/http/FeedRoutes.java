@@ -100,11 +100,11 @@ public final class FeedRoutes implements Routes {
     if (waiters == null) {
       throw new io.javalin.http.NotFoundResponse("no live feed on this hub");
     }
-    // Where the stream starts: an empty page from there moves it to the stable point, as /feed would.
-    Position from = after != null ? after : new Position(java.time.Instant.EPOCH, "");
+    // The first page now: a store that does not answer is a 503 before the stream begins.
+    FeedPage first = feed.read(types, after, limit);
     FeedStream stream;
     try {
-      stream = new FeedStream(ctx.res().getOutputStream(), caller(ctx), types, from, limit, waiters.nanoTime(), feed, json,
+      stream = new FeedStream(ctx.res().getOutputStream(), caller(ctx), types, first, limit, waiters.nanoTime(), feed, json,
           waiters::nanoTime);
     } catch (java.io.IOException e) {
       return; // the client is gone before the stream began
@@ -117,11 +117,7 @@ public final class FeedRoutes implements Routes {
     ctx.header("Cache-Control", "no-cache");
     ctx.header("X-Accel-Buffering", "no");
     ClientWatch watch = ClientWatch.of(ctx, null);
-    try {
-      ctx.res().getOutputStream().write(": annals feed\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      ctx.res().flushBuffer();
-    } catch (java.io.IOException e) {
-      stream.end();
+    if (!stream.begin(first)) {
       return;
     }
     watch.onGone(stream::end);

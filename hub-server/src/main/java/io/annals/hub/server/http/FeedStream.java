@@ -25,6 +25,7 @@ final class FeedStream extends FeedWaiters.Waiter {
 
   /** Events written per delivery before the stream yields the worker to other waiters. */
   private static final int PAGES_PER_TURN = 10;
+  private static final byte[] HELLO = ": annals feed\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BYE = ": the hub is stopping; reconnect with Last-Event-ID\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -36,15 +37,34 @@ final class FeedStream extends FeedWaiters.Waiter {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  FeedStream(ServletOutputStream out, String caller, Set<String> types, Position from, int limit, long nowNanos,
+  /** A stream whose first page, read before it began, is {@code first}. */
+  FeedStream(ServletOutputStream out, String caller, Set<String> types, FeedPage first, int limit, long nowNanos,
       FeedService feed, EventJson json, LongSupplier clock) {
-    super(caller, FeedWaiters.Kind.STREAM, types, from, Long.MAX_VALUE, nowNanos);
+    super(caller, FeedWaiters.Kind.STREAM, types, first.next(), Long.MAX_VALUE, nowNanos);
     this.out = out;
     this.feed = feed;
     this.json = json;
     this.limit = limit;
     this.clock = clock;
     done.whenComplete((v, e) -> release());
+  }
+
+  /**
+   * Commits the response with an opening comment and the first page; false (and ended) when the
+   * client is already gone. A full first page is followed at once by the next ones (a signal).
+   */
+  boolean begin(FeedPage first) {
+    try {
+      out.write(HELLO);
+      if (!first.events().isEmpty()) {
+        write(first);
+      }
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      end();
+      return false;
+    }
   }
 
   CompletableFuture<Void> done() {
