@@ -5,6 +5,8 @@ import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -142,26 +144,27 @@ public final class FeedWaiters implements AutoCloseable {
       return;
     }
     long now = nanoTime.getAsLong();
+    // Only the waiters idle now, and the probe from the smallest of their cursors: a waiter that
+    // becomes ready after this point may stand before that cursor, and waits for the next check.
+    List<Waiter> idle = new ArrayList<>();
     Position from = null;
-    boolean first = true;
     for (Waiter w : waiters) {
-      if (!w.busy.get() && (first || FeedService.ORDER.compare(w.cursor, from) < 0)) {
-        from = w.cursor;
-        first = false;
+      if (!w.busy.get()) {
+        if (idle.isEmpty() || FeedService.ORDER.compare(w.cursor, from) < 0) {
+          from = w.cursor;
+        }
+        idle.add(w);
       }
     }
     FeedService.Newly newly = null;
-    if (!first) {
+    if (!idle.isEmpty()) {
       try {
         newly = feed.newSince(from, PROBE);
       } catch (StoreUnavailableException e) {
         // Deadlines and heartbeats still run; the next check asks again.
       }
     }
-    for (Waiter w : waiters) {
-      if (w.busy.get()) {
-        continue;
-      }
+    for (Waiter w : idle) {
       if (newly != null && hasSomething(newly, w)) {
         dispatch(w, w::deliver);
       } else if (now - w.deadlineNanos >= 0) {

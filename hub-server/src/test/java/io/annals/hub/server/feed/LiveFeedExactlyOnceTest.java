@@ -75,8 +75,8 @@ class LiveFeedExactlyOnceTest {
       for (int c = 0; c < 2; c++) {
         consumers.add(new Consumer("stream-" + c, hubs, writers, written, true, c));
       }
+      writers.forEach(Thread::start); // first: a consumer ends once no writer is alive and it has seen every acknowledged event
       consumers.forEach(Thread::start);
-      writers.forEach(Thread::start);
       for (Thread t : writers) {
         t.join();
       }
