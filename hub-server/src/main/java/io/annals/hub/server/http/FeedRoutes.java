@@ -120,7 +120,7 @@ public final class FeedRoutes implements Routes {
     if (!stream.begin(first)) {
       return;
     }
-    watch.onGone(stream::end);
+    stream.watch(watch);
     ctx.future(stream::done);
     stream.ready();
   }

@@ -36,6 +36,7 @@ final class FeedStream extends FeedWaiters.Waiter {
   private final LongSupplier clock;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile ClientWatch watch;
 
   /** A stream whose first page, read before it began, is {@code first}. */
   FeedStream(ServletOutputStream out, String caller, Set<String> types, FeedPage first, int limit, long nowNanos,
@@ -136,10 +137,20 @@ final class FeedStream extends FeedWaiters.Waiter {
     end();
   }
 
+  /** Watches the client's connection; stopped when the stream ends, so that Jetty can read the connection again. */
+  void watch(ClientWatch clientWatch) {
+    this.watch = clientWatch;
+    clientWatch.onGone(this::end);
+  }
+
   /** Ends the stream (the response completes) and leaves the registry. */
   void end() {
     if (ended.compareAndSet(false, true)) {
       release();
+      ClientWatch w = watch;
+      if (w != null) {
+        w.stop();
+      }
       done.complete(null);
     }
   }
