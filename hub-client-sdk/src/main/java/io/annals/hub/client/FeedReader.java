@@ -28,12 +28,19 @@ public final class FeedReader {
    */
   private static final int PAGES_AHEAD = 2;
 
+  /** Kept between a long poll's {@code wait} and the request timeout, so the hub answers before the reader gives up. */
+  private static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
+  /** The longest {@code wait} the hub accepts. */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
   private final URI hub;
   private final FeedHttp http;
+  private final Duration timeout;
   private final ReadAhead readAhead = new ReadAhead();
 
   private FeedReader(URI hub, String apiKey, Duration timeout) {
     this.hub = hub;
+    this.timeout = timeout;
     this.http = new FeedHttp(hub, apiKey, timeout);
   }
 
@@ -92,6 +99,42 @@ public final class FeedReader {
     } catch (IOException | RuntimeException e) {
       throw new HubException("unreadable feed page: " + e.getMessage(), 200, false, e);
     }
+  }
+
+  /**
+   * As {@link #read(String, Collection, int)}, but when nothing is available after {@code after} the
+   * hub holds the answer until an event of {@code types} is stable, or for {@code wait} (a long poll,
+   * {@code GET /feed?wait=}); then the page is empty and its {@code next} is where to ask again.
+   * {@code wait} is cut to {@link #MAX_WAIT} and to 5 s less than this reader's request timeout.
+   *
+   * @throws HubException when the hub answers an error or cannot be reached
+   */
+  public FeedPage read(String after, Collection<String> types, int limit, Duration wait) {
+    Duration longest = timeout.minus(WAIT_MARGIN);
+    Duration w = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+    w = w.compareTo(longest) > 0 ? longest : w;
+    if (w.isNegative() || w.isZero()) {
+      return read(after, types, limit);
+    }
+    String query = feedQuery(after, types, limit) + "&wait=" + w.toMillis() + "ms";
+    FeedHttp.Response response = send(query);
+    byte[] body = checked(query, response);
+    readAhead(response.head(), types, limit, PAGES_AHEAD);
+    try {
+      return FeedJson.page(body);
+    } catch (IOException | RuntimeException e) {
+      throw new HubException("unreadable feed page: " + e.getMessage(), 200, false, e);
+    }
+  }
+
+  /**
+   * Follows the feed from {@code after} as it grows: a blocking iterator of the pages that hold
+   * events, each read with a long poll of {@code wait}, so that a page arrives as soon as its events
+   * are stable and an idle feed costs one request per {@code wait}. Close it (from any thread) to stop:
+   * {@code hasNext()} then answers false, at the latest when the long poll under way ends.
+   */
+  public FeedTail tail(String after, Collection<String> types, int limit, Duration wait) {
+    return new FeedTail(this, after, types, limit, wait);
   }
 
   /**

@@ -7,6 +7,8 @@ import io.annals.hub.server.config.HubConfig;
 import io.annals.hub.server.config.LedgerSettings;
 import io.annals.hub.server.feed.FeedService;
 import io.annals.hub.server.feed.FeedSettings;
+import io.annals.hub.server.feed.FeedWaiters;
+import io.annals.hub.server.feed.LiveFeedSettings;
 import io.annals.hub.server.feed.InFlightWatermark;
 import io.annals.hub.server.feed.InstanceIds;
 import io.annals.hub.server.feed.ReceivedAtClock;
@@ -63,10 +65,12 @@ public final class Hub implements AutoCloseable {
   private final ScheduledExecutorService pinger;
   private final WatermarkPublisher publisher;
   private final LedgerRuntime ledger;
+  private final FeedWaiters waiters;
 
   private Hub(Javalin app, GroupCommitter committer, HubServices services, Store store, List<Routes> routes,
-      ScheduledExecutorService pinger, WatermarkPublisher publisher, LedgerRuntime ledger) {
+      ScheduledExecutorService pinger, WatermarkPublisher publisher, LedgerRuntime ledger, FeedWaiters waiters) {
     this.ledger = ledger;
+    this.waiters = waiters;
     this.app = app;
     this.committer = committer;
     this.services = services;
@@ -136,6 +140,15 @@ public final class Hub implements AutoCloseable {
    */
   public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
       LedgerSettings ledgerSettings) {
+    return start(config, rawStore, clock, extraRoutes, access, ledgerSettings, LiveFeedSettings.defaults());
+  }
+
+  /**
+   * As {@link #start(HubConfig, Store, Clock, List, AccessControl, LedgerSettings)}, with the live
+   * feed's heartbeat and bounds as {@code live} say.
+   */
+  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
+      LedgerSettings ledgerSettings, LiveFeedSettings live) {
     LedgerRuntime ledger;
     try {
       ledger = LedgerRuntime.open(config, rawStore, ledgerSettings, clock);
@@ -147,10 +160,13 @@ public final class Hub implements AutoCloseable {
     Store store = MeteredEventStore.meter(rawStore, metrics);
     ReceivedAtClock receivedAt = new ReceivedAtClock(store.clock()::clock, System::nanoTime, metrics::clockStepBack);
     InFlightWatermark watermark = new InFlightWatermark(receivedAt);
-    FeedSettings feedSettings = FeedSettings.of(config.feedLag());
+    FeedSettings feedSettings = live.feedSettings(config.feedLag());
     WatermarkPublisher publisher = new WatermarkPublisher(store.instances(), store.clock(), InstanceIds.next(), watermark, receivedAt);
     FeedService feed = new FeedService(store.feed(), store.instances(), watermark, receivedAt, publisher, feedSettings,
         metrics, System::nanoTime);
+    FeedWaiters waiters = new FeedWaiters(feed, live, metrics.registry(), System::nanoTime);
+    publisher.afterEachPublication(waiters::signal);
+    watermark.afterEachEnd(waiters::signal);
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
     io.annals.hub.server.store.Erasures erasures = Erasure.port(rawStore);
     java.util.concurrent.locks.ReadWriteLock erasureGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -173,7 +189,7 @@ public final class Hub implements AutoCloseable {
           .register(metrics.registry());
     }
     HubServices services = new HubServices(config, metrics, json, access);
-    List<Routes> routes = routeGroups(store, ingest, feed, new HealthRoutes(store.health(), metrics, json,
+    List<Routes> routes = routeGroups(store, ingest, new FeedRoutes(feed, json, waiters), new HealthRoutes(store.health(), metrics, json,
         java.util.Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json,
         concat(List.of(new io.annals.hub.server.http.ErasureRoutes(erasure, json)), extraRoutes));
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -182,7 +198,7 @@ public final class Hub implements AutoCloseable {
       return t;
     });
     Javalin app = HubApp.create(services, routes);
-    Hub hub = new Hub(app, committer, services, store, routes, pinger, publisher, ledger);
+    Hub hub = new Hub(app, committer, services, store, routes, pinger, publisher, ledger, waiters);
     try {
       // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
       publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
@@ -200,12 +216,12 @@ public final class Hub implements AutoCloseable {
 
 
   /** The standard route groups, each built with the services its handlers use and nothing else, then {@code extra}. */
-  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedService feed, HealthRoutes health,
+  private static List<Routes> routeGroups(Store store, IngestService ingest, FeedRoutes feed, HealthRoutes health,
       Routes ledger, EventJson json, List<Routes> extra) {
     List<Routes> routes = new ArrayList<>(List.of(
         new EventRoutes(ingest, store.log(), json),
         new QueryRoutes(store.log(), json),
-        new FeedRoutes(feed, json),
+        feed,
         health,
         new OpenApiRoutes(),
         ledger));
@@ -270,6 +286,8 @@ public final class Hub implements AutoCloseable {
   @Override
   public void close() {
     pinger.shutdownNow();
+    // Waiting long polls and streams are answered now, so that the graceful stop below does not wait for them.
+    waiters.close();
     app.stop();
     committer.close();
     // Only now that nothing more is written may the instance leave the other feeds' reckoning.

@@ -66,7 +66,7 @@ public final class Main {
     Hub hub;
     try {
       hub = Hub.start(config, openStore(config, HubConfig.startupCheck(System.getenv(), args)), Clock.systemUTC(), List.of(), access,
-          HubConfig.ledger(System.getenv(), args));
+          HubConfig.ledger(System.getenv(), args), HubConfig.liveFeed(System.getenv(), args));
     } catch (LedgerKeyException e) {
       System.err.println("annals hub: invalid configuration: " + e.getMessage());
       System.exit(EXIT_BAD_CONFIG);

@@ -1,5 +1,6 @@
 package io.annals.ops.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,17 @@ final class Bench {
   static final String LEDGER = "ledger";
   static final String VALIDATED = SchemaScenarios.NAME;
 
+  static final String FRESHNESS = LiveScenarios.FRESHNESS;
+  static final String FEED_IDLE = LiveScenarios.IDLE;
+
   static final List<String> SCENARIOS = List.of(INGEST_BATCH, VALIDATED, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
-      PEAK_RSS, LEDGER);
+      PEAK_RSS, LEDGER, FRESHNESS, FEED_IDLE);
 
   private static final String HUB = "hub";
 
   private final Run run;
   private final Map<String, ScenarioResult> results = new TreeMap<>();
+  private double maxIngestRate; // events/s of ingest-concurrent-single in this run, 0 until measured
 
   Bench(Run run) {
     this.run = run;
@@ -41,7 +46,7 @@ final class Bench {
   /** The results in the order of {@link #SCENARIOS}. */
   List<ScenarioResult> run() throws Exception {
     BenchOptions options = run.options();
-    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER) && !s.equals(VALIDATED))
+    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER) && !s.equals(VALIDATED) && !s.equals(FEED_IDLE))
         .anyMatch(options::runs)) {
       sharedHub();
     }
@@ -57,6 +62,20 @@ final class Bench {
       measure(LedgerScenarios.INGEST, ledger::ingest);
       measure(LedgerScenarios.LAG, ledger::lag);
       measure(LedgerScenarios.PROOF, ledger::proofs);
+    }
+    if (options.runs(FRESHNESS)) {
+      if (maxIngestRate > 0) {
+        measure(FRESHNESS, () -> LiveScenarios.freshness(run, maxIngestRate));
+      } else {
+        results.put(FRESHNESS, ScenarioResult.failed(FRESHNESS, "no maximum rate: " + CONCURRENT + " failed"));
+      }
+    }
+    if (options.runs(FEED_IDLE)) {
+      // 1,000 long polls and 200 streams for a minute in the quick and full runs; fewer and shorter when scaled.
+      int longPolls = (int) Math.min(1000, Math.max(10, sizes().ingestEvents() / 60));
+      Duration window = sizes().visibilityTime().multipliedBy(20);
+      measure(FEED_IDLE, () -> LiveScenarios.idle(run, longPolls, longPolls / 5,
+          window.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : window));
     }
     List<ScenarioResult> ordered = new ArrayList<>();
     for (String scenario : SCENARIOS) {
@@ -80,9 +99,11 @@ final class Bench {
         measure(INGEST_BATCH, () -> IngestScenarios.batch(run, hub, sizes.ingestEvents()));
         served.add(INGEST_BATCH);
       }
-      if (options.runs(CONCURRENT) || options.runs(LATENCY)) {
+      if (options.runs(CONCURRENT) || options.runs(LATENCY) || options.runs(FRESHNESS)) {
         measure(CONCURRENT, () -> IngestScenarios.concurrent(run, hub));
         served.add(CONCURRENT);
+        ScenarioResult concurrent = results.get(CONCURRENT);
+        maxIngestRate = concurrent == null || concurrent.failed() ? 0 : concurrent.figure();
       }
       if (options.runs(LATENCY)) {
         ScenarioResult concurrent = results.get(CONCURRENT);
@@ -128,6 +149,10 @@ final class Bench {
         measure(SDK, () -> OtherScenarios.sdk(run, hub));
       }
     }
+  }
+
+  private Sizes sizes() {
+    return run.sizes();
   }
 
   private interface Measurement {

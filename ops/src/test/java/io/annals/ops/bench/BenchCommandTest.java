@@ -66,6 +66,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void a_tiny_run_measures_freshness_and_the_idle_cost_of_waiting_consumers() throws Exception {
+    StringBuilder printed = new StringBuilder();
+    JsonNode json = tinyRun(dir, "freshness,feed-idle", printed);
+    assertThat(json.path("scenarios")).extracting(s -> s.path("name").asText()).containsExactly("freshness", "feed-idle");
+    JsonNode freshness = json.path("scenarios").get(0).path("details");
+    for (String round : List.of("one_hub", "two_hubs")) {
+      assertThat(freshness.path(round + "_freshness_samples").asInt()).as(freshness.toString()).isPositive();
+      assertThat(freshness.path(round + "_feed_visibility_p99_ms").isNumber()).as(freshness.toString()).isTrue();
+    }
+    JsonNode idle = json.path("scenarios").get(1).path("details");
+    assertThat(idle.path("waiting_per_hub_gauge").asInt()).as(idle.toString())
+        .isEqualTo(idle.path("long_polls").asInt() + idle.path("streams").asInt());
+    assertThat(idle.path("hub_heap_used_mib").asDouble()).isPositive();
+  }
+
+  @Test
   void a_bad_option_prints_the_usage_and_exits_64() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 

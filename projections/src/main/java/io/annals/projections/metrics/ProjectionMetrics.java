@@ -56,6 +56,14 @@ public final class ProjectionMetrics {
     meters.lagEvents.set(events);
   }
 
+  /** The age of the newest event of a batch at the moment the batch committed. */
+  public void freshness(String projection, Duration age) {
+    Meters meters = meters(projection);
+    Duration clamped = age.isNegative() ? Duration.ZERO : age;
+    meters.freshnessSeconds.set(Double.doubleToLongBits(clamped.toNanos() / 1e9));
+    meters.freshness.record(clamped);
+  }
+
   public void stopped(String projection, boolean stopped) {
     meters(projection).stopped.set(stopped ? 1 : 0);
   }
@@ -74,6 +82,8 @@ public final class ProjectionMetrics {
     final AtomicLong lagEvents = new AtomicLong();
     final AtomicLong parked = new AtomicLong();
     final AtomicLong stopped = new AtomicLong();
+    final AtomicLong freshnessSeconds = new AtomicLong(Double.doubleToLongBits(0));
+    final Timer freshness;
     final Counter applied;
     final Counter failures;
     final Timer batch;
@@ -91,6 +101,12 @@ public final class ProjectionMetrics {
       Gauge.builder("annals.projection.stopped", stopped, AtomicLong::get)
           .description("1 when stopped at a failing event")
           .tag("projection", projection).register(registry);
+      Gauge.builder("annals.projection.freshness", freshnessSeconds, v -> Double.longBitsToDouble(v.get()))
+          .baseUnit("seconds").description("Age of the newest applied event when its batch committed (the last batch)")
+          .tag("projection", projection).register(registry);
+      freshness = Timer.builder("annals.projection.freshness.applied")
+          .description("Age of the newest event of each batch when the batch committed: how far the read model trails the history")
+          .publishPercentileHistogram().tag("projection", projection).register(registry);
       applied = Counter.builder("annals.projection.events.applied")
           .description("Events applied to the read model").tag("projection", projection).register(registry);
       failures = Counter.builder("annals.projection.failures")

@@ -80,7 +80,7 @@ final class BatchApplier {
         return applyOneByOne(connection, current, readModel, page, started);
       }
       connection.commit();
-      return committed(new Applied(next, page.events().size(), 0, null), started);
+      return committed(new Applied(next, page.events().size(), 0, null), started, page);
     } catch (Throwable e) {
       // Errors too (an OutOfMemoryError in a handler): whoever closes or reuses the connection
       // next must not be able to commit half a batch.
@@ -110,7 +110,7 @@ final class BatchApplier {
       }
     }
     connection.commit();
-    return committed(new Applied(next, applied, parkedEvents, null), started);
+    return committed(new Applied(next, applied, parkedEvents, null), started, page);
   }
 
   private Exception applyWithRetries(Connection connection, ReadModel readModel, ReceivedEvent event)
@@ -168,9 +168,14 @@ final class BatchApplier {
     }
   }
 
-  private Applied committed(Applied applied, long startedNanos) {
+  private Applied committed(Applied applied, long startedNanos, FeedPage page) {
     metrics.batch(projection.name(), Duration.ofNanos(System.nanoTime() - startedNanos));
     metrics.applied(projection.name(), applied.applied());
+    if (!page.events().isEmpty()) {
+      // Freshness: how old the newest event of the batch was when its changes became visible to readers.
+      Instant newest = page.events().get(page.events().size() - 1).receivedAt();
+      metrics.freshness(projection.name(), Duration.between(newest, clock.instant()));
+    }
     return applied;
   }
 

@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code run} command: one thread per projection catches it up, refreshes its status gauges,
- * and waits for the interval; it goes again at once while pages come back full (that is inside
- * {@link ProjectionRuntime#catchUp}). A worker that does not hold the lease wakes when the
+ * and then tails the feed: a long poll on the hub ({@link ProjectionRuntime#awaitEvents}) returns
+ * as soon as an event of its types is stable, so a report follows the history within a second; an
+ * idle long poll ends after the interval, which also remains the pause before a retry. It goes
+ * again at once while pages come back full (that is inside {@link ProjectionRuntime#catchUp}). A worker that does not hold the lease wakes when the
  * holder's lease would expire, so it takes over within the lease timeout of the holder's death.
  */
 public final class Daemon {
@@ -72,13 +74,21 @@ public final class Daemon {
         if (result.outcome() == Outcome.LEASE_HELD && result.leaseExpiresAt() != null) {
           wait = untilTakeover(result.leaseExpiresAt(), interval);
         } else {
-          runtime.status(name);
+          ProjectionStatus status = runtime.status(name);
+          if (result.outcome() == Outcome.CAUGHT_UP && status.live() != null && !status.live().stopped()) {
+            runtime.awaitEvents(name, status.live().cursor(), interval);
+            wait = Duration.ZERO;
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("{}: run failed, trying again in {} s: {}", name, interval.toSeconds(), e.getMessage());
+      } catch (InterruptedException e) {
+        return;
       }
       try {
-        Thread.sleep(wait.toMillis());
+        if (!wait.isZero()) {
+          Thread.sleep(wait.toMillis());
+        }
       } catch (InterruptedException e) {
         return;
       }

@@ -3,6 +3,7 @@ package io.annals.projections.runtime;
 import io.annals.hub.client.FeedLag;
 import io.annals.hub.client.FeedPage;
 import io.annals.hub.client.FeedReader;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -16,6 +17,15 @@ public interface FeedSource {
 
   FeedLag lag(String after, Set<String> types);
 
+  /**
+   * Waits until an event of {@code types} after {@code after} is in the feed (true) or {@code wait}
+   * passed (false). A source that cannot be told sleeps {@code wait}: the daemon then polls at its interval.
+   */
+  default boolean await(String after, Set<String> types, Duration wait) throws InterruptedException {
+    Thread.sleep(wait.toMillis());
+    return false;
+  }
+
   /** The hub's feed through {@code reader}. */
   static FeedSource of(FeedReader reader) {
     return new FeedSource() {
@@ -27,6 +37,12 @@ public interface FeedSource {
       @Override
       public FeedLag lag(String after, Set<String> types) {
         return reader.lag(after, types);
+      }
+
+      @Override
+      public boolean await(String after, Set<String> types, Duration wait) {
+        // A long poll: the hub answers as soon as an event is stable, holding no thread meanwhile.
+        return !reader.read(after, types, 1, wait).events().isEmpty();
       }
     };
   }

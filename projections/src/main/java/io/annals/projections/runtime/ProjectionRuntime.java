@@ -10,6 +10,7 @@ import io.annals.projections.sql.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +38,14 @@ public final class ProjectionRuntime implements AutoCloseable {
   private final CheckpointStore checkpoints = new CheckpointStore();
   private final StatusReader statusReader;
   private final Clock clock;
+  private final FeedSource source;
 
   private ProjectionRuntime(Builder builder) {
     this.database = builder.database;
     this.config = builder.config;
     this.projections = Map.copyOf(builder.projections);
     this.clock = builder.clock;
+    this.source = builder.source;
     LeaseStore leases = new LeaseStore();
     ParkedEvents parked = new ParkedEvents();
     Map<String, ProjectionRunner> byName = new LinkedHashMap<>();
@@ -146,6 +149,16 @@ public final class ProjectionRuntime implements AutoCloseable {
       all.add(status(name));
     }
     return all;
+  }
+
+  /**
+   * Waits until the feed holds an event of projection {@code name}'s types after {@code cursor}, or
+   * for {@code wait} (a long poll on the hub); true when there is one.
+   */
+  public boolean awaitEvents(String name, String cursor, Duration wait) throws InterruptedException {
+    Projection projection = projections.get(name);
+    runner(name);
+    return source.await(cursor, projection.eventTypes(), wait);
   }
 
   /** Gives up every lease this worker holds, so that another worker can take over at once. */

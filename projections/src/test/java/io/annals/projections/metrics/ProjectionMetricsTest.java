@@ -29,7 +29,8 @@ class ProjectionMetricsTest {
   private static final Set<String> CONTRACT = Set.of(
       "annals_projection_lag_seconds", "annals_projection_lag_events", "annals_projection_events_applied_total",
       "annals_projection_failures_total", "annals_projection_parked_events", "annals_projection_stopped",
-      "annals_projection_batch_seconds");
+      "annals_projection_batch_seconds", "annals_projection_freshness_seconds",
+      "annals_projection_freshness_applied_seconds");
 
   @Test
   void the_worker_serves_exactly_the_projection_metrics_of_the_contract_on_its_metrics_port() throws Exception {
@@ -51,14 +52,23 @@ class ProjectionMetricsTest {
       assertThat(response.statusCode()).isEqualTo(200);
       Set<String> expected = new TreeSet<>(CONTRACT);
       expected.add("annals_projection_batch_seconds_max"); // Micrometer's timer always carries its max
+      expected.add("annals_projection_freshness_applied_seconds_max");
       assertThat(families(response.body())).isEqualTo(expected);
       assertThat(response.body())
           .contains("annals_projection_events_applied_total{projection=\"payments-daily\"} 2.0")
           .contains("annals_projection_lag_events{projection=\"payments-daily\"} 0.0")
           .contains("annals_projection_stopped{projection=\"payments-daily\"} 0.0")
           .contains("annals_projection_batch_seconds_count{projection=\"payments-daily\"} 1")
-          .contains("annals_projection_batch_seconds_bucket{projection=\"payments-daily\",le=");
+          .contains("annals_projection_batch_seconds_bucket{projection=\"payments-daily\",le=")
+          // the events were received in 2026-01-01: their batch applied them months later
+          .contains("annals_projection_freshness_applied_seconds_count{projection=\"payments-daily\"} 1");
+      assertThat(gauge(response.body(), "annals_projection_freshness_seconds{projection=\"payments-daily\"}")).isPositive();
     }
+  }
+
+  private static double gauge(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst().orElse(Double.NaN);
   }
 
   /** Metric family names from the text format's TYPE lines. */

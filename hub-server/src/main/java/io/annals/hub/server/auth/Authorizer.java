@@ -49,7 +49,7 @@ public final class Authorizer {
   public static Set<Role> rolesFor(Operation operation) {
     return switch (operation) {
       case INGEST -> WRITERS;
-      case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_LAG -> READERS;
+      case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_STREAM, FEED_LAG -> READERS;
       case METRICS -> READERS;
       case LEDGER_DIGEST, LEDGER_KEY, LEDGER_INCLUSION, LEDGER_CONSISTENCY -> READERS;
       case SCHEMAS, SCHEMA_VERSIONS, SCHEMA_VERSION, CATALOG -> READERS;

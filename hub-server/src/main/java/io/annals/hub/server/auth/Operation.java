@@ -14,6 +14,7 @@ public enum Operation implements RouteRole {
   QUERY_EVENTS("GET", "/events"),
   AGGREGATE_HISTORY("GET", "/aggregates/{aggregate_id}/events"),
   FEED("GET", "/feed"),
+  FEED_STREAM("GET", "/feed/stream"),
   FEED_LAG("GET", "/feed/lag"),
   METRICS("GET", "/metrics"),
   HEALTH_LIVE("GET", "/health/live"),

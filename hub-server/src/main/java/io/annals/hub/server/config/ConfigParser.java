@@ -2,6 +2,7 @@ package io.annals.hub.server.config;
 
 import com.mongodb.ConnectionString;
 import io.annals.hub.server.auth.Rate;
+import io.annals.hub.server.feed.LiveFeedSettings;
 import io.annals.hub.server.ingest.IngestLimits;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -68,6 +69,7 @@ final class ConfigParser {
     Path keysFile = optionalPath(Setting.API_KEYS_FILE);
     onOff(Setting.LEDGER); // read apart (ledger()), checked here so that a bad value stops start-up like the others
     startupCheck(); // read apart too: a setting of the embedded store's opening only
+    liveFeed(feedLag); // read apart (liveFeed()), checked here likewise
     return new HubConfig(
         intIn(Setting.PORT, 0, 65_535),
         bind(),
@@ -114,6 +116,34 @@ final class ConfigParser {
     readApart();
     values.putIfAbsent(Setting.STARTUP_CHECK, Setting.STARTUP_CHECK.defaultValue());
     return either(Setting.STARTUP_CHECK, "quick", "off");
+  }
+
+  /** The live feed's settings (HUB_FEED_HEARTBEAT, HUB_FEED_MAX_WAITERS[_PER_KEY], HUB_FEED_STREAM_KEEPALIVE), read apart. */
+  LiveFeedSettings liveFeed() {
+    readApart();
+    for (Setting s : new Setting[] {Setting.FEED_LAG, Setting.FEED_MAX_WAITERS, Setting.FEED_MAX_WAITERS_PER_KEY,
+        Setting.FEED_STREAM_KEEPALIVE}) {
+      values.putIfAbsent(s, s.defaultValue());
+    }
+    return liveFeed(duration(Setting.FEED_LAG));
+  }
+
+  private LiveFeedSettings liveFeed(Duration feedLag) {
+    Duration heartbeat = null;
+    if (value(Setting.FEED_HEARTBEAT) != null) {
+      heartbeat = duration(Setting.FEED_HEARTBEAT);
+      if (heartbeat.isZero() || heartbeat.multipliedBy(2).compareTo(feedLag) > 0) {
+        throw Setting.FEED_HEARTBEAT.wrong(value(Setting.FEED_HEARTBEAT), "must be more than zero and at most half"
+            + " HUB_FEED_LAG (" + feedLag.toMillis() + "ms), or live instances would look silent");
+      }
+    }
+    Duration keepAlive = duration(Setting.FEED_STREAM_KEEPALIVE);
+    if (keepAlive.isZero()) {
+      throw Setting.FEED_STREAM_KEEPALIVE.wrong(value(Setting.FEED_STREAM_KEEPALIVE), "must be more than zero");
+    }
+    LiveFeedSettings d = LiveFeedSettings.defaults();
+    return new LiveFeedSettings(heartbeat, intIn(Setting.FEED_MAX_WAITERS, 1, 1_000_000),
+        intIn(Setting.FEED_MAX_WAITERS_PER_KEY, 1, 1_000_000), keepAlive, d.minCheckSpacing(), d.workers());
   }
 
   private void readApart() {

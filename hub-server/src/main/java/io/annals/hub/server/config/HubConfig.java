@@ -98,6 +98,11 @@ public record HubConfig(
     return new ConfigParser(env, args).ledger();
   }
 
+  /** The live feed's settings ({@code HUB_FEED_HEARTBEAT}, {@code HUB_FEED_MAX_WAITERS}, ...), read apart like the ledger's. */
+  public static io.annals.hub.server.feed.LiveFeedSettings liveFeed(Map<String, String> env, String[] args) {
+    return new ConfigParser(env, args).liveFeed();
+  }
+
   /** The {@code --help} text: every setting with its flag, default and expected form. */
   public static String usage() {
     StringBuilder text = new StringBuilder("Annals hub. Settings (environment variable, or the flag, which wins):\n");

@@ -18,6 +18,13 @@ public enum Setting {
   MONGODB_DATABASE("HUB_MONGODB_DATABASE", "hub", "a MongoDB database name"),
   FEED_LAG("HUB_FEED_LAG", "5s", "a duration such as 500ms, 5s, 2m or PT5S"),
   API_KEYS_FILE("HUB_API_KEYS_FILE", null, "a file path"),
+  FEED_HEARTBEAT("HUB_FEED_HEARTBEAT", null, "a duration such as 100ms, at most half HUB_FEED_LAG: how often this instance"
+      + " publishes its feed watermark (how far a live feed may trail a commit); default 100ms, or a quarter of a lag under 400ms"),
+  FEED_MAX_WAITERS("HUB_FEED_MAX_WAITERS", "10000", "an integer 1..1000000: long polls and event streams waiting at once"),
+  FEED_MAX_WAITERS_PER_KEY("HUB_FEED_MAX_WAITERS_PER_KEY", "2000", "an integer 1..1000000: the same per API key"
+      + " (per remote address without keys); beyond either bound /feed?wait= and /feed/stream answer 429"),
+  FEED_STREAM_KEEPALIVE("HUB_FEED_STREAM_KEEPALIVE", "15s", "a duration such as 15s: a quiet event stream gets a comment"
+      + " line this often"),
   LEDGER("HUB_LEDGER", "on", "on or off: keep the verifiable ledger (docs/ledger.md); off stores no leaves and"
       + " answers /ledger/* with 404"),
   LEDGER_KEY_FILE("HUB_LEDGER_KEY_FILE", null, "a file path: the ledger's Ed25519 key (PEM); default: made in HUB_DATA_DIR"),

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class FeedService {
 
   private static final Logger LOG = LoggerFactory.getLogger(FeedService.class);
-  private static final Comparator<Position> ORDER =
+  static final Comparator<Position> ORDER =
       Comparator.comparing(Position::receivedAt).thenComparing(Position::id);
 
   private final FeedSource source;
@@ -102,6 +102,39 @@ public final class FeedService {
       }
     }
     return new FeedPage(events, next, stable);
+  }
+
+  /**
+   * Every type's events after {@code from} and below the stable point, at most {@code max}: what a
+   * registry of waiting consumers asks once per signal to learn which of them have something to read.
+   * Null when the read took longer than the guard (see the class comment): then nothing is known.
+   */
+  public Newly newSince(Position from, int max) {
+    long started = nanoTime.getAsLong();
+    Instant stable = stablePoint();
+    List<StoredEvent> events = before(from, stable) ? source.feed(Set.of(), from, stable, max) : List.of();
+    if (nanoTime.getAsLong() - started > guardNanos) {
+      return null;
+    }
+    return new Newly(events, stable, events.size() < max);
+  }
+
+  /** Whether {@code p} lies before {@code (stable, "")}, so that something may be visible after it. */
+  static boolean before(Position p, Instant stable) {
+    return p == null || ORDER.compare(p, new Position(stable, "")) < 0;
+  }
+
+  /**
+   * What {@link #newSince} found.
+   *
+   * @param events in feed order
+   * @param stable the stable point they lie below
+   * @param complete true when {@code events} are all there are below {@code stable}, not the first {@code max}
+   */
+  public record Newly(List<StoredEvent> events, Instant stable, boolean complete) {
+    public Newly {
+      events = List.copyOf(events);
+    }
   }
 
   /** How many pages read ahead were served (for tests). */

@@ -22,6 +22,7 @@ public final class InFlightWatermark {
   private final ReceivedAtClock clock;
   // Stamps in flight and how many appends hold each; several may share a microsecond.
   private final TreeMap<Instant, Integer> inFlight = new TreeMap<>();
+  private volatile Runnable afterEnd = () -> {};
 
   public InFlightWatermark(ReceivedAtClock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -44,6 +45,11 @@ public final class InFlightWatermark {
       Instant now = clock.advance(observed);
       return inFlight.isEmpty() ? now : inFlight.firstKey();
     }
+  }
+
+  /** Runs {@code listener} after each append ends (the live feed's signal: the watermark may have moved). */
+  public void afterEachEnd(Runnable listener) {
+    this.afterEnd = Objects.requireNonNull(listener, "listener");
   }
 
   /** Number of appends in flight now (for diagnostics). */
@@ -71,11 +77,16 @@ public final class InFlightWatermark {
 
     /** Marks the append finished (committed or failed); later calls do nothing. */
     public void end() {
+      boolean first;
       synchronized (InFlightWatermark.this) {
-        if (!ended) {
+        first = !ended;
+        if (first) {
           ended = true;
           InFlightWatermark.this.end(stamp);
         }
+      }
+      if (first) {
+        afterEnd.run();
       }
     }
   }

@@ -39,6 +39,7 @@ public final class WatermarkPublisher implements AutoCloseable {
   private volatile Instant lastPublished; // null until the store acknowledged a publication
   private volatile boolean warned;
   private volatile RuntimeException lastFailure; // of the latest publication that failed
+  private volatile Runnable afterPublication = () -> {};
 
   /**
    * @param storeClock the store's clock, for the high mark of times handed out before a restart
@@ -117,6 +118,7 @@ public final class WatermarkPublisher implements AutoCloseable {
         store.publishWatermark(new InstanceWatermark(instanceId, mark, beat));
         lastBeat = beat;
         lastPublished = beat;
+        afterPublication.run(); // the stable point may have moved: waiting consumers look
         if (warned) {
           LOG.info("feed watermark of instance {} is published again", instanceId);
           warned = false;
@@ -136,6 +138,11 @@ public final class WatermarkPublisher implements AutoCloseable {
         return false;
       }
     }
+  }
+
+  /** Runs {@code listener} after each publication the store acknowledged (the live feed's signal). */
+  public void afterEachPublication(Runnable listener) {
+    this.afterPublication = Objects.requireNonNull(listener, "listener");
   }
 
   /** The heartbeat of the last publication the store acknowledged; null before the first. */

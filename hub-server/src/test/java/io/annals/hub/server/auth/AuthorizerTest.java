@@ -22,6 +22,7 @@ class AuthorizerTest {
       Map.entry(Operation.QUERY_EVENTS, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.AGGREGATE_HISTORY, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.FEED, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.FEED_STREAM, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.FEED_LAG, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.METRICS, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.HEALTH_LIVE, EnumSet.allOf(Role.class)),

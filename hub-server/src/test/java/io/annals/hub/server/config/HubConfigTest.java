@@ -78,6 +78,28 @@ class HubConfigTest {
   }
 
   @Test
+  void the_live_feed_settings_are_read_apart_with_defaults_and_a_wrong_one_stops_start_up() {
+    io.annals.hub.server.feed.LiveFeedSettings defaults = HubConfig.liveFeed(Map.of(), new String[0]);
+    assertThat(defaults.heartbeat()).isNull(); // the lag's default: 100 ms for the default lag
+    assertThat(defaults.maxWaiters()).isEqualTo(10_000);
+    assertThat(defaults.maxWaitersPerCaller()).isEqualTo(2_000);
+    assertThat(defaults.keepAlive()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(defaults.feedSettings(Duration.ofSeconds(5)).publishInterval()).isEqualTo(Duration.ofMillis(100));
+
+    io.annals.hub.server.feed.LiveFeedSettings set = HubConfig.liveFeed(Map.of("HUB_FEED_HEARTBEAT", "50ms",
+        "HUB_FEED_MAX_WAITERS", "7"), new String[] {"--feed-max-waiters-per-key", "3"});
+    assertThat(set.feedSettings(Duration.ofSeconds(5)).publishInterval()).isEqualTo(Duration.ofMillis(50));
+    assertThat(set.maxWaiters()).isEqualTo(7);
+    assertThat(set.maxWaitersPerCaller()).isEqualTo(3);
+
+    Map<String, String> wrong = Map.of("HUB_FEED_HEARTBEAT", "3s", "HUB_FEED_MAX_WAITERS", "0",
+        "HUB_FEED_MAX_WAITERS_PER_KEY", "many", "HUB_FEED_STREAM_KEEPALIVE", "0s");
+    wrong.forEach((name, value) -> assertThatThrownBy(() -> load(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(name));
+  }
+
+  @Test
   void an_unknown_flag_or_a_flag_without_value_is_refused() {
     assertThatThrownBy(() -> load(Map.of(), "--prot", "1")).hasMessageContaining("unknown argument \"--prot\"");
     assertThatThrownBy(() -> load(Map.of(), "--port")).hasMessageContaining("--port needs a value");

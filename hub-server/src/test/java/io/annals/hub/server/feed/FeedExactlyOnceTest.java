@@ -140,7 +140,7 @@ class FeedExactlyOnceTest {
     return outcome;
   }
 
-  private static void write(HttpClient http, ReadHub hub, AtomicInteger budget, Outcome outcome) {
+  static void write(HttpClient http, ReadHub hub, AtomicInteger budget, Outcome outcome) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     while (true) {
       int want = random.nextInt(1, 6);

@@ -65,6 +65,8 @@ class EndpointAccessTest {
       Map.entry(Operation.QUERY_EVENTS, List.of(401, 401, 403, 200, 200)),
       Map.entry(Operation.AGGREGATE_HISTORY, List.of(401, 401, 403, 200, 200)),
       Map.entry(Operation.FEED, List.of(401, 401, 403, 200, 200)),
+      // A stream that is allowed never ends: asked with a bad limit, it shows the role check passed (400).
+      Map.entry(Operation.FEED_STREAM, List.of(401, 401, 403, 400, 400)),
       Map.entry(Operation.FEED_LAG, List.of(401, 401, 403, 200, 200)),
       Map.entry(Operation.METRICS, List.of(401, 401, 403, 200, 200)),
       Map.entry(Operation.HEALTH_LIVE, List.of(200, 200, 200, 200, 200)),
@@ -256,6 +258,7 @@ class EndpointAccessTest {
       case GET_ERASURE -> "/erasures/no-such-erasure";
       case SCHEMA_VERSIONS -> "/schemas/billing/access-test";
       case SCHEMA_VERSION -> "/schemas/billing/access-test/1";
+      case FEED_STREAM -> "/feed/stream?limit=0";
       default -> operation.path();
     };
     HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30)).GET();

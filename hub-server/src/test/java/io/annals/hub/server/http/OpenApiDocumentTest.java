@@ -265,6 +265,10 @@ class OpenApiDocumentTest {
     expect(hub, 200, "GET", "/feed", "/feed?limit=2&types=payment-completed", reader, Map.of(), null);
     expect(hub, 200, "GET", "/feed", "/feed?limit=2", reader, Map.of("Accept", CE_BATCH), null);
     expect(hub, 400, "GET", "/feed", "/feed?after=not-a-cursor", reader, Map.of(), null);
+    expect(hub, 200, "GET", "/feed", "/feed?limit=2&wait=1s", reader, Map.of(), null);
+    expect(hub, 400, "GET", "/feed", "/feed?wait=61s", reader, Map.of(), null);
+    streamOpens(hub, "/feed/stream?limit=2", reader);
+    expect(hub, 400, "GET", "/feed/stream", "/feed/stream?limit=0", reader, Map.of(), null);
     expect(hub, 200, "GET", "/feed/lag", "/feed/lag", reader, Map.of(), null);
     expect(hub, 200, "GET", "/feed/lag", "/feed/lag?types=nothing-of-this-type", reader, Map.of(), null);
     expect(hub, 400, "GET", "/feed/lag", "/feed/lag?limit=5", reader, Map.of(), null);
@@ -424,6 +428,22 @@ class OpenApiDocumentTest {
       // What the hub stores must be what the document describes as a request.
       violations.addAll(contract.checkRequest(method, template, headers.get("Content-Type"), body));
     }
+  }
+
+  /** A stream never ends: its answer is checked on its status and headers, the body left unread. */
+  private void streamOpens(TestHub hub, String path, String key) {
+    HttpRequest request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", TestApiKeys.bearer(key)).GET().build();
+    HttpResponse<byte[]> answer;
+    try {
+      answer = HTTP.send(request, HttpResponse.BodyHandlers.replacing(new byte[0]));
+    } catch (Exception e) {
+      throw new AssertionError("GET " + path + " failed", e);
+    }
+    if (answer.statusCode() != 200) {
+      violations.add("GET " + path + ": expected 200, was " + answer.statusCode());
+    }
+    violations.addAll(contract.check("GET", "/feed/stream", answer));
   }
 
   private static HttpResponse<byte[]> call(TestHub hub, String method, String path, String key, Map<String, String> headers,
