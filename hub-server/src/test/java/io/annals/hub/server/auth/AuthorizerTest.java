@@ -30,7 +30,8 @@ class AuthorizerTest {
       Map.entry(Operation.LEDGER_DIGEST, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_KEY, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_INCLUSION, EnumSet.of(Role.READER, Role.ADMIN)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.LEDGER_LEAVES, EnumSet.of(Role.READER, Role.ADMIN)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)

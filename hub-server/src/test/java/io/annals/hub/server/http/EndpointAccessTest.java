@@ -74,7 +74,8 @@ class EndpointAccessTest {
       Map.entry(Operation.LEDGER_KEY, List.of(401, 401, 403, 200, 200)),
       // Without their required parameters: the role is decided before the parameters are read.
       Map.entry(Operation.LEDGER_INCLUSION, List.of(401, 401, 403, 400, 400)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)),
+      Map.entry(Operation.LEDGER_LEAVES, List.of(401, 401, 403, 200, 200)));
 
   @TempDir static Path dir;
   static TestHub hub;
