@@ -17,6 +17,8 @@ public final class Main {
     commands.put("send", new io.annals.ops.send.SendCommand());
     commands.put("bench", new io.annals.ops.bench.BenchCommand());
     commands.put("verify", new io.annals.ops.verify.VerifyCommand());
+    commands.put("export", new io.annals.ops.history.ExportCommand());
+    commands.put("import", new io.annals.ops.history.ImportCommand());
     return commands;
   }
 
