@@ -104,7 +104,7 @@ public final class HistoryHub implements AutoCloseable {
     return capture((out, err) -> new ImportCommand(out, err, Map.of(), HubHttp::sleep, false).run(with(args, "--hub", url())));
   }
 
-  interface Body {
+  public interface Body {
     int run(PrintStream out, PrintStream err);
   }
 
