@@ -19,6 +19,7 @@ public final class Main {
     commands.put("verify", new io.annals.ops.verify.VerifyCommand());
     commands.put("export", new io.annals.ops.history.ExportCommand());
     commands.put("import", new io.annals.ops.history.ImportCommand());
+    commands.put("migrate", new io.annals.ops.history.MigrateCommand());
     return commands;
   }
 

@@ -116,6 +116,42 @@ class HistoryKillTest {
     }
   }
 
+  @Test
+  void a_migration_killed_five_times_at_random_points_ends_with_every_event_once_and_the_same_ledger_root() throws Exception {
+    Path from = dir.resolve("from");
+    Path to = dir.resolve("to");
+    String root;
+    try (HistoryHub hub = HistoryHub.start(from)) {
+      hub.publish(EVENTS);
+      hub.awaitLedger(EVENTS);
+      root = hub.get("/ledger/digest").path("root_hash").asText();
+    }
+    Path state = dir.resolve("migrate-state.json");
+    String[] migrate = {"migrate", "--from", "embedded:" + from, "--to", "embedded:" + to, "--state", state.toString(), "--batch", "200"};
+    long before = 0;
+    for (int kill = 0; kill < KILLS; kill++) {
+      long target = before + 1 + random.nextInt(3000); // at most 15,000 of 20,000 events reached by the kills
+      killWhen("migrate-" + kill, () -> copied(state) >= target, migrate);
+      before = copied(state);
+    }
+    OpsChild.Ended last = runToEnd(dir, "migrate-last", migrate);
+    assertThat(last.exit()).as(last.out() + last.err()).isZero();
+    assertThat(last.err()).contains("continuing after");
+    assertThat(last.out()).contains("counts equal (" + EVENTS + ")").contains("ledger root " + root + " of " + EVENTS + " leaves on both sides");
+    try (io.annals.hub.server.store.sqlite.SqliteEventStore a = io.annals.hub.server.store.sqlite.SqliteEventStore.open(from);
+        io.annals.hub.server.store.sqlite.SqliteEventStore b = io.annals.hub.server.store.sqlite.SqliteEventStore.open(to)) {
+      assertThat(io.annals.ops.history.MigrateFixture.all(b)).isEqualTo(io.annals.ops.history.MigrateFixture.all(a));
+    }
+  }
+
+  private static long copied(Path state) {
+    try {
+      return JSON.readTree(state.toFile()).path("copied").asLong();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   private static int segments(Path export) {
     try {
       return Files.isRegularFile(export.resolve("manifest.json")) ? Manifest.read(export).path("segments").size() : 0;
