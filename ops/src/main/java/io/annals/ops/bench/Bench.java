@@ -26,7 +26,7 @@ final class Bench {
   static final String LEDGER = "ledger";
 
   static final List<String> SCENARIOS = List.of(INGEST_BATCH, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
-      PEAK_RSS, LEDGER);
+      PEAK_RSS, LEDGER, HistoryScenarios.EXPORT, HistoryScenarios.IMPORT, HistoryScenarios.MIGRATE);
 
   private static final String HUB = "hub";
 
@@ -40,7 +40,8 @@ final class Bench {
   /** The results in the order of {@link #SCENARIOS}. */
   List<ScenarioResult> run() throws Exception {
     BenchOptions options = run.options();
-    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER)).anyMatch(options::runs)) {
+    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER) && !HistoryScenarios.RESULTS.contains(s))
+        .anyMatch(options::runs)) {
       sharedHub();
     }
     if (options.runs(AT_SCALE)) {
@@ -51,6 +52,12 @@ final class Bench {
       measure(LedgerScenarios.INGEST, ledger::ingest);
       measure(LedgerScenarios.LAG, ledger::lag);
       measure(LedgerScenarios.PROOF, ledger::proofs);
+    }
+    if (HistoryScenarios.RESULTS.stream().anyMatch(options::runs)) {
+      new HistoryScenarios(run).measure(this::measure);
+      if (!options.runs(HistoryScenarios.EXPORT)) {
+        results.remove(HistoryScenarios.EXPORT); // measured only because import needs an export
+      }
     }
     List<ScenarioResult> ordered = new ArrayList<>();
     for (String scenario : SCENARIOS) {
@@ -124,7 +131,7 @@ final class Bench {
     }
   }
 
-  private interface Measurement {
+  interface Measurement {
     ScenarioResult run() throws Exception;
   }
 

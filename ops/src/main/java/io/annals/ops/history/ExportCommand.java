@@ -68,6 +68,11 @@ public final class ExportCommand implements Command {
     this(System.out, System.err, System.getenv(), Clock.systemUTC(), HubHttp::sleep, Progress.onTerminal());
   }
 
+  /** Plain progress lines to {@code err}, no API key from the environment: for the bench. */
+  public ExportCommand(PrintStream out, PrintStream err) {
+    this(out, err, Map.of(), Clock.systemUTC(), HubHttp::sleep, false);
+  }
+
   ExportCommand(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, LongConsumer sleeper, boolean terminal) {
     this.out = out;
     this.err = err;

@@ -65,6 +65,11 @@ public final class ImportCommand implements Command {
     this(System.out, System.err, System.getenv(), HubHttp::sleep, Progress.onTerminal());
   }
 
+  /** Plain progress lines to {@code err}, no API key from the environment: for the bench. */
+  public ImportCommand(PrintStream out, PrintStream err) {
+    this(out, err, Map.of(), HubHttp::sleep, false);
+  }
+
   ImportCommand(PrintStream out, PrintStream err, Map<String, String> env, LongConsumer sleeper, boolean terminal) {
     this.out = out;
     this.err = err;

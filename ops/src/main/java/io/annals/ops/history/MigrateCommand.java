@@ -58,6 +58,11 @@ public final class MigrateCommand implements Command {
     this(System.out, System.err, Progress.onTerminal());
   }
 
+  /** Plain progress lines to {@code err}: for the bench. */
+  public MigrateCommand(PrintStream out, PrintStream err) {
+    this(out, err, false);
+  }
+
   MigrateCommand(PrintStream out, PrintStream err, boolean terminal) {
     this.out = out;
     this.err = err;
