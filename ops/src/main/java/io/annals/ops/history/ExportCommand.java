@@ -262,7 +262,16 @@ public final class ExportCommand implements Command {
     private final Deque<JsonNode> leaves = new ArrayDeque<>();
     private long nextLeaf = -1; // -1: not known yet (found from the first event's inclusion proof)
     private String cursor;
-    private final Deque<String> pending = new ArrayDeque<>();
+    private final Deque<Item> pending = new ArrayDeque<>();
+    private java.util.concurrent.CompletableFuture<HubHttp.Answer> feedAhead; // the page after cursor, asked for early
+    private java.util.concurrent.CompletableFuture<JsonNode> leavesAhead; // the leaves from nextLeaf on, asked for early
+    private long leavesAheadFrom = -1;
+    // Where pages are asked for ahead of their turn (one feed page, one page of leaves); daemon threads.
+    private final java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "export-read-ahead");
+      t.setDaemon(true);
+      return t;
+    });
     private boolean feedDone;
 
     Run(HubHttp hub, Path dir, ObjectNode manifest, int segmentEvents, int page) {
@@ -290,6 +299,14 @@ public final class ExportCommand implements Command {
     }
 
     int go() {
+      try {
+        return export();
+      } finally {
+        ahead.shutdownNow();
+      }
+    }
+
+    private int export() {
       ArrayNode segments = (ArrayNode) manifest.path("segments");
       long done = 0;
       for (JsonNode s : segments) {
@@ -325,7 +342,7 @@ public final class ExportCommand implements Command {
 
     /** The next segment, written and renamed into place; null when the history to export is done. */
     private ObjectNode writeSegment(int number, Progress progress) {
-      String first = nextEvent();
+      Item first = nextEvent();
       if (first == null) {
         return null;
       }
@@ -342,12 +359,11 @@ public final class ExportCommand implements Command {
           DigestOutputStream digesting = new DigestOutputStream(raw, sha);
           GZIPOutputStream gzip = new GZIPOutputStream(digesting, 1 << 16);
           Writer w = new OutputStreamWriter(gzip, StandardCharsets.UTF_8)) {
-        String text = first;
-        while (text != null) {
-          JsonNode e = HubHttp.JSON.readTree(text);
-          Position p = new Position(Instant.parse(e.path("meta").path("received_at").asText()), e.path("id").asText());
+        Item item = first;
+        while (item != null) {
+          Position p = item.position();
           JsonNode leaf = withLedger ? leafOf(p.id()) : null;
-          w.write(ExportLine.of(text, leaf));
+          w.write(ExportLine.of(item.text(), leaf));
           w.write('\n');
           if (firstPosition == null) {
             firstPosition = p;
@@ -361,7 +377,7 @@ public final class ExportCommand implements Command {
           last = p;
           count++;
           progress.advance(1);
-          text = count < segmentEvents ? nextEvent() : null;
+          item = count < segmentEvents ? nextEvent() : null;
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + temp + ": " + e.getMessage(), e);
@@ -380,10 +396,12 @@ public final class ExportCommand implements Command {
       return segment;
     }
 
-    /** The next event's text up to the end, or null. */
-    private String nextEvent() {
+    /** The next event up to the end, or null. */
+    private Item nextEvent() {
       while (pending.isEmpty() && !feedDone) {
-        HubHttp.Answer a = hub.get("/feed?limit=" + page + "&after=" + HubHttp.query(cursor) + (types.isEmpty() ? "" : "&types=" + HubHttp.query(types)));
+        String path = feedPath(cursor);
+        HubHttp.Answer a = feedAhead != null ? join(feedAhead) : hub.get(path);
+        feedAhead = null;
         if (a.status() != 200) {
           throw new HubException("GET /feed answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
         }
@@ -400,18 +418,26 @@ public final class ExportCommand implements Command {
           sleeper.accept(20);
           continue;
         }
+        cursor = feedPage.next();
+        if (events.size() == page) {
+          // The hub reads the next page while this one is written: the export waits for the hub or the disk, not both.
+          String next = feedPath(cursor);
+          feedAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
+        }
         for (String text : events) {
-          JsonNode e = readTree(text);
-          Position p = new Position(Instant.parse(e.path("meta").path("received_at").asText()), e.path("id").asText());
+          Position p = PageEvents.positionOf(text);
           if (compare(p, end) > 0) {
             feedDone = true;
             break;
           }
-          pending.add(text);
+          pending.add(new Item(text, p));
         }
-        cursor = feedPage.next();
       }
       return pending.poll();
+    }
+
+    private String feedPath(String after) {
+      return "/feed?limit=" + page + "&after=" + HubHttp.query(after) + (types.isEmpty() ? "" : "&types=" + HubHttp.query(types));
     }
 
     /** The leaf of this event: leaves are read in index order; those of other types are passed over. */
@@ -421,8 +447,15 @@ public final class ExportCommand implements Command {
       }
       while (true) {
         if (leaves.isEmpty()) {
-          JsonNode page = hub.getJson("/ledger/leaves?from=" + nextLeaf + "&limit=1000");
+          long from = nextLeaf;
+          JsonNode page = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : hub.getJson(leavesPath(from));
           page.path("leaves").forEach(leaves::add);
+          leavesAhead = null;
+          if (page.path("next").canConvertToLong()) {
+            leavesAheadFrom = page.path("next").asLong();
+            String next = leavesPath(leavesAheadFrom);
+            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.getJson(next), ahead);
+          }
           if (leaves.isEmpty()) {
             throw new HubException("the ledger has no leaf for event " + id + " (it ends at leaf " + (nextLeaf - 1) + ")");
           }
@@ -440,6 +473,24 @@ public final class ExportCommand implements Command {
     }
   }
 
+  /** An event of the feed: its text as the hub wrote it, and its feed position. */
+  private record Item(String text, Position position) {}
+
+  private static String leavesPath(long from) {
+    return "/ledger/leaves?from=" + from + "&limit=1000";
+  }
+
+  private static <T> T join(java.util.concurrent.CompletableFuture<T> ahead) {
+    try {
+      return ahead.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
   static int compare(Position a, Position b) {
     int c = a.receivedAt().compareTo(b.receivedAt());
     return c != 0 ? c : a.id().compareTo(b.id());
@@ -449,11 +500,4 @@ public final class ExportCommand implements Command {
     node.put("received_at", EventJson.time(p.receivedAt())).put("id", p.id());
   }
 
-  private static JsonNode readTree(String text) {
-    try {
-      return HubHttp.JSON.readTree(text);
-    } catch (IOException e) {
-      throw new HubException("the feed gave an event that is not JSON: " + e.getMessage());
-    }
-  }
 }

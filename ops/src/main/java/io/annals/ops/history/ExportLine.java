@@ -1,7 +1,6 @@
 package io.annals.ops.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ledger.LeafEncoding;
@@ -27,11 +26,8 @@ public record ExportLine(StoredEvent event, Long leafIndex, String leafHash, Map
     if (leaf == null) {
       return eventText;
     }
-    ObjectNode ledger = HubHttp.JSON.createObjectNode();
-    ledger.put("leaf_index", leaf.path("leaf_index").asLong());
-    ledger.put("leaf_hash", leaf.path("leaf_hash").asText());
-    ledger.set("payload_salts", leaf.path("payload_salts"));
-    return eventText.substring(0, eventText.lastIndexOf('}')) + ",\"" + LEDGER + "\":" + ledger + "}";
+    return eventText.substring(0, eventText.lastIndexOf('}')) + ",\"" + LEDGER + "\":{\"leaf_index\":" + leaf.path("leaf_index").asLong()
+        + ",\"leaf_hash\":\"" + leaf.path("leaf_hash").asText() + "\",\"payload_salts\":" + leaf.path("payload_salts") + "}}";
   }
 
   /** Reads a line back; throws IllegalArgumentException saying what is wrong. */

@@ -58,6 +58,40 @@ final class PageEvents {
     return new Page(events, next);
   }
 
+  /** The feed position of an event's text (its {@code id} and {@code meta.received_at}), read without building a tree. */
+  static io.annals.hub.server.store.Position positionOf(String event) {
+    String id = null;
+    String receivedAt = null;
+    try (JsonParser p = JSON.createParser(event)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("id") && value == JsonToken.VALUE_STRING) {
+          id = p.getText();
+        } else if (name.equals("meta") && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String m = p.currentName();
+            JsonToken v = p.nextToken();
+            if (m.equals("received_at") && v == JsonToken.VALUE_STRING) {
+              receivedAt = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("an event of the feed is not JSON: " + e.getMessage(), e);
+    }
+    if (id == null || receivedAt == null) {
+      throw new IllegalArgumentException("an event of the feed has no id or meta.received_at");
+    }
+    return new io.annals.hub.server.store.Position(java.time.Instant.parse(receivedAt), id);
+  }
+
   /**
    * An export line without its {@code ledger} member: the event as the hub gave it, members and
    * their text unchanged, for import.
