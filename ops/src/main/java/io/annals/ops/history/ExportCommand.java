@@ -259,12 +259,12 @@ public final class ExportCommand implements Command {
     private final String types;
     private final boolean withLedger;
     private final Position end;
-    private final Deque<JsonNode> leaves = new ArrayDeque<>();
+    private final Deque<PageEvents.Element> leaves = new ArrayDeque<>();
     private long nextLeaf = -1; // -1: not known yet (found from the first event's inclusion proof)
     private String cursor;
-    private final Deque<Item> pending = new ArrayDeque<>();
+    private final Deque<PageEvents.Element> pending = new ArrayDeque<>();
     private java.util.concurrent.CompletableFuture<HubHttp.Answer> feedAhead; // the page after cursor, asked for early
-    private java.util.concurrent.CompletableFuture<JsonNode> leavesAhead; // the leaves from nextLeaf on, asked for early
+    private java.util.concurrent.CompletableFuture<HubHttp.Answer> leavesAhead; // the leaves from nextLeaf on, asked for early
     private long leavesAheadFrom = -1;
     // Where pages are asked for ahead of their turn (one feed page, one page of leaves); daemon threads.
     private final java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
@@ -342,7 +342,7 @@ public final class ExportCommand implements Command {
 
     /** The next segment, written and renamed into place; null when the history to export is done. */
     private ObjectNode writeSegment(int number, Progress progress) {
-      Item first = nextEvent();
+      PageEvents.Element first = nextEvent();
       if (first == null) {
         return null;
       }
@@ -357,22 +357,22 @@ public final class ExportCommand implements Command {
       Position last = null;
       try (OutputStream raw = Files.newOutputStream(temp);
           DigestOutputStream digesting = new DigestOutputStream(raw, sha);
-          GZIPOutputStream gzip = new GZIPOutputStream(digesting, 1 << 16);
+          GZIPOutputStream gzip = new FastGzip(digesting);
           Writer w = new OutputStreamWriter(gzip, StandardCharsets.UTF_8)) {
-        Item item = first;
+        PageEvents.Element item = first;
         while (item != null) {
           Position p = item.position();
-          JsonNode leaf = withLedger ? leafOf(p.id()) : null;
-          w.write(ExportLine.of(item.text(), leaf));
+          PageEvents.Element leaf = withLedger ? leafOf(p.id()) : null;
+          w.write(ExportLine.of(item.text(), leaf == null ? null : leaf.text()));
           w.write('\n');
           if (firstPosition == null) {
             firstPosition = p;
             if (leaf != null) {
-              segment.put("first_leaf", leaf.path("leaf_index").asLong());
+              segment.put("first_leaf", nextLeaf - 1);
             }
           }
           if (leaf != null) {
-            segment.put("last_leaf", leaf.path("leaf_index").asLong());
+            segment.put("last_leaf", nextLeaf - 1);
           }
           last = p;
           count++;
@@ -397,7 +397,7 @@ public final class ExportCommand implements Command {
     }
 
     /** The next event up to the end, or null. */
-    private Item nextEvent() {
+    private PageEvents.Element nextEvent() {
       while (pending.isEmpty() && !feedDone) {
         String path = feedPath(cursor);
         HubHttp.Answer a = feedAhead != null ? join(feedAhead) : hub.get(path);
@@ -405,8 +405,8 @@ public final class ExportCommand implements Command {
         if (a.status() != 200) {
           throw new HubException("GET /feed answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
         }
-        PageEvents.Page feedPage = PageEvents.of(a.body());
-        List<String> events = feedPage.events();
+        PageEvents.Page feedPage = PageEvents.of(a.body(), "events");
+        List<PageEvents.Element> events = feedPage.elements();
         if (events.isEmpty()) {
           // The end lies below the stable point of when the export began, so an empty page is the end,
           // unless the hub answered it empty for a slow read (its guard): then events remain after the cursor.
@@ -424,13 +424,12 @@ public final class ExportCommand implements Command {
           String next = feedPath(cursor);
           feedAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
         }
-        for (String text : events) {
-          Position p = PageEvents.positionOf(text);
-          if (compare(p, end) > 0) {
+        for (PageEvents.Element e : events) {
+          if (compare(e.position(), end) > 0) {
             feedDone = true;
             break;
           }
-          pending.add(new Item(text, p));
+          pending.add(e);
         }
       }
       return pending.poll();
@@ -440,41 +439,50 @@ public final class ExportCommand implements Command {
       return "/feed?limit=" + page + "&after=" + HubHttp.query(after) + (types.isEmpty() ? "" : "&types=" + HubHttp.query(types));
     }
 
-    /** The leaf of this event: leaves are read in index order; those of other types are passed over. */
-    private JsonNode leafOf(String id) {
+    /** The leaf of this event (its text as the hub gave it): leaves are read in index order; those of other types are passed over. */
+    private PageEvents.Element leafOf(String id) {
       if (nextLeaf < 0) {
         nextLeaf = hub.getJson("/ledger/proof/inclusion?id=" + HubHttp.query(id)).path("leaf_index").asLong();
       }
       while (true) {
         if (leaves.isEmpty()) {
           long from = nextLeaf;
-          JsonNode page = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : hub.getJson(leavesPath(from));
-          page.path("leaves").forEach(leaves::add);
+          HubHttp.Answer a = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : hub.get(leavesPath(from));
           leavesAhead = null;
-          if (page.path("next").canConvertToLong()) {
-            leavesAheadFrom = page.path("next").asLong();
+          if (a.status() != 200) {
+            throw new HubException("GET " + leavesPath(from) + " answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
+          }
+          PageEvents.Page page = PageEvents.of(a.body(), "leaves");
+          leaves.addAll(page.elements());
+          if (page.next() != null) {
+            leavesAheadFrom = Long.parseLong(page.next());
             String next = leavesPath(leavesAheadFrom);
-            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.getJson(next), ahead);
+            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
           }
           if (leaves.isEmpty()) {
             throw new HubException("the ledger has no leaf for event " + id + " (it ends at leaf " + (nextLeaf - 1) + ")");
           }
         }
-        JsonNode leaf = leaves.poll();
-        nextLeaf = leaf.path("leaf_index").asLong() + 1;
-        if (leaf.path("id").asText().equals(id)) {
+        PageEvents.Element leaf = leaves.poll();
+        long index = nextLeaf++;
+        if (leaf.id().equals(id)) {
           return leaf;
         }
         if (types.isEmpty()) {
-          throw new HubException("leaf " + leaf.path("leaf_index").asLong() + " is event " + leaf.path("id").asText()
+          throw new HubException("leaf " + index + " is event " + leaf.id()
               + " but the feed has event " + id + " there: the feed and the ledger disagree (run annals-ops verify store)");
         }
       }
     }
   }
 
-  /** An event of the feed: its text as the hub wrote it, and its feed position. */
-  private record Item(String text, Position position) {}
+  /** gzip at its fastest level: an export is written once per run and deflate's default level costs several times its CPU. */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+    }
+  }
 
   private static String leavesPath(long from) {
     return "/ledger/leaves?from=" + from + "&limit=1000";

@@ -13,21 +13,20 @@ import java.util.Map;
 
 /**
  * One line of an export segment: the event exactly as {@code GET /feed} gave it, with one more
- * member, {@code "ledger": {"leaf_index", "leaf_hash", "payload_salts"}}, the opening of its leaf
- * (from {@code GET /ledger/leaves}), so that {@code verify export} recomputes the leaf with nothing
+ * member, {@code "ledger": {"leaf_index", "id", "received_at", "leaf_hash", "payload_salts"}}, its
+ * leaf as {@code GET /ledger/leaves} gave it (the opening of the leaf), so that {@code verify export} recomputes the leaf with nothing
  * but the file. Absent when the hub keeps no ledger.
  */
 public record ExportLine(StoredEvent event, Long leafIndex, String leafHash, Map<String, byte[]> salts) {
 
   static final String LEDGER = "ledger";
 
-  /** The event's text with the leaf appended as its last member. */
-  static String of(String eventText, JsonNode leaf) {
-    if (leaf == null) {
+  /** The event's text with its leaf (as {@code GET /ledger/leaves} gave it, text unchanged) appended as its last member. */
+  static String of(String eventText, String leafText) {
+    if (leafText == null) {
       return eventText;
     }
-    return eventText.substring(0, eventText.lastIndexOf('}')) + ",\"" + LEDGER + "\":{\"leaf_index\":" + leaf.path("leaf_index").asLong()
-        + ",\"leaf_hash\":\"" + leaf.path("leaf_hash").asText() + "\",\"payload_salts\":" + leaf.path("payload_salts") + "}}";
+    return eventText.substring(0, eventText.lastIndexOf('}')) + ",\"" + LEDGER + "\":" + leafText + "}";
   }
 
   /** Reads a line back; throws IllegalArgumentException saying what is wrong. */

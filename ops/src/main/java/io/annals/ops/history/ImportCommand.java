@@ -86,8 +86,8 @@ public final class ImportCommand implements Command {
   /** One file of the source: an export's segment, or the legacy file. */
   private record Unit(Path file, boolean export) {}
 
-  /** A line waiting in the batch: where it came from and what is sent. */
-  private record Pending(int unit, long line, String event) {}
+  /** A line in the batch: where it came from, and the event to send or why the line is no event. */
+  private record Pending(int unit, long line, String event, String unreadable) {}
 
   @Override
   public int run(String[] args) {
@@ -165,42 +165,35 @@ public final class ImportCommand implements Command {
     Progress progress = new Progress(err, terminal, "events", state.tally().values().stream().mapToLong(Long::longValue).sum(), total,
         System::nanoTime);
     try (Writer rejectsOut = Files.newBufferedWriter(rejects, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      Sender sender = new Sender(hub, state, progressFile, rejects, rejectsOut, units, progress);
-      for (int u = state.unit(); u < units.size(); u++) {
-        Unit unit = units.get(u);
-        long skip = u == state.unit() ? state.line() : 0;
-        try (BufferedReader lines = open(unit.file())) {
-          String line;
-          long number = 0;
-          while ((line = lines.readLine()) != null) {
-            number++;
-            if (number <= skip) {
-              continue;
-            }
-            sender.read(u, number);
-            if (line.isBlank()) {
-              continue;
-            }
-            String event;
-            if (unit.export()) {
-              event = PageEvents.withoutLedger(line);
-            } else {
-              try {
-                event = mapping.event(line);
-              } catch (LegacyMapping.BadLine bad) {
-                sender.reject(u, number, null, "unreadable", List.of(bad.getMessage()));
+      Sender sender = new Sender(hub, state, progressFile, rejects, rejectsOut, units, progress, batch);
+      try {
+        for (int u = state.unit(); u < units.size(); u++) {
+          Unit unit = units.get(u);
+          long skip = u == state.unit() ? state.line() : 0;
+          try (BufferedReader lines = open(unit.file())) {
+            String line;
+            long number = 0;
+            while ((line = lines.readLine()) != null) {
+              number++;
+              if (number <= skip || line.isBlank()) {
                 continue;
               }
-            }
-            sender.add(new Pending(u, number, event));
-            if (sender.size() >= batch) {
-              sender.flush();
+              if (unit.export()) {
+                sender.add(new Pending(u, number, PageEvents.withoutLedger(line), null));
+              } else {
+                try {
+                  sender.add(new Pending(u, number, mapping.event(line), null));
+                } catch (LegacyMapping.BadLine bad) {
+                  sender.add(new Pending(u, number, null, bad.getMessage()));
+                }
+              }
             }
           }
-          sender.endOfUnit(u);
         }
+        sender.finish();
+      } finally {
+        sender.close();
       }
-      sender.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write: " + e.getMessage(), e);
     }
@@ -263,8 +256,13 @@ public final class ImportCommand implements Command {
     }
   }
 
-  /** Sends batches and records, after each, how far the hub has acknowledged. */
-  private final class Sender {
+  /**
+   * Sends batches, up to two at a time so that the hub works while the next batch is read, and
+   * handles their answers strictly in line order: a batch's rejects (its unreadable lines and what
+   * the hub refused) are written, then the progress file says every line up to the batch's last is
+   * done. So after a kill the rejects file never holds a line beyond the progress file's.
+   */
+  private final class Sender implements AutoCloseable {
     private final HubHttp hub;
     private final ImportProgress state;
     private final Path progressFile;
@@ -272,12 +270,21 @@ public final class ImportCommand implements Command {
     private final Writer rejectsOut;
     private final List<Unit> units;
     private final Progress progress;
-    private final List<Pending> batch = new ArrayList<>();
-    private int maxBatch = Integer.MAX_VALUE;
-    private int readUnit;
-    private long readLine;
+    private int maxBatch;
+    private List<Pending> batch = new ArrayList<>();
+    private int eventsInBatch;
+    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ExecutorService posting = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "import-post");
+      t.setDaemon(true);
+      return t;
+    });
 
-    Sender(HubHttp hub, ImportProgress state, Path progressFile, Path rejects, Writer rejectsOut, List<Unit> units, Progress progress) {
+    /** A batch sent (or, with no event in it, only rejects to write) and its answer to come. */
+    private record InFlight(List<Pending> part, java.util.concurrent.CompletableFuture<HubHttp.Answer> answer) {}
+
+    Sender(HubHttp hub, ImportProgress state, Path progressFile, Path rejects, Writer rejectsOut, List<Unit> units, Progress progress,
+        int maxBatch) {
       this.hub = hub;
       this.state = state;
       this.progressFile = progressFile;
@@ -285,90 +292,111 @@ public final class ImportCommand implements Command {
       this.rejectsOut = rejectsOut;
       this.units = units;
       this.progress = progress;
-    }
-
-    /** Every line up to this one is in the batch, or rejected already, or blank. */
-    void read(int unit, long line) {
-      readUnit = unit;
-      readLine = line;
-    }
-
-    int size() {
-      return batch.size();
+      this.maxBatch = maxBatch;
     }
 
     void add(Pending p) throws IOException {
       batch.add(p);
-      if (batch.size() >= maxBatch) {
-        flush();
+      if (p.event() != null && ++eventsInBatch >= maxBatch) {
+        dispatch();
       }
     }
 
-    void flush() throws IOException {
-      while (!batch.isEmpty()) {
-        int n = Math.min(batch.size(), maxBatch);
-        List<Pending> part = new ArrayList<>(batch.subList(0, n));
-        if (!send(part)) {
-          maxBatch = Math.max(1, n / 2); // the request was too large: halve, as often as it takes
-          continue;
+    /** Sends the batch; once two are under way, waits for the older one's answer and handles it. */
+    private void dispatch() throws IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<Pending> part = batch;
+      batch = new ArrayList<>();
+      eventsInBatch = 0;
+      String body = body(part);
+      inFlight.add(new InFlight(part, body == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
+          : java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.post("/events", "application/json", body), posting)));
+      while (inFlight.size() >= 2) {
+        handle(inFlight.poll());
+      }
+    }
+
+    /** Sends what is left and handles every answer. */
+    void finish() throws IOException {
+      dispatch();
+      while (!inFlight.isEmpty()) {
+        handle(inFlight.poll());
+      }
+    }
+
+    @Override
+    public void close() {
+      posting.shutdownNow();
+    }
+
+    private void handle(InFlight f) throws IOException {
+      HubHttp.Answer answer;
+      try {
+        answer = f.answer().join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      handle(f.part(), answer);
+      Pending last = f.part().get(f.part().size() - 1);
+      save(last.unit(), last.line());
+    }
+
+    /** The answer to {@code part} (null when it held no event); a 413 splits it in halves, sent one after the other. */
+    private void handle(List<Pending> part, HubHttp.Answer a) throws IOException {
+      long events = part.stream().filter(p -> p.event() != null).count();
+      if (a != null && a.status() == 413 && events > 1) {
+        maxBatch = (int) Math.max(1, events / 2);
+        int half = part.size() / 2;
+        for (List<Pending> piece : List.of(part.subList(0, half), part.subList(half, part.size()))) {
+          String body = body(piece);
+          handle(piece, body == null ? null : hub.post("/events", "application/json", body));
         }
-        batch.subList(0, n).clear();
-        if (batch.isEmpty()) {
-          save(readUnit, readLine); // the lines read since the batch's last were bad or blank: rejected already
-        } else {
-          Pending last = part.get(part.size() - 1);
-          save(last.unit(), last.line());
-        }
+        return;
       }
-    }
-
-    /** The unit is read to its end: everything of it acknowledged or rejected; the next run starts after it. */
-    void endOfUnit(int unit) throws IOException {
-      flush();
-      if (unit + 1 < units.size()) {
-        save(unit + 1, 0);
-      } else {
-        save(unit, readUnit == unit ? readLine : 0);
-      }
-    }
-
-    /** False when the hub found the request too large (413); throws when it refused it otherwise. */
-    private boolean send(List<Pending> part) throws IOException {
-      StringBuilder body = new StringBuilder().append('[');
-      for (int i = 0; i < part.size(); i++) {
-        body.append(i == 0 ? "" : ",").append(part.get(i).event());
-      }
-      HubHttp.Answer a = hub.post("/events", "application/json", body.append(']').toString());
-      if (a.status() == 413 && part.size() > 1) {
-        return false;
-      }
-      if (a.status() != 200) {
+      if (a != null && a.status() != 200) {
         throw new HubException("POST /events answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
       }
-      JsonNode results = a.json().path("results");
-      if (results.size() != part.size()) {
-        throw new HubException("POST /events answered " + results.size() + " results for " + part.size() + " events");
+      JsonNode results = a == null ? HubHttp.JSON.createArrayNode() : a.json().path("results");
+      if (results.size() != events) {
+        throw new HubException("POST /events answered " + results.size() + " results for " + events + " events");
       }
-      for (int i = 0; i < part.size(); i++) {
-        JsonNode r = results.get(i);
-        String outcome = r.path("outcome").asText();
+      int r = 0;
+      for (Pending p : part) {
+        if (p.event() == null) {
+          reject(p.unit(), p.line(), null, "unreadable", List.of(p.unreadable()));
+          continue;
+        }
+        JsonNode result = results.get(r++);
+        String outcome = result.path("outcome").asText();
         switch (outcome) {
           case "created", "duplicate", "quarantined" -> state.count(outcome);
           default -> {
             List<String> errors = new ArrayList<>();
-            r.path("errors").forEach(e -> errors.add(e.path("pointer").asText() + ": " + e.path("detail").asText()));
+            result.path("errors").forEach(e -> errors.add(e.path("pointer").asText() + ": " + e.path("detail").asText()));
             if (errors.isEmpty() && outcome.equals("conflict")) {
               errors.add("an event with this id is stored already with other content");
             }
-            reject(part.get(i).unit(), part.get(i).line(), r.path("id").asText(null), outcome, errors);
+            reject(p.unit(), p.line(), result.path("id").asText(null), outcome, errors);
           }
         }
       }
       progress.advance(part.size());
-      return true;
     }
 
-    void reject(int unit, long line, String id, String outcome, List<String> errors) throws IOException {
+    /** The JSON array of the part's events; null when it has none. */
+    private String body(List<Pending> part) {
+      StringBuilder body = new StringBuilder().append('[');
+      for (Pending p : part) {
+        if (p.event() != null) {
+          body.append(body.length() == 1 ? "" : ",").append(p.event());
+        }
+      }
+      return body.length() == 1 ? null : body.append(']').toString();
+    }
+
+    private void reject(int unit, long line, String id, String outcome, List<String> errors) throws IOException {
       ObjectNode r = HubHttp.JSON.createObjectNode();
       r.put("file", units.get(unit).file().getFileName().toString());
       r.put("line", line);

@@ -5,14 +5,18 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.annals.hub.server.ledger.LeafEncoding;
 import io.annals.hub.server.ledger.PayloadMember;
+import io.annals.hub.server.store.Position;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Events cut out of a feed page as the exact text the hub wrote, never re-encoded: a payload's
- * decimals ({@code 3.0000}) and member order must reach the export byte for byte, because the
- * ledger's payload commitment is over that text (docs/ledger.md).
+ * Events and leaves cut out of the hub's pages as the exact text the hub wrote, never re-encoded:
+ * a payload's decimals ({@code 3.0000}) and member order must reach the export byte for byte,
+ * because the ledger's payload commitment is over that text (docs/ledger.md). One streaming pass
+ * per page also picks out what the export needs of each element (an event's feed position, a
+ * leaf's event id), so no tree is built.
  */
 final class PageEvents {
 
@@ -20,76 +24,64 @@ final class PageEvents {
 
   private PageEvents() {}
 
-  /** A feed page: its events' texts in order, and its {@code next} cursor. */
-  record Page(List<String> events, String next) {}
+  /** An element of a page: its exact text, and the {@code id} and {@code meta.received_at} (or {@code received_at}) it holds. */
+  record Element(String text, String id, String receivedAt) {
+    Position position() {
+      return new Position(Instant.parse(receivedAt), id);
+    }
+  }
 
-  /** The text of each element of the page's top-level {@code events} array, in order, and {@code next}. */
-  static Page of(String page) {
-    List<String> events = new ArrayList<>();
+  /** A page: its elements' texts in order, and its {@code next} (a cursor, or a leaf index), null when absent or null. */
+  record Page(List<Element> elements, String next) {}
+
+  /** The elements of the page's top-level array {@code array} ("events", "leaves"), in order, and {@code next}. */
+  static Page of(String page, String array) {
+    List<Element> elements = new ArrayList<>();
     String next = null;
     try (JsonParser p = JSON.createParser(page)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException("a feed page is a JSON object");
+        throw new IllegalArgumentException("a page is a JSON object");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
-        if (name.equals("next") && value == JsonToken.VALUE_STRING) {
+        if (name.equals("next") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
           next = p.getText();
-          continue;
-        }
-        if (!name.equals("events")) {
-          p.skipChildren();
-          continue;
-        }
-        if (value != JsonToken.START_ARRAY) {
-          throw new IllegalArgumentException("the feed page's events is not an array");
-        }
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-          int start = (int) p.currentTokenLocation().getCharOffset();
-          p.skipChildren();
-          int end = (int) p.currentLocation().getCharOffset();
-          events.add(page.substring(start, end));
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the feed page is not JSON: " + e.getMessage(), e);
-    }
-    return new Page(events, next);
-  }
-
-  /** The feed position of an event's text (its {@code id} and {@code meta.received_at}), read without building a tree. */
-  static io.annals.hub.server.store.Position positionOf(String event) {
-    String id = null;
-    String receivedAt = null;
-    try (JsonParser p = JSON.createParser(event)) {
-      p.nextToken();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (name.equals("id") && value == JsonToken.VALUE_STRING) {
-          id = p.getText();
-        } else if (name.equals("meta") && value == JsonToken.START_OBJECT) {
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String m = p.currentName();
-            JsonToken v = p.nextToken();
-            if (m.equals("received_at") && v == JsonToken.VALUE_STRING) {
-              receivedAt = p.getText();
-            } else {
-              p.skipChildren();
-            }
+        } else if (name.equals(array) && value == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            int start = (int) p.currentTokenLocation().getCharOffset();
+            String[] idAndTime = new String[2];
+            readElement(p, idAndTime);
+            int end = (int) p.currentLocation().getCharOffset();
+            elements.add(new Element(page.substring(start, end), idAndTime[0], idAndTime[1]));
           }
         } else {
           p.skipChildren();
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("an event of the feed is not JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("the hub's page is not JSON: " + e.getMessage(), e);
     }
-    if (id == null || receivedAt == null) {
-      throw new IllegalArgumentException("an event of the feed has no id or meta.received_at");
+    return new Page(elements, next);
+  }
+
+  /** Reads one object to its end, keeping its {@code id} and its (or its meta's) {@code received_at}. */
+  private static void readElement(JsonParser p, String[] idAndTime) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (name.equals("id") && value == JsonToken.VALUE_STRING) {
+        idAndTime[0] = p.getText();
+      } else if (name.equals("received_at") && value == JsonToken.VALUE_STRING) {
+        idAndTime[1] = p.getText();
+      } else if (name.equals("meta") && value == JsonToken.START_OBJECT) {
+        String[] meta = new String[2];
+        readElement(p, meta);
+        idAndTime[1] = meta[1]; // an event's received_at is in its meta
+      } else {
+        p.skipChildren();
+      }
     }
-    return new io.annals.hub.server.store.Position(java.time.Instant.parse(receivedAt), id);
   }
 
   /**
@@ -105,16 +97,8 @@ final class PageEvents {
       if (s.length() > 1) {
         s.append(',');
       }
-      s.append(quote(m.name())).append(':').append(m.valueJson());
+      s.append(LegacyMapping.quote(m.name())).append(':').append(m.valueJson());
     }
     return s.append('}').toString();
-  }
-
-  private static String quote(String name) {
-    try {
-      return HubHttp.JSON.writeValueAsString(name);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
