@@ -144,7 +144,7 @@ final class HistoryScenarios {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("events", events);
       details.put("batch_size", run.sizes().batchSize());
-      details.put("import_connections", 1);
+      details.put("import_requests_in_flight", 2);
       details.put("baseline_connections", IngestScenarios.BATCH_CONNECTIONS);
       details.put("import_seconds", elapsed.toMillis() / 1000.0);
       details.put("ingest_batch_seconds", batchTime.toMillis() / 1000.0);

@@ -46,10 +46,10 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ExportCommand implements Command {
 
-  static final int OK = 0;
-  static final int USAGE = 64;
-  static final int UNAVAILABLE = 69;
-  static final int IO_ERROR = 74;
+  static final int OK = Cli.OK;
+  static final int USAGE = Cli.USAGE;
+  static final int UNAVAILABLE = Cli.UNAVAILABLE;
+  static final int IO_ERROR = Cli.IO_ERROR;
   static final String MANIFEST = "manifest.json";
   static final String FORMAT = "annals-export-v1";
   static final String USAGE_TEXT = "usage: export --hub URL --out DIR [--api-key KEY] [--types T1,T2] [--from TIME] [--to TIME]\n"
@@ -89,26 +89,8 @@ public final class ExportCommand implements Command {
 
   @Override
   public int run(String[] args) {
-    Options o;
-    try {
-      o = Options.parse(args, Set.of("--hub", "--api-key", "--out", "--types", "--from", "--to", "--segment-events", "--page",
-          "--wait-ledger"), Set.of());
-      if (o.help()) {
-        out.println(USAGE_TEXT);
-        return OK;
-      }
-      return export(o);
-    } catch (IllegalArgumentException e) {
-      err.println("export: " + e.getMessage());
-      err.println(USAGE_TEXT);
-      return USAGE;
-    } catch (HubException e) {
-      err.println("export: " + e.getMessage());
-      return UNAVAILABLE;
-    } catch (UncheckedIOException e) {
-      err.println("export: " + e.getMessage());
-      return IO_ERROR;
-    }
+    return Cli.run("export", USAGE_TEXT, args, Set.of("--hub", "--api-key", "--out", "--types", "--from", "--to", "--segment-events",
+        "--page", "--wait-ledger"), out, err, this::export);
   }
 
   private int export(Options o) {

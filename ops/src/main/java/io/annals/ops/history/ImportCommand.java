@@ -44,11 +44,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ImportCommand implements Command {
 
-  static final int OK = 0;
-  static final int USAGE = 64;
+  static final int OK = Cli.OK;
+  static final int USAGE = Cli.USAGE;
   static final int REJECTS = 65;
-  static final int UNAVAILABLE = 69;
-  static final int IO_ERROR = 74;
+  static final int UNAVAILABLE = Cli.UNAVAILABLE;
+  static final int IO_ERROR = Cli.IO_ERROR;
   static final String USAGE_TEXT = "usage: import --hub URL [--api-key KEY] SOURCE [--batch N (500)] [--rejects FILE] [--progress FILE]\n"
       + "  SOURCE: an export directory (annals-ops export), or NDJSON / NDJSON.gz (one event or legacy record a line), with\n"
       + "    --id-from POINTER        the id is the UUIDv5 of this legacy key (namespace in docs/history.md)\n"
@@ -91,25 +91,8 @@ public final class ImportCommand implements Command {
 
   @Override
   public int run(String[] args) {
-    try {
-      Options o = Options.parse(args, Set.of("--hub", "--api-key", "--batch", "--rejects", "--progress", "--id-from",
-          "--created-at-from", "--service", "--type", "--aggregate-id", "--payload-from"), Set.of());
-      if (o.help()) {
-        out.println(USAGE_TEXT);
-        return OK;
-      }
-      return importSource(o);
-    } catch (IllegalArgumentException e) {
-      err.println("import: " + e.getMessage());
-      err.println(USAGE_TEXT);
-      return USAGE;
-    } catch (HubException e) {
-      err.println("import: " + e.getMessage());
-      return UNAVAILABLE;
-    } catch (UncheckedIOException e) {
-      err.println("import: " + e.getMessage());
-      return IO_ERROR;
-    }
+    return Cli.run("import", USAGE_TEXT, args, Set.of("--hub", "--api-key", "--batch", "--rejects", "--progress", "--id-from",
+        "--created-at-from", "--service", "--type", "--aggregate-id", "--payload-from"), out, err, this::importSource);
   }
 
   private int importSource(Options o) {

@@ -11,7 +11,6 @@ import io.annals.hub.server.ledger.LedgerLeaf;
 import io.annals.hub.server.ledger.MerkleProofs;
 import io.annals.hub.server.store.AppendResult;
 import io.annals.hub.server.store.Position;
-import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.ops.Command;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,10 +40,10 @@ import java.util.Set;
  */
 public final class MigrateCommand implements Command {
 
-  static final int OK = 0;
+  static final int OK = Cli.OK;
   static final int DIFFERENT = 1;
-  static final int USAGE = 64;
-  static final int UNAVAILABLE = 69;
+  static final int USAGE = Cli.USAGE;
+  static final int UNAVAILABLE = Cli.UNAVAILABLE;
   static final String USAGE_TEXT = "usage: migrate --from embedded:DIR|mongodb:URI --to embedded:DIR|mongodb:URI [--state FILE] [--batch N (1000)]\n"
       + "  with the hubs on both stores stopped; a rerun with the same --state continues an interrupted migration;\n"
       + "  the state file defaults to DIR/migrate-state.json for an embedded target, else ./annals-migrate-state.json";
@@ -76,12 +75,7 @@ public final class MigrateCommand implements Command {
 
   @Override
   public int run(String[] args) {
-    try {
-      Options o = Options.parse(args, Set.of("--from", "--to", "--state", "--batch"), Set.of());
-      if (o.help()) {
-        out.println(USAGE_TEXT);
-        return OK;
-      }
+    return Cli.run("migrate", USAGE_TEXT, args, Set.of("--from", "--to", "--state", "--batch"), out, err, o -> {
       StoreSpec from = StoreSpec.parse(o.required("--from"), "--from");
       StoreSpec to = StoreSpec.parse(o.required("--to"), "--to");
       if (from.equals(to)) {
@@ -90,20 +84,7 @@ public final class MigrateCommand implements Command {
       Path state = Path.of(o.get("--state", to.kind().equals("embedded") ? Path.of(to.location(), "migrate-state.json").toString()
           : "annals-migrate-state.json"));
       return migrate(from, to, state, Math.min(10_000, o.positive("--batch", 1000)));
-    } catch (IllegalArgumentException e) {
-      err.println("migrate: " + e.getMessage());
-      err.println(USAGE_TEXT);
-      return USAGE;
-    } catch (StoreUnavailableException e) {
-      err.println("migrate: a store is unavailable: " + e.getMessage());
-      return UNAVAILABLE;
-    } catch (UncheckedIOException e) {
-      err.println("migrate: " + e.getMessage());
-      return UNAVAILABLE;
-    } catch (Exception e) {
-      err.println("migrate: " + e);
-      return UNAVAILABLE;
-    }
+    });
   }
 
   private int migrate(StoreSpec from, StoreSpec to, Path stateFile, int batch) throws Exception {

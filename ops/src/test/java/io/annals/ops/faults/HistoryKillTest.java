@@ -47,6 +47,17 @@ class HistoryKillTest {
     child.kill();
   }
 
+  /**
+   * Kills the command {@link #KILLS} times, each at a random point up to 3,000 lines or events past
+   * where the last run got ({@code done}), so at most 15,000 of the 20,000 are reached by the kills.
+   */
+  private void killFiveTimes(String name, java.util.function.LongSupplier done, String... args) throws Exception {
+    for (int kill = 0; kill < KILLS; kill++) {
+      long target = done.getAsLong() + 1 + random.nextInt(3000);
+      killWhen(name + "-" + kill, () -> done.getAsLong() >= target, args);
+    }
+  }
+
   private static OpsChild.Ended runToEnd(Path dir, String name, String... args) throws Exception {
     return OpsChild.start(dir, name, null, "io.annals.ops.Main", args).await(300);
   }
@@ -95,12 +106,7 @@ class HistoryKillTest {
     try (HistoryHub hub = HistoryHub.start(dir.resolve("hub"))) {
       String[] importing = {"import", "--hub", hub.url(), legacy.toString(), "--id-from", "/order_no", "--created-at-from", "/placed",
           "--service", "legacy-shop", "--type", "order-placed", "--aggregate-id", "/shop", "--batch", "200"};
-      long lineBefore = 0;
-      for (int kill = 0; kill < KILLS; kill++) {
-        long target = lineBefore + 1 + random.nextInt(3000); // at most 15,000 of 20,000 lines reached by the kills
-        killWhen("import-" + kill, () -> progressLine(progress) >= target, importing);
-        lineBefore = progressLine(progress);
-      }
+      killFiveTimes("import", () -> progressLine(progress), importing);
       OpsChild.Ended last = runToEnd(dir, "import-last", importing);
       assertThat(last.exit()).as(last.err()).isEqualTo(65);
       assertThat(last.err()).contains("continuing after line");
@@ -128,12 +134,7 @@ class HistoryKillTest {
     }
     Path state = dir.resolve("migrate-state.json");
     String[] migrate = {"migrate", "--from", "embedded:" + from, "--to", "embedded:" + to, "--state", state.toString(), "--batch", "200"};
-    long before = 0;
-    for (int kill = 0; kill < KILLS; kill++) {
-      long target = before + 1 + random.nextInt(3000); // at most 15,000 of 20,000 events reached by the kills
-      killWhen("migrate-" + kill, () -> copied(state) >= target, migrate);
-      before = copied(state);
-    }
+    killFiveTimes("migrate", () -> copied(state), migrate);
     OpsChild.Ended last = runToEnd(dir, "migrate-last", migrate);
     assertThat(last.exit()).as(last.out() + last.err()).isZero();
     assertThat(last.err()).contains("continuing after");

@@ -150,9 +150,8 @@ public final class LedgerRoutes implements Routes {
       l.put("id", leaf.eventId());
       l.put("received_at", EventJson.time(leaf.receivedAt()));
       l.put("leaf_hash", HEX.formatHex(leaf.leafHash()));
-      ObjectNode salts = l.putObject("payload_salts");
-      PayloadSalts.fromJson(leaf.saltsJson()).byMember()
-          .forEach((name, salt) -> salts.put(name, Base64.getUrlEncoder().withoutPadding().encodeToString(salt)));
+      // Stored as the very object served (PayloadSalts#toJson: member name to unpadded base64url), so written as it is stored.
+      l.putRawValue("payload_salts", new com.fasterxml.jackson.databind.util.RawValue(leaf.saltsJson()));
     }
     if (leaves.size() == limit) {
       body.put("next", from + limit);
