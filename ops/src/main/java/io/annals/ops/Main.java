@@ -18,6 +18,9 @@ public final class Main {
     commands.put("bench", new io.annals.ops.bench.BenchCommand());
     commands.put("verify", new io.annals.ops.verify.VerifyCommand());
     commands.put("catalog", new io.annals.ops.catalog.CatalogCommand());
+    commands.put("export", new io.annals.ops.history.ExportCommand());
+    commands.put("import", new io.annals.ops.history.ImportCommand());
+    commands.put("migrate", new io.annals.ops.history.MigrateCommand());
     return commands;
   }
 

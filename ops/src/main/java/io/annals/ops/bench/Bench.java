@@ -31,7 +31,7 @@ final class Bench {
   static final String FEED_IDLE = LiveScenarios.IDLE;
 
   static final List<String> SCENARIOS = List.of(INGEST_BATCH, VALIDATED, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
-      PEAK_RSS, LEDGER, FRESHNESS, FEED_IDLE);
+      PEAK_RSS, LEDGER, FRESHNESS, FEED_IDLE, HistoryScenarios.EXPORT, HistoryScenarios.IMPORT, HistoryScenarios.MIGRATE);
 
   private static final String HUB = "hub";
 
@@ -46,7 +46,8 @@ final class Bench {
   /** The results in the order of {@link #SCENARIOS}. */
   List<ScenarioResult> run() throws Exception {
     BenchOptions options = run.options();
-    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER) && !s.equals(VALIDATED) && !s.equals(FEED_IDLE))
+    if (SCENARIOS.stream().filter(s -> !s.equals(AT_SCALE) && !s.equals(LEDGER) && !s.equals(VALIDATED) && !s.equals(FEED_IDLE)
+        && !HistoryScenarios.RESULTS.contains(s))
         .anyMatch(options::runs)) {
       sharedHub();
     }
@@ -76,6 +77,12 @@ final class Bench {
       Duration window = sizes().visibilityTime().multipliedBy(20);
       measure(FEED_IDLE, () -> LiveScenarios.idle(run, longPolls, longPolls / 5,
           window.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : window));
+    }
+    if (HistoryScenarios.RESULTS.stream().anyMatch(options::runs)) {
+      new HistoryScenarios(run).measure(this::measure);
+      if (!options.runs(HistoryScenarios.EXPORT)) {
+        results.remove(HistoryScenarios.EXPORT); // measured only because import needs an export
+      }
     }
     List<ScenarioResult> ordered = new ArrayList<>();
     for (String scenario : SCENARIOS) {
@@ -155,7 +162,7 @@ final class Bench {
     return run.sizes();
   }
 
-  private interface Measurement {
+  interface Measurement {
     ScenarioResult run() throws Exception;
   }
 

@@ -27,6 +27,7 @@ record BenchOptions(boolean quick, Path out, Set<String> only, Path workDir, dou
       "  --out FILE          where to write the JSON results (default bench-results.json)",
       "  --only a,b          run only these scenarios: " + String.join(", ", Bench.SCENARIOS),
       "                      (ledger: ledger-ingest with the ledger on vs off, ledger-lag, ledger-proof)",
+      "                      (export, import, migrate: beside feed paging, batches posted, raw inserts)",
       "  --work-dir DIR      where stores and hub logs go (default: a new temporary directory, deleted after)",
       "  --keep              keep the work directory",
       "  --hub-jvm-arg ARG   extra JVM argument for the hub process (repeatable), e.g.",

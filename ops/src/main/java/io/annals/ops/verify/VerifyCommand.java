@@ -52,6 +52,8 @@ import java.util.Map;
  *       tree is the earlier one with leaves appended.
  *   <li>{@code verify store --data-dir DIR | --mongodb-uri URI [--mongodb-database NAME]}: every
  *       leaf recomputed from the stored events; names the first leaf that differs.
+ *   <li>{@code verify export DIR [--key FILE]}: an export of {@code annals-ops export} checked from its
+ *       files alone ({@link ExportCheck}); names the first leaf that differs.
  * </ul>
  */
 public final class VerifyCommand implements Command {
@@ -63,7 +65,8 @@ public final class VerifyCommand implements Command {
   private static final HexFormat HEX = HexFormat.of();
   private static final String USAGE_TEXT = "usage: verify event --event FILE --proof FILE --digest FILE --key FILE\n"
       + "       verify consistency --old DIGEST_FILE --new DIGEST_FILE --proof FILE --key FILE\n"
-      + "       verify store --data-dir DIR | --mongodb-uri URI [--mongodb-database NAME]";
+      + "       verify store --data-dir DIR | --mongodb-uri URI [--mongodb-database NAME]\n"
+      + "       verify export DIR [--key FILE]";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -72,7 +75,7 @@ public final class VerifyCommand implements Command {
     this(System.out, System.err);
   }
 
-  VerifyCommand(PrintStream out, PrintStream err) {
+  public VerifyCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
@@ -93,7 +96,8 @@ public final class VerifyCommand implements Command {
         case "event" -> event(options(args, "--event", "--proof", "--digest", "--key"));
         case "consistency" -> consistency(options(args, "--old", "--new", "--proof", "--key"));
         case "store" -> store(args);
-        default -> throw new UsageException("unknown check \"" + args[0] + "\"; expected event, consistency or store");
+        case "export" -> export(args);
+        default -> throw new UsageException("unknown check \"" + args[0] + "\"; expected event, consistency, store or export");
       };
     } catch (UsageException e) {
       err.println("verify: " + e.getMessage());
@@ -203,6 +207,29 @@ public final class VerifyCommand implements Command {
     }
   }
 
+  /** {@code verify export DIR [--key FILE]}: {@link ExportCheck}. */
+  private int export(String[] args) {
+    Path dir = null;
+    JsonNode key = null;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--key")) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("--key needs a value");
+        }
+        key = json(Path.of(args[++i]));
+      } else if (args[i].startsWith("--") || dir != null) {
+        throw new UsageException("unknown option \"" + args[i] + "\" for verify export");
+      } else {
+        dir = Path.of(args[i]);
+      }
+    }
+    if (dir == null) {
+      throw new UsageException("verify export needs the export directory");
+    }
+    out.println(ExportCheck.run(dir, key));
+    return VALID;
+  }
+
   /** The event as {@code GET /events/{id}} writes it; the payload is taken as its exact text. */
   static StoredEvent storedEvent(String eventText) {
     JsonNode e = parse(eventText, "--event");
@@ -226,7 +253,7 @@ public final class VerifyCommand implements Command {
     return map;
   }
 
-  private static void checkSignature(JsonNode digest, PublicKey key, String option) {
+  static void checkSignature(JsonNode digest, PublicKey key, String option) {
     Position position = digest.path("position").isObject()
         ? new Position(Instant.parse(digest.path("position").path("received_at").asText()), digest.path("position").path("id").asText())
         : null;
@@ -243,7 +270,7 @@ public final class VerifyCommand implements Command {
     }
   }
 
-  private static PublicKey publicKey(JsonNode key) {
+  static PublicKey publicKey(JsonNode key) {
     try {
       return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.path("public_key").asText())));
     } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -82,6 +82,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void a_tiny_run_measures_export_import_and_migrate_beside_their_baselines() throws Exception {
+    StringBuilder printed = new StringBuilder();
+    JsonNode json = tinyRun(dir, "export,import,migrate", printed);
+    assertThat(json.path("scenarios")).extracting(s -> s.path("name").asText()).containsExactly("export", "import", "migrate");
+    for (JsonNode scenario : json.path("scenarios")) {
+      assertThat(scenario.path("figure").asDouble()).as(scenario.toString()).isPositive();
+      assertThat(scenario.path("baseline").asDouble()).as(scenario.toString()).isPositive();
+      assertThat(scenario.path("details").path("events").asLong()).as(scenario.toString()).isEqualTo(1200);
+    }
+  }
+
+  @Test
   void a_bad_option_prints_the_usage_and_exits_64() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
 

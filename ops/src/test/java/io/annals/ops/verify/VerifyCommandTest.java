@@ -176,9 +176,9 @@ class VerifyCommandTest {
   @Test
   void usage_errors_exit_2_and_say_what_is_wrong() throws Exception {
     assertThat(verify().exit()).isEqualTo(2);
-    Run unknown = verify("export");
+    Run unknown = verify("everything");
     assertThat(unknown.exit()).isEqualTo(2);
-    assertThat(unknown.err()).contains("unknown check \"export\"");
+    assertThat(unknown.err()).contains("unknown check \"everything\"");
     Run missing = verify("event", "--event", "e.json");
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("--proof is required");

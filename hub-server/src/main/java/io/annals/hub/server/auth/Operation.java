@@ -34,7 +34,8 @@ public enum Operation implements RouteRole {
   QUARANTINE("GET", "/quarantine"),
   QUARANTINE_RELEASE("POST", "/quarantine/release"),
   QUARANTINE_DROP("POST", "/quarantine/drop"),
-  CATALOG("GET", "/catalog");
+  CATALOG("GET", "/catalog"),
+  LEDGER_LEAVES("GET", "/ledger/leaves");
 
   private final String method;
   private final String path;

@@ -19,7 +19,7 @@ public final class LedgerOffRoutes implements Routes {
 
   @Override
   public void register(Javalin app) {
-    LedgerRoutes.register(app, this::off, this::off, this::off, this::off);
+    LedgerRoutes.register(app, this::off, this::off, this::off, this::off, this::off);
   }
 
   private void off(Context ctx) {

@@ -28,6 +28,8 @@ public final class LedgerRoutes implements Routes {
   private static final HexFormat HEX = HexFormat.of();
   private static final Set<String> INCLUSION_PARAMETERS = Set.of("id", "tree_size");
   private static final Set<String> CONSISTENCY_PARAMETERS = Set.of("from", "to");
+  private static final Set<String> LEAVES_PARAMETERS = Set.of("from", "limit");
+  static final int MAX_LEAVES = 1000;
 
   private final LedgerService ledger;
   private final EventJson json;
@@ -39,16 +41,17 @@ public final class LedgerRoutes implements Routes {
 
   @Override
   public void register(Javalin app) {
-    register(app, this::digest, this::key, this::inclusion, this::consistency);
+    register(app, this::digest, this::key, this::inclusion, this::consistency, this::leaves);
   }
 
   /** The four endpoints with their operations (access control), here and in {@link LedgerOffRoutes}. */
   static void register(Javalin app, io.javalin.http.Handler digest, io.javalin.http.Handler key,
-      io.javalin.http.Handler inclusion, io.javalin.http.Handler consistency) {
+      io.javalin.http.Handler inclusion, io.javalin.http.Handler consistency, io.javalin.http.Handler leaves) {
     app.get("/ledger/digest", digest, Operation.LEDGER_DIGEST);
     app.get("/ledger/key", key, Operation.LEDGER_KEY);
     app.get("/ledger/proof/inclusion", inclusion, Operation.LEDGER_INCLUSION);
     app.get("/ledger/proof/consistency", consistency, Operation.LEDGER_CONSISTENCY);
+    app.get("/ledger/leaves", leaves, Operation.LEDGER_LEAVES);
   }
 
   private void digest(Context ctx) {
@@ -126,6 +129,54 @@ public final class LedgerRoutes implements Routes {
     body.put("to", to);
     hashes(body.putArray("proof"), ledger.consistency(from, to));
     send(ctx, body);
+  }
+
+  /**
+   * {@code GET /ledger/leaves?from=&limit=}: stored leaves in index order with their payload salts,
+   * so that an export can carry what {@code annals-ops verify export} needs to recompute every leaf
+   * without one inclusion proof per event. {@code next} is the index to ask for next, null at the end.
+   */
+  private void leaves(Context ctx) {
+    QueryParameters p = new QueryParameters(ctx.queryParamMap(), LEAVES_PARAMETERS);
+    long from = whole(p, "from", 0, Long.MAX_VALUE, 0);
+    long limit = whole(p, "limit", 1, MAX_LEAVES, MAX_LEAVES);
+    p.check();
+    List<io.annals.hub.server.ledger.LedgerLeaf> leaves = ledger.leaves(from, (int) limit);
+    ObjectNode body = json.object();
+    ArrayNode out = body.putArray("leaves");
+    for (io.annals.hub.server.ledger.LedgerLeaf leaf : leaves) {
+      ObjectNode l = out.addObject();
+      l.put("leaf_index", leaf.index());
+      l.put("id", leaf.eventId());
+      l.put("received_at", EventJson.time(leaf.receivedAt()));
+      l.put("leaf_hash", HEX.formatHex(leaf.leafHash()));
+      // Stored as the very object served (PayloadSalts#toJson: member name to unpadded base64url), so written as it is stored.
+      l.putRawValue("payload_salts", new com.fasterxml.jackson.databind.util.RawValue(leaf.saltsJson()));
+    }
+    if (leaves.size() == limit) {
+      body.put("next", from + limit);
+    } else {
+      body.putNull("next");
+    }
+    send(ctx, body);
+  }
+
+  /** A whole number in {@code min..max}, {@code absent} when not given; reported when bad. */
+  private static long whole(QueryParameters p, String name, long min, long max, long absent) {
+    String v = p.text(name, 20);
+    if (v == null) {
+      return absent;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    p.reject(name, "must be an integer from " + min + " to " + max);
+    return absent;
   }
 
   /** A tree size 1..{@code size}: null when absent or bad (then reported). */

@@ -58,4 +58,9 @@ public final class LedgerService {
   public byte[] root(long size) {
     return proofs.root(size);
   }
+
+  /** Up to {@code limit} stored leaves from index {@code from} on, in index order (an export's salts). */
+  public List<LedgerLeaf> leaves(long from, int limit) {
+    return ledger.leaves(from, limit);
+  }
 }

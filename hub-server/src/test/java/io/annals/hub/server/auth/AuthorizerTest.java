@@ -42,7 +42,8 @@ class AuthorizerTest {
       Map.entry(Operation.QUARANTINE, EnumSet.of(Role.ADMIN)),
       Map.entry(Operation.QUARANTINE_RELEASE, EnumSet.of(Role.ADMIN)),
       Map.entry(Operation.QUARANTINE_DROP, EnumSet.of(Role.ADMIN)),
-      Map.entry(Operation.CATALOG, EnumSet.of(Role.READER, Role.ADMIN)));
+      Map.entry(Operation.CATALOG, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.LEDGER_LEAVES, EnumSet.of(Role.READER, Role.ADMIN)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)

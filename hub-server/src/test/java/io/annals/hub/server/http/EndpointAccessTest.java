@@ -88,7 +88,8 @@ class EndpointAccessTest {
       Map.entry(Operation.QUARANTINE, List.of(401, 401, 403, 403, 200)),
       Map.entry(Operation.QUARANTINE_RELEASE, List.of(401, 401, 403, 403, 200)),
       Map.entry(Operation.QUARANTINE_DROP, List.of(401, 401, 403, 403, 200)),
-      Map.entry(Operation.CATALOG, List.of(401, 401, 403, 200, 200)));
+      Map.entry(Operation.CATALOG, List.of(401, 401, 403, 200, 200)),
+      Map.entry(Operation.LEDGER_LEAVES, List.of(401, 401, 403, 200, 200)));
 
   @TempDir static Path dir;
   static TestHub hub;

@@ -146,7 +146,8 @@ class OpenApiDocumentTest {
     }
     storeDown();
     try (TestHub off = TestHub.configured(Files.createDirectories(dir.resolve("ledger-off")), Map.of("HUB_LEDGER", "off"))) {
-      for (String path : List.of("/ledger/digest", "/ledger/key", "/ledger/proof/inclusion", "/ledger/proof/consistency")) {
+      for (String path : List.of("/ledger/digest", "/ledger/key", "/ledger/proof/inclusion", "/ledger/proof/consistency",
+          "/ledger/leaves")) {
         expect(off, 404, "GET", path, path, null, Map.of(), null);
       }
       expect(off, 200, "GET", "/health/ready", "/health/ready", null, Map.of(), null);
@@ -286,6 +287,8 @@ class OpenApiDocumentTest {
     String consistency = "/ledger/proof/consistency";
     expect(hub, 200, "GET", consistency, consistency + "?from=1&to=1", reader, Map.of(), null);
     expect(hub, 400, "GET", consistency, consistency + "?from=1", reader, Map.of(), null);
+    expect(hub, 200, "GET", "/ledger/leaves", "/ledger/leaves?from=0&limit=1", reader, Map.of(), null);
+    expect(hub, 400, "GET", "/ledger/leaves", "/ledger/leaves?limit=0", reader, Map.of(), null);
 
     expect(hub, 200, "GET", "/health/live", "/health/live", null, Map.of(), null);
     expect(hub, 200, "GET", "/health/ready", "/health/ready", null, Map.of(), null);

@@ -1,0 +1,251 @@
+package io.annals.ops.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.annals.ops.history.ExportCommand;
+import io.annals.ops.history.ImportCommand;
+import io.annals.ops.history.MigrateCommand;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Scenarios (10) to (12), history that outlives its store (docs/history.md), each beside its
+ * baseline in the same run: {@code export} (annals-ops export of a hub's whole history) beside
+ * paging the same feed with the SDK's reader; {@code import} (annals-ops import of that export
+ * into a fresh hub) beside posting the same events in batches to another fresh hub, as
+ * {@code ingest-batch} does; {@code migrate} (annals-ops migrate of the stopped hub's embedded
+ * store to a fresh one, ledger and final checks included) beside raw inserts of as many events
+ * into a fresh store of the same kind. The commands run in this JVM; the hubs in child JVMs.
+ */
+final class HistoryScenarios {
+
+  static final String EXPORT = "export";
+  static final String IMPORT = "import";
+  static final String MIGRATE = "migrate";
+  static final List<String> RESULTS = List.of(EXPORT, IMPORT, MIGRATE);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SOURCE = "history-source";
+
+  private final Run run;
+  private final int events;
+  private Path exportDir;
+
+  HistoryScenarios(Run run) {
+    this.run = run;
+    this.events = run.sizes().ingestEvents();
+  }
+
+  /** Fills the source hub, then runs the chosen scenarios; import needs the export, so export runs for it too. */
+  void measure(Measurer measurer) throws Exception {
+    BenchOptions o = run.options();
+    try (MeasuredHub source = run.startHub(SOURCE)) {
+      EventGenerator generator = EventGenerator.fresh(run.seed(), 10_000);
+      for (int done = 0; done < events; ) {
+        int chunk = Math.min(100_000, events - done);
+        Load.postBatches(source.url(), run.bodies(generator.next(chunk)), IngestScenarios.BATCH_CONNECTIONS);
+        done += chunk;
+        run.progress("history: %,d of %,d events stored in the source hub", done, events);
+      }
+      awaitLedger(source);
+      if (o.runs(EXPORT) || o.runs(IMPORT)) {
+        measurer.measure(EXPORT, () -> export(source));
+      }
+      if (o.runs(IMPORT)) {
+        measurer.measure(IMPORT, this::importing);
+      }
+    }
+    if (o.runs(MIGRATE)) {
+      measurer.measure(MIGRATE, this::migrate);
+    }
+  }
+
+  /** How Bench measures one scenario. */
+  interface Measurer {
+    void measure(String name, Bench.Measurement measurement);
+  }
+
+  private void awaitLedger(MeasuredHub hub) throws IOException, InterruptedException {
+    if (run.options().ledgerOff()) {
+      return;
+    }
+    try (HttpConnection http = new HttpConnection(hub.url(), null)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+      while (JSON.readTree(http.get("/ledger/digest").body()).path("tree_size").asLong() < events) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the source hub's ledger did not reach " + events + " leaves in 30 minutes");
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private ScenarioResult export(MeasuredHub hub) throws IOException {
+    ReadScenarios.page(hub, Set.of()); // warm-up of the hub's feed path, as feed-paging does
+    CpuTally feedCpu = new CpuTally();
+    feedCpu.startHub(hub);
+    ReadScenarios.Paging paging = ReadScenarios.page(hub, Set.of());
+    feedCpu.stopHub(hub);
+    exportDir = run.workDir().resolve("history-export");
+    CpuTally exportCpu = new CpuTally();
+    exportCpu.startHub(hub);
+    long start = System.nanoTime();
+    String out = command(ExportCommand::new, "--hub", hub.url().toString(), "--out", exportDir.toString());
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    exportCpu.stopHub(hub);
+    long exported = JSON.readTree(exportDir.resolve("manifest.json").toFile()).path("events").asLong();
+    if (exported != events || paging.events() != events) {
+      throw new IllegalStateException("exported " + exported + " and paged " + paging.events() + " of " + events + " events: " + out);
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("events", exported);
+    details.put("export_seconds", elapsed.toMillis() / 1000.0);
+    details.put("feed_paging_seconds", paging.elapsed().toMillis() / 1000.0);
+    details.put("export_bytes", directorySize(exportDir));
+    details.put("hub_cpu_us_per_event_export", exportCpu.hubMicrosPerEvent(events));
+    details.put("hub_cpu_us_per_event_feed_paging", feedCpu.hubMicrosPerEvent(events));
+    tallyClient(details, "exporter", exportCpu, "feed_reader", feedCpu);
+    return ScenarioResult.ratio(EXPORT, Run.rate(events, elapsed), paging.perSecond(), "events/s", 0.7, details);
+  }
+
+  private ScenarioResult importing() throws Exception {
+    if (exportDir == null) {
+      throw new IllegalStateException("no export to import: the export scenario failed");
+    }
+    List<byte[]> bodies = bodiesOf(exportDir);
+    try (MeasuredHub batchHub = run.startHub("history-batch"); MeasuredHub importHub = run.startHub("history-import")) {
+      CpuTally batchCpu = new CpuTally();
+      batchCpu.startHub(batchHub);
+      Duration batchTime = Load.postBatches(batchHub.url(), bodies, IngestScenarios.BATCH_CONNECTIONS);
+      batchCpu.stopHub(batchHub);
+      CpuTally importCpu = new CpuTally();
+      importCpu.startHub(importHub);
+      long start = System.nanoTime();
+      String out = command(ImportCommand::new, "--hub", importHub.url().toString(), exportDir.toString(),
+          "--batch", Integer.toString(run.sizes().batchSize()), "--progress", run.workDir().resolve("import-progress.json").toString());
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      importCpu.stopHub(importHub);
+      if (!out.contains(events + " created")) {
+        throw new IllegalStateException("the import did not create every event: " + out);
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("events", events);
+      details.put("batch_size", run.sizes().batchSize());
+      details.put("import_requests_in_flight", 2);
+      details.put("baseline_connections", IngestScenarios.BATCH_CONNECTIONS);
+      details.put("import_seconds", elapsed.toMillis() / 1000.0);
+      details.put("ingest_batch_seconds", batchTime.toMillis() / 1000.0);
+      details.put("hub_cpu_us_per_event_import", importCpu.hubMicrosPerEvent(events));
+      details.put("hub_cpu_us_per_event_ingest_batch", batchCpu.hubMicrosPerEvent(events));
+      tallyClient(details, "importer", importCpu, "batch_poster", batchCpu);
+      return ScenarioResult.ratio(IMPORT, Run.rate(events, elapsed), Run.rate(events, batchTime), "events/s", 0.7, details);
+    }
+  }
+
+  private ScenarioResult migrate() throws IOException {
+    if (run.options().mongodbUri() != null) {
+      throw new IllegalStateException("migrate is measured on the embedded store only (HUB_MONGODB_URI is set)");
+    }
+    Path source = run.workDir().resolve(SOURCE);
+    Path target = run.workDir().resolve("history-migrated");
+    long cpuStart = Cpu.ownNanos();
+    long start = System.nanoTime();
+    String out = command(MigrateCommand::new, "--from", "embedded:" + source, "--to", "embedded:" + target);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    long migrateCpu = Cpu.ownNanos() - cpuStart;
+    if (!out.contains("counts equal (" + events + ")")) {
+      throw new IllegalStateException("the migration did not end equal: " + out);
+    }
+    EventGenerator generator = EventGenerator.fresh(run.seed(), 10_000);
+    Duration rawTime = Duration.ZERO;
+    CpuTally rawCpu = new CpuTally();
+    try (RawStore raw = run.target().openRaw("history-raw")) {
+      for (int done = 0; done < events; ) {
+        List<BenchEvent> chunk = generator.next(Math.min(100_000, events - done));
+        rawCpu.startRaw();
+        rawTime = rawTime.plus(raw.insert(chunk, 1000));
+        rawCpu.stopRaw();
+        done += chunk.size();
+      }
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("events", events);
+    details.put("migrate_seconds", elapsed.toMillis() / 1000.0);
+    details.put("raw_insert_seconds", rawTime.toMillis() / 1000.0);
+    details.put("migrate_includes", "events, ledger leaves and nodes, count and root comparison, every target leaf recomputed");
+    details.put("migrate_cpu_us_per_event", migrateCpu / 1000.0 / events);
+    rawCpu.addTo(details, 0, events);
+    return ScenarioResult.ratio(MIGRATE, Run.rate(events, elapsed), Run.rate(events, rawTime), "events/s", 0.5, details);
+  }
+
+  private static void tallyClient(Map<String, Object> details, String figure, CpuTally figureCpu, String baseline, CpuTally baselineCpu) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    figureCpu.addTo(a, ((Number) details.get("events")).longValue(), 0);
+    Map<String, Object> b = new LinkedHashMap<>();
+    baselineCpu.addTo(b, ((Number) details.get("events")).longValue(), 0);
+    details.put(figure + "_cpu_us_per_event", a.get("load_generator_cpu_us_per_event"));
+    details.put(baseline + "_cpu_us_per_event", b.get("load_generator_cpu_us_per_event"));
+  }
+
+  /** The export's events as batch bodies of the run's batch size, each event as import sends it. */
+  private List<byte[]> bodiesOf(Path export) throws IOException {
+    List<byte[]> bodies = new ArrayList<>();
+    StringBuilder body = new StringBuilder("[");
+    int inBody = 0;
+    for (JsonNode s : JSON.readTree(export.resolve("manifest.json").toFile()).path("segments")) {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(export.resolve(
+          s.path("file").asText()))), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          JsonNode e = JSON.readTree(line);
+          ((com.fasterxml.jackson.databind.node.ObjectNode) e).remove("ledger");
+          body.append(inBody == 0 ? "" : ",").append(e);
+          if (++inBody == run.sizes().batchSize()) {
+            bodies.add(body.append(']').toString().getBytes(StandardCharsets.UTF_8));
+            body = new StringBuilder("[");
+            inBody = 0;
+          }
+        }
+      }
+    }
+    if (inBody > 0) {
+      bodies.add(body.append(']').toString().getBytes(StandardCharsets.UTF_8));
+    }
+    return bodies;
+  }
+
+  /** Runs the command made with these output streams; answers what it printed; throws with its output when it fails. */
+  private static String command(java.util.function.BiFunction<PrintStream, PrintStream, io.annals.ops.Command> make, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try {
+      exit = make.apply(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    if (exit != 0) {
+      throw new IllegalStateException("exit " + exit + ": " + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static long directorySize(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+}

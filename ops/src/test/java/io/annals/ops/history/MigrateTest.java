@@ -1,0 +1,145 @@
+package io.annals.ops.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.ledger.MerkleProofs;
+import io.annals.hub.server.store.FeedSource;
+import io.annals.hub.server.store.Position;
+import io.annals.hub.server.store.mongo.MongoEventStore;
+import io.annals.hub.server.store.mongo.MongoLedger;
+import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import io.annals.hub.server.store.sqlite.SqliteLedger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Must show 2: a real hub's embedded store migrated to MongoDB (the in-JVM wire-protocol server)
+ * and back to a new embedded store: the same events, {@code received_at} included, and the same
+ * ledger root at each step; a hub started on the result serves that root, signed with the same key.
+ */
+class MigrateTest {
+
+  static final int EVENTS = 3000;
+
+  @TempDir Path dir;
+  MongoServer mongo;
+  String uri;
+
+  @BeforeEach
+  void start_mongo() {
+    mongo = new MongoServer(new MemoryBackend());
+    uri = mongo.bindAndGetConnectionString();
+  }
+
+  @AfterEach
+  void stop_mongo() {
+    mongo.shutdownNow();
+  }
+
+  private HistoryHub.Run migrate(String... args) {
+    return HistoryHub.capture((out, err) -> new MigrateCommand(out, err, false).run(args));
+  }
+
+  static List<StoredEvent> all(FeedSource feed) {
+    List<StoredEvent> events = new ArrayList<>();
+    Position after = null;
+    while (true) {
+      List<StoredEvent> page = feed.feed(Set.of(), after, Instant.MAX, 1000);
+      if (page.isEmpty()) {
+        return events;
+      }
+      events.addAll(page);
+      StoredEvent last = page.get(page.size() - 1);
+      after = new Position(last.receivedAt(), last.id());
+    }
+  }
+
+  @Test
+  void embedded_to_mongodb_and_back_keeps_every_event_with_its_received_at_and_the_same_ledger_root_at_each_step() throws Exception {
+    Path first = dir.resolve("first");
+    Path back = dir.resolve("back");
+    String digestRoot;
+    String keyId;
+    try (HistoryHub hub = HistoryHub.start(first)) {
+      hub.publish(EVENTS);
+      hub.awaitLedger(EVENTS);
+      digestRoot = hub.get("/ledger/digest").path("root_hash").asText();
+      keyId = hub.get("/ledger/key").path("key_id").asText();
+    }
+    String mongoUri = uri + "/migrated";
+
+    HistoryHub.Run toMongo = migrate("--from", "embedded:" + first, "--to", "mongodb:" + mongoUri, "--state", dir.resolve("s1.json").toString());
+    assertThat(toMongo.exit()).as(toMongo.out() + toMongo.err()).isZero();
+    assertThat(toMongo.out()).contains(EVENTS + " events copied").contains("counts equal (" + EVENTS + ")")
+        .contains("ledger root " + digestRoot + " of " + EVENTS + " leaves on both sides")
+        .contains("every leaf recomputed from the target's events matches");
+
+    HistoryHub.Run toEmbedded = migrate("--from", "mongodb:" + mongoUri, "--to", "embedded:" + back);
+    assertThat(toEmbedded.exit()).as(toEmbedded.out() + toEmbedded.err()).isZero();
+    assertThat(toEmbedded.out()).contains("ledger root " + digestRoot + " of " + EVENTS + " leaves on both sides");
+
+    List<StoredEvent> original;
+    try (SqliteEventStore a = SqliteEventStore.open(first); SqliteLedger la = SqliteLedger.open(first)) {
+      original = all(a);
+      assertThat(HexFormat.of().formatHex(new MerkleProofs(la).root(EVENTS))).isEqualTo(digestRoot);
+    }
+    assertThat(original).hasSize(EVENTS);
+    try (MongoEventStore m = MongoEventStore.connect(mongoUri, "migrated")) {
+      assertThat(all(m)).isEqualTo(original);
+      assertThat(HexFormat.of().formatHex(new MerkleProofs(new MongoLedger(m.database())).root(EVENTS))).isEqualTo(digestRoot);
+    }
+    try (SqliteEventStore c = SqliteEventStore.open(back); SqliteLedger lc = SqliteLedger.open(back)) {
+      assertThat(all(c)).isEqualTo(original); // StoredEvent equality: every field, received_at included
+      assertThat(HexFormat.of().formatHex(new MerkleProofs(lc).root(EVENTS))).isEqualTo(digestRoot);
+    }
+
+    // The MongoDB leg has no key file; its hubs sign with HUB_LEDGER_KEY_FILE, as migrate says. Here: the first store's key.
+    assertThat(toMongo.err()).contains("sign with HUB_LEDGER_KEY_FILE: give them " + first.resolve("ledger-key.pem"));
+    Files.copy(first.resolve("ledger-key.pem"), back.resolve("ledger-key.pem"));
+    try (HistoryHub hub = HistoryHub.start(back)) {
+      assertThat(hub.get("/ledger/digest").path("root_hash").asText()).isEqualTo(digestRoot);
+      assertThat(hub.get("/ledger/key").path("key_id").asText()).isEqualTo(keyId);
+    }
+  }
+
+  @Test
+  void a_target_that_is_not_empty_is_refused_and_a_finished_migration_run_again_only_compares() throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    try (HistoryHub hub = HistoryHub.start(a)) {
+      hub.publish(10);
+      hub.awaitLedger(10);
+    }
+    try (HistoryHub hub = HistoryHub.start(b)) {
+      hub.publish(1);
+    }
+    HistoryHub.Run refused = migrate("--from", "embedded:" + a, "--to", "embedded:" + b);
+    assertThat(refused.exit()).isEqualTo(MigrateCommand.USAGE);
+    assertThat(refused.err()).contains("is not empty (1 events");
+
+    Path c = dir.resolve("c");
+    assertThat(migrate("--from", "embedded:" + a, "--to", "embedded:" + c).exit()).isZero();
+    HistoryHub.Run again = migrate("--from", "embedded:" + a, "--to", "embedded:" + c);
+    assertThat(again.exit()).as(again.out() + again.err()).isZero();
+    assertThat(again.out()).contains("(0 created by this run), 0 leaves; counts equal (10)");
+
+    HistoryHub.Run bad = migrate("--from", "sqlite:" + a, "--to", "embedded:" + c);
+    assertThat(bad.exit()).isEqualTo(MigrateCommand.USAGE);
+    assertThat(bad.err()).contains("--from must be embedded:DIR or mongodb:URI");
+    HistoryHub.Run missing = migrate("--from", "embedded:" + dir.resolve("none"), "--to", "embedded:" + dir.resolve("d"));
+    assertThat(missing.exit()).isEqualTo(MigrateCommand.USAGE);
+    assertThat(missing.err()).contains("holds no events.db");
+  }
+}
