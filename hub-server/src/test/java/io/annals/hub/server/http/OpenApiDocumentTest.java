@@ -169,16 +169,20 @@ class OpenApiDocumentTest {
     expect(hub, 400, "POST", "/events", admin, json(), invalid.toString());
     expect(hub, 400, "POST", "/events", admin, json(), "{\"id\":");
     String batch = "[" + TestEvents.json(TestEvents.newId()) + "," + TestEvents.json(id) + "," + changed + "," + invalid + "]";
-    expect(hub, 200, "POST", "/events", admin, json(), batch);
-    expect(hub, 200, "POST", "/events", admin, Map.of("Content-Type", "application/x-ndjson"),
+    expect(hub, 200, "POST", "/events/batch", admin, json(), batch);
+    expect(hub, 200, "POST", "/events/batch", admin, json(), "[" + TestEvents.json(TestEvents.newId()) + "]");
+    expect(hub, 400, "POST", "/events/batch", admin, json(), "[{\"id\":");
+    expect(hub, 200, "POST", "/events/batch", admin, Map.of("Content-Type", "application/x-ndjson"),
         TestEvents.json(TestEvents.newId()) + "\n" + invalid + "\n");
     // A producer publishing another service's event: forbidden, alone (403) and in a batch (a result).
     ObjectNode shipping = TestEvents.node(TestEvents.newId());
     shipping.with("meta").put("service", "shipping");
     expect(hub, 403, "POST", "/events", TestApiKeys.PRODUCER, json(), shipping.toString());
-    expect(hub, 200, "POST", "/events", TestApiKeys.PRODUCER, json(), "[" + shipping + "]");
+    expect(hub, 200, "POST", "/events/batch", TestApiKeys.PRODUCER, json(), "[" + shipping + "]");
     expect(hub, 413, "POST", "/events", admin, json(), "[" + (TestEvents.json(TestEvents.newId()) + ",").repeat(400) + "{}]");
+    expect(hub, 413, "POST", "/events/batch", admin, json(), "[" + (TestEvents.json(TestEvents.newId()) + ",").repeat(400) + "{}]");
     expect(hub, 415, "POST", "/events", admin, Map.of("Content-Type", "text/plain"), "hello");
+    expect(hub, 415, "POST", "/events/batch", admin, Map.of("Content-Type", "text/plain"), "hello");
 
     // CloudEvents: structured, batch and binary.
     String ceId = TestEvents.newId();
@@ -187,7 +191,7 @@ class OpenApiDocumentTest {
     ObjectNode noSubject = cloudEvent(TestEvents.newId());
     noSubject.remove("subject");
     expect(hub, 400, "POST", "/events", admin, Map.of("Content-Type", CE), noSubject.toString());
-    expect(hub, 200, "POST", "/events", admin, Map.of("Content-Type", CE_BATCH),
+    expect(hub, 200, "POST", "/events/batch", admin, Map.of("Content-Type", CE_BATCH),
         "[" + cloudEvent(TestEvents.newId()) + "," + noSubject + "]");
     Map<String, String> binary = new LinkedHashMap<>(Map.of("Content-Type", "application/json", "ce-specversion", "1.0",
         "ce-id", TestEvents.newId(), "ce-source", "billing", "ce-type", "payment-completed",
@@ -252,10 +256,10 @@ class OpenApiDocumentTest {
         continue;
       }
       String path = samplePath(op);
-      Map<String, String> headers = op == Operation.INGEST ? json() : Map.of();
-      String body = op == Operation.INGEST ? TestEvents.json(TestEvents.newId()) : null;
+      Map<String, String> headers = ingest(op) ? json() : Map.of();
+      String body = sampleBody(op);
       expect(hub, 401, op.method(), op.path(), path, null, headers, body);
-      expect(hub, 403, op.method(), op.path(), path, op == Operation.INGEST ? TestApiKeys.READER : TestApiKeys.PRODUCER,
+      expect(hub, 403, op.method(), op.path(), path, ingest(op) ? TestApiKeys.READER : TestApiKeys.PRODUCER,
           headers, body);
     }
   }
@@ -267,7 +271,7 @@ class OpenApiDocumentTest {
     for (Operation op : Operation.values()) {
       if (!Authorizer.isOpen(op)) {
         expect(hub, 429, op.method(), op.path(), samplePath(op), TestApiKeys.ADMIN,
-            op == Operation.INGEST ? json() : Map.of(), op == Operation.INGEST ? TestEvents.json(TestEvents.newId()) : null);
+            ingest(op) ? json() : Map.of(), sampleBody(op));
       }
     }
   }
@@ -288,14 +292,26 @@ class OpenApiDocumentTest {
         for (Operation op : Operation.values()) {
           JsonNode documented = contract.operation(op.method(), op.path()).path("responses");
           if (documented.has("503") && op != Operation.HEALTH_READY) {
-            expect(hub, 503, op.method(), op.path(), samplePath(op), null, op == Operation.INGEST ? json() : Map.of(),
-                op == Operation.INGEST ? TestEvents.json(TestEvents.newId()) : null);
+            expect(hub, 503, op.method(), op.path(), samplePath(op), null, ingest(op) ? json() : Map.of(), sampleBody(op));
           }
         }
       }
     } finally {
       server.shutdownNow();
     }
+  }
+
+  private static boolean ingest(Operation op) {
+    return op == Operation.INGEST || op == Operation.INGEST_BATCH;
+  }
+
+  /** A new event for POST /events, a batch of one for POST /events/batch, else no body. */
+  private static String sampleBody(Operation op) {
+    return switch (op) {
+      case INGEST -> TestEvents.json(TestEvents.newId());
+      case INGEST_BATCH -> "[" + TestEvents.json(TestEvents.newId()) + "]";
+      default -> null;
+    };
   }
 
   private static String samplePath(Operation op) {
@@ -347,7 +363,11 @@ class OpenApiDocumentTest {
           + text.substring(0, Math.min(300, text.length())));
     }
     violations.addAll(contract.check(method, template, answer));
-    if (body != null && status == 201) {
+    if (body != null && status == 201 && headers.containsKey("ce-specversion")) {
+      // CloudEvents binary mode: the body is the event's data, which the operation's description
+      // (not its application/json schema, which is the native event) says is a Payload.
+      contract.validate("Payload", TestEvents.parse(body)).forEach(m -> violations.add("binary-mode data: " + m));
+    } else if (body != null && status == 201) {
       // What the hub stores must be what the document describes as a request.
       violations.addAll(contract.checkRequest(method, template, headers.get("Content-Type"), body));
     }
