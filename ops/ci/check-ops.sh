@@ -3,7 +3,8 @@
 # check rules, and the rules' unit tests), the Grafana dashboard's JSON, the compose file
 # (docker-compose config: no Docker engine is needed for that), and the images' build stages
 # (replayed with the local Maven). Installs Debian's prometheus, docker-compose and faketime
-# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`). Exits non-zero on the first failure.
+# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`), and
+# TypeScript from npm (tsc, for client-generation's typescript-fetch client). Exits non-zero on the first failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -40,6 +41,13 @@ install_packages() {
 }
 
 install_packages
+
+# TypeScript's compiler, for client-generation's GeneratedClientsTest (the typescript-fetch client
+# is compiled with tsc and run with Node; skipped, saying so, without them).
+if command -v npm >/dev/null 2>&1 && ! command -v tsc >/dev/null 2>&1; then
+  log "installing typescript 5.6.3 (npm, global)"
+  npm install -g --silent typescript@5.6.3 >/dev/null
+fi
 
 log "promtool check config ops/prometheus/prometheus.yml"
 promtool check config ops/prometheus/prometheus.yml

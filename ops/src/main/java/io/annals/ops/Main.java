@@ -1,5 +1,6 @@
 package io.annals.ops;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,11 +27,33 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, Command> commands = commands();
+    if (args.length == 1 && args[0].equals("--version")) {
+      System.out.println("annals-ops " + version());
+      System.exit(0);
+    }
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      usage(commands, System.out);
+      System.exit(0);
+    }
     if (args.length == 0 || !commands.containsKey(args[0])) {
-      System.err.println("usage: annals-ops <command> [options]");
-      commands.forEach((name, command) -> System.err.printf("  %-10s %s%n", name, command.summary()));
-      System.exit(args.length == 0 ? 2 : 64);
+      if (args.length > 0) {
+        System.err.println("annals-ops: unknown command " + args[0]);
+      }
+      usage(commands, System.err);
+      System.exit(Command.USAGE_ERROR);
     }
     System.exit(commands.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length)));
+  }
+
+  private static void usage(Map<String, Command> commands, PrintStream to) {
+    to.println("usage: annals-ops <command> [options]    (annals-ops <command> --help for a command's options)");
+    to.println("       annals-ops --version | --help");
+    commands.forEach((name, command) -> to.printf("  %-10s %s%n", name, command.summary()));
+  }
+
+  /** The Maven project version from the jar's manifest ({@code Implementation-Version}). */
+  static String version() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return version == null ? "(unknown: not run from the built jar)" : version;
   }
 }

@@ -138,7 +138,7 @@ class OpsFilesTest {
       for (String module : List.of("hub-server", "projections")) {
         String dockerfile = read("ops/docker/" + module + "/Dockerfile");
         List<String> images = all(from, dockerfile, 1);
-        assertThat(images).as(module).containsExactly("maven:3.9-eclipse-temurin-17", "eclipse-temurin:17-jre");
+        assertThat(images).as(module).containsExactly("maven:3.9.9-eclipse-temurin-17", "eclipse-temurin:17.0.12_7-jre");
         Matcher m = copy.matcher(dockerfile);
         List<String> fromBuild = new ArrayList<>();
         while (m.find()) {
@@ -165,6 +165,40 @@ class OpsFilesTest {
           assertThat(dockerfile).as("%s copies %s/pom.xml", image, module).contains("COPY " + module + "/pom.xml " + module + "/");
         }
       }
+    }
+
+    @Test
+    void every_base_image_and_compose_image_is_pinned_to_an_exact_version() throws IOException {
+      // x.y.z (or a JDK's 17.0.12_7): no floating tag such as 7.0, 3.9 or 17-jre, and never latest.
+      Pattern exact = Pattern.compile("[^:]+:v?\\d+\\.\\d+\\.\\d+([_-][A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?");
+      List<String> images = new ArrayList<>();
+      for (String module : List.of("hub-server", "projections")) {
+        images.addAll(all(from, read("ops/docker/" + module + "/Dockerfile"), 1));
+      }
+      JsonNode services = OpsFiles.yaml(OpsFiles.repo().resolve("docker-compose.yml")).path("services");
+      services.forEach(service -> {
+        if (!service.has("build")) {
+          images.add(service.path("image").asText());
+        }
+      });
+      assertThat(images).hasSize(7).allSatisfy(image -> assertThat(image).matches(exact));
+    }
+
+    @Test
+    void every_service_has_a_health_check_in_compose_and_every_image_in_its_dockerfile() throws IOException {
+      JsonNode services = OpsFiles.yaml(OpsFiles.repo().resolve("docker-compose.yml")).path("services");
+      services.fields().forEachRemaining(service ->
+          assertThat(service.getValue().path("healthcheck").path("test").isArray()).as(service.getKey()).isTrue());
+      for (String module : List.of("hub-server", "projections")) {
+        assertThat(read("ops/docker/" + module + "/Dockerfile")).as(module).containsPattern("(?m)^HEALTHCHECK ");
+      }
+    }
+
+    @Test
+    void the_worker_takes_its_key_from_the_environment_not_the_command_line() {
+      JsonNode worker = OpsFiles.yaml(OpsFiles.repo().resolve("docker-compose.yml")).path("services").path("projections");
+      assertThat(worker.path("command").toString()).doesNotContain("--api-key");
+      assertThat(worker.path("environment").path("PROJECTIONS_API_KEY").asText()).isNotBlank();
     }
 
     @Test
@@ -201,9 +235,9 @@ class OpsFilesTest {
       ApiKeys keys = ApiKeys.load(OpsFiles.repo().resolve("ops/compose/api-keys.json"));
       String prometheusKey = read("ops/prometheus/secrets/hub-metrics.key").strip();
       JsonNode worker = OpsFiles.yaml(OpsFiles.repo().resolve("docker-compose.yml")).path("services").path("projections");
-      List<String> command = new ArrayList<>();
-      worker.path("command").forEach(arg -> command.add(arg.asText()));
-      String workerKey = command.get(command.indexOf("--api-key") + 1);
+      // ${PROJECTIONS_API_KEY:-<demo key>}: the demo key unless the environment sets another.
+      String workerKey = worker.path("environment").path("PROJECTIONS_API_KEY").asText()
+          .replaceAll("^\\$\\{PROJECTIONS_API_KEY:-(.*)}$", "$1");
       Matcher readme = Pattern.compile("ANNALS_API_KEY=(\\S+) java -jar ops/target/annals-ops.jar loadgen")
           .matcher(read("README.md"));
       assertThat(readme.find()).as("README's loadgen line with ANNALS_API_KEY").isTrue();

@@ -83,7 +83,11 @@ public final class AnnalsClient implements AutoCloseable {
     sender.start();
   }
 
-  /** A builder; hub URL, service and spool directory are required. */
+  /**
+   * A builder; hub URL, service and spool directory are required.
+   *
+   * @return a new builder
+   */
   public static AnnalsClientBuilder builder() {
     return new AnnalsClientBuilder();
   }
@@ -92,6 +96,8 @@ public final class AnnalsClient implements AutoCloseable {
    * Spools {@code event} and returns its id once it is synced to the local disk, so it survives a
    * crash of this process; never waits for the hub.
    *
+   * @param event the event to spool
+   * @return the event's id
    * @throws SpoolFullException at once when the spool is at its bounds (the event is not spooled)
    * @throws UncheckedIOException when the spool cannot be written (the event is not spooled)
    */
@@ -111,6 +117,8 @@ public final class AnnalsClient implements AutoCloseable {
    * raises events in bursts (an import, a request that raises several) should publish them together.
    * All or nothing: when one cannot be spooled, none is.
    *
+   * @param events the events to spool, in order
+   * @return their ids, in the order of {@code events}
    * @throws SpoolFullException at once when the events do not all fit in the spool (none is spooled)
    * @throws UncheckedIOException when the spool cannot be written (none is spooled)
    * @throws IllegalArgumentException when {@code events} is empty
@@ -136,7 +144,14 @@ public final class AnnalsClient implements AutoCloseable {
     return List.copyOf(published);
   }
 
-  /** Spools an event of {@code type} about {@code aggregateId}; see {@link #publish(EventBuilder)}. */
+  /**
+   * Spools an event of {@code type} about {@code aggregateId}; see {@link #publish(EventBuilder)}.
+   *
+   * @param type the event type ({@code meta.type})
+   * @param aggregateId the aggregate the event is about ({@code meta.aggregate_id})
+   * @param payload the payload, serialised to a JSON object
+   * @return the event's id
+   */
   public String publish(String type, String aggregateId, Object payload) {
     return publish(Events.of(type, aggregateId).payload(payload));
   }
@@ -146,6 +161,8 @@ public final class AnnalsClient implements AutoCloseable {
    * failures that are not about the event (network, 429, 5xx) with the client's backoff for up to
    * the send timeout. A permanent failure is returned, not dead-lettered.
    *
+   * @param event the event to deliver
+   * @return the hub's verdict on the event
    * @throws HubException (retryable) when the hub did not answer within the send timeout
    */
   public SendResult send(EventBuilder event) {
@@ -181,7 +198,14 @@ public final class AnnalsClient implements AutoCloseable {
     }
   }
 
-  /** Sends an event of {@code type} about {@code aggregateId} now; see {@link #send(EventBuilder)}. */
+  /**
+   * Sends an event of {@code type} about {@code aggregateId} now; see {@link #send(EventBuilder)}.
+   *
+   * @param type the event type ({@code meta.type})
+   * @param aggregateId the aggregate the event is about ({@code meta.aggregate_id})
+   * @param payload the payload, serialised to a JSON object
+   * @return the hub's verdict on the event
+   */
   public SendResult send(String type, String aggregateId, Object payload) {
     return send(Events.of(type, aggregateId).payload(payload));
   }
@@ -189,6 +213,9 @@ public final class AnnalsClient implements AutoCloseable {
   /**
    * Waits until every spooled event's delivery has ended (delivered or dead-lettered); true when
    * the spool is empty, false when {@code timeout} passed first.
+   *
+   * @param timeout how long to wait at most
+   * @return true when the spool is empty, false when the timeout passed first
    */
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -201,7 +228,11 @@ public final class AnnalsClient implements AutoCloseable {
     }
   }
 
-  /** Events spooled and not yet delivered or dead-lettered, held-back ones included. */
+  /**
+   * Events spooled and not yet delivered or dead-lettered, held-back ones included.
+   *
+   * @return the number of such events
+   */
   public long pendingEvents() {
     return spool.pendingEvents() + heldBack.pendingEvents();
   }
@@ -209,12 +240,18 @@ public final class AnnalsClient implements AutoCloseable {
   /**
    * Events held back: the hub failed (5xx) on each alone while it accepted others, so each is
    * retried on its own, with backoff, until its maximum age, and the events behind it went on.
+   *
+   * @return the number of such events
    */
   public long heldBackEvents() {
     return heldBack.pendingEvents();
   }
 
-  /** The file where events whose delivery failed for good are appended, one JSON object per line. */
+  /**
+   * The file where events whose delivery failed for good are appended, one JSON object per line.
+   *
+   * @return the path of the dead-letter file
+   */
   public Path deadLetterFile() {
     return deadLetters.path();
   }

@@ -45,7 +45,12 @@ public final class AnnalsClientBuilder {
 
   AnnalsClientBuilder() {}
 
-  /** The hub's base URL, e.g. {@code http://hub:8080}. Required. */
+  /**
+   * The hub's base URL, e.g. {@code http://hub:8080}. Required.
+   *
+   * @param hubUrl an absolute http or https URL
+   * @return this builder
+   */
   public AnnalsClientBuilder hubUrl(String hubUrl) {
     Objects.requireNonNull(hubUrl, "Hub URL required.");
     URI uri = URI.create(hubUrl.endsWith("/") ? hubUrl.substring(0, hubUrl.length() - 1) : hubUrl);
@@ -56,13 +61,23 @@ public final class AnnalsClientBuilder {
     return this;
   }
 
-  /** The API key sent as {@code Authorization: Bearer <key>}; null (the default) sends none. */
+  /**
+   * The API key sent as {@code Authorization: Bearer <key>}; null (the default) sends none.
+   *
+   * @param apiKey the key, or null for none
+   * @return this builder
+   */
   public AnnalsClientBuilder apiKey(String apiKey) {
     this.apiKey = apiKey;
     return this;
   }
 
-  /** The producer's name, written to {@code meta.service} of events that do not set one. Required. */
+  /**
+   * The producer's name, written to {@code meta.service} of events that do not set one. Required.
+   *
+   * @param service the service name
+   * @return this builder
+   */
   public AnnalsClientBuilder service(String service) {
     this.service = service;
     return this;
@@ -71,69 +86,124 @@ public final class AnnalsClientBuilder {
   /**
    * Where the spool, its acknowledgement file and the dead-letter file live (held-back events in
    * its {@code held-back} subdirectory). Required.
+   *
+   * @param spoolDirectory a directory, created if missing
+   * @return this builder
    */
   public AnnalsClientBuilder spoolDirectory(Path spoolDirectory) {
     this.spoolDirectory = spoolDirectory;
     return this;
   }
 
-  /** Bytes of undelivered events the spool holds before {@code publish} fails (default 256 MiB). */
+  /**
+   * Bytes of undelivered events the spool holds before {@code publish} fails (default 256 MiB).
+   *
+   * @param maxSpoolBytes the bound in bytes
+   * @return this builder
+   */
   public AnnalsClientBuilder maxSpoolBytes(long maxSpoolBytes) {
     this.maxSpoolBytes = maxSpoolBytes;
     return this;
   }
 
-  /** Undelivered events the spool holds before {@code publish} fails (default 1,000,000). */
+  /**
+   * Undelivered events the spool holds before {@code publish} fails (default 1,000,000).
+   *
+   * @param maxSpoolEvents the bound in events
+   * @return this builder
+   */
   public AnnalsClientBuilder maxSpoolEvents(long maxSpoolEvents) {
     this.maxSpoolEvents = maxSpoolEvents;
     return this;
   }
 
-  /** The most events (default 500) and bytes (default 1 MiB) in one request to the hub. */
+  /**
+   * The most events (default 500) and bytes (default 1 MiB) in one request to the hub.
+   *
+   * @param events the most events in one request
+   * @param bytes the most bytes in one request
+   * @return this builder
+   */
   public AnnalsClientBuilder batchSize(int events, long bytes) {
     this.batchEvents = events;
     this.batchBytes = bytes;
     return this;
   }
 
-  /** How long after publish an event is still retried before it is dead-lettered as expired (default 365 days). */
+  /**
+   * How long after publish an event is still retried before it is dead-lettered as expired (default 365 days).
+   *
+   * @param maxAge the longest an event is retried
+   * @return this builder
+   */
   public AnnalsClientBuilder maxAge(Duration maxAge) {
     this.maxAge = maxAge;
     return this;
   }
 
-  /** The backoff between failed attempts: full jitter up to {@code base * 2^(n-1)}, capped at {@code max} (default 200 ms, 60 s). */
+  /**
+   * The backoff between failed attempts: full jitter up to {@code base * 2^(n-1)}, capped at {@code max} (default 200 ms, 60 s).
+   *
+   * @param base the first backoff bound
+   * @param max the largest backoff
+   * @return this builder
+   */
   public AnnalsClientBuilder backoff(Duration base, Duration max) {
     this.backoffBase = base;
     this.backoffMax = max;
     return this;
   }
 
-  /** How long one request to the hub may take (default 30 s). */
+  /**
+   * How long one request to the hub may take (default 30 s).
+   *
+   * @param requestTimeout the limit for one request
+   * @return this builder
+   */
   public AnnalsClientBuilder requestTimeout(Duration requestTimeout) {
     this.requestTimeout = requestTimeout;
     return this;
   }
 
-  /** How long {@link AnnalsClient#send} keeps retrying (default 30 s). */
+  /**
+   * How long {@link AnnalsClient#send} keeps retrying (default 30 s).
+   *
+   * @param sendTimeout the limit for all attempts of one send
+   * @return this builder
+   */
   public AnnalsClientBuilder sendTimeout(Duration sendTimeout) {
     this.sendTimeout = sendTimeout;
     return this;
   }
 
-  /** Told about dead letters (and deliveries), on the sender thread. */
+  /**
+   * Told about dead letters (and deliveries), on the sender thread.
+   *
+   * @param listener the listener
+   * @return this builder
+   */
   public AnnalsClientBuilder listener(DeliveryListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
-  /** Registers the SDK's metrics ({@code annals.sdk.*}, docs/metrics.md) on {@code registry}; none by default. */
+  /**
+   * Registers the SDK's metrics ({@code annals.sdk.*}, docs/metrics.md) on {@code registry}; none by default.
+   *
+   * @param registry the registry to register the metrics on
+   * @return this builder
+   */
   public AnnalsClientBuilder meterRegistry(MeterRegistry registry) {
     this.meterRegistry = registry;
     return this;
   }
 
-  /** The clock for ids, {@code created_at}, event ages and metrics (default the system clock, UTC). */
+  /**
+   * The clock for ids, {@code created_at}, event ages and metrics (default the system clock, UTC).
+   *
+   * @param clock the clock
+   * @return this builder
+   */
   public AnnalsClientBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -142,6 +212,7 @@ public final class AnnalsClientBuilder {
   /**
    * Opens the spool (recovering what a crash left) and starts delivering.
    *
+   * @return a client delivering from its spool
    * @throws IllegalArgumentException naming the first missing or out-of-range setting
    * @throws IllegalStateException when another client holds the spool directory
    * @throws UncheckedIOException when the spool cannot be opened

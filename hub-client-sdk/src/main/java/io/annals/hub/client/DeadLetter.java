@@ -16,7 +16,16 @@ public record DeadLetter(
     String eventId, Outcome reason, String detail, List<String> errors, JsonNode event,
     Instant deadLetteredAt) {
 
-  /** A dead letter; {@code errors} is copied. */
+  /**
+   * A dead letter; {@code errors} is copied.
+   *
+   * @param eventId the event's id, null for a damaged spool record
+   * @param reason why delivery failed for good
+   * @param detail the hub's or the SDK's explanation
+   * @param errors the hub's per-field errors, possibly empty
+   * @param event the event envelope as spooled, or where the damaged bytes were
+   * @param deadLetteredAt when the event was dead-lettered
+   */
   public DeadLetter {
     errors = List.copyOf(errors);
   }

@@ -11,9 +11,18 @@ public interface DeliveryListener {
   /** A listener that ignores everything. */
   DeliveryListener NONE = letter -> {};
 
-  /** The event failed for good; it is already in the dead-letter file. */
+  /**
+   * The event failed for good; it is already in the dead-letter file.
+   *
+   * @param letter what failed and why
+   */
   void deadLettered(DeadLetter letter);
 
-  /** The hub holds the event ({@link Outcome#CREATED} or {@link Outcome#DUPLICATE}). */
+  /**
+   * The hub holds the event ({@link Outcome#CREATED} or {@link Outcome#DUPLICATE}).
+   *
+   * @param eventId the event's id
+   * @param outcome {@link Outcome#CREATED} or {@link Outcome#DUPLICATE}
+   */
   default void delivered(String eventId, Outcome outcome) {}
 }

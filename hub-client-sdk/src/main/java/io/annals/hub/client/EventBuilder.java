@@ -41,6 +41,10 @@ public final class EventBuilder {
    * (lower-case letters and digits) and a string value; null removes it. {@code publish} adds the
    * current {@code traceparent}/{@code tracestate} by itself when OpenTelemetry is on the
    * classpath; one set here wins.
+   *
+   * @param name the attribute's name
+   * @param value its value, or null to remove it
+   * @return this builder
    */
   public EventBuilder extension(String name, String value) {
     requireText(name, "meta.extensions name");
@@ -52,7 +56,12 @@ public final class EventBuilder {
     return this;
   }
 
-  /** Links the event to others of one business process ({@code meta.correlation_id}); null clears it. */
+  /**
+   * Links the event to others of one business process ({@code meta.correlation_id}); null clears it.
+   *
+   * @param correlationId the correlation id, or null
+   * @return this builder
+   */
   public EventBuilder correlationId(String correlationId) {
     this.correlationId = correlationId;
     return this;
@@ -63,6 +72,8 @@ public final class EventBuilder {
    * serialise, which must come out as a JSON object. It is converted now, so later changes to
    * {@code payload} do not show.
    *
+   * @param payload the payload
+   * @return this builder
    * @throws IllegalArgumentException when it does not serialise to a JSON object
    */
   public EventBuilder payload(Object payload) {
@@ -84,6 +95,8 @@ public final class EventBuilder {
    * Keeps a producer-chosen id instead of a new UUIDv7: re-publishing the same id is idempotent
    * at the hub (it answers {@code duplicate}).
    *
+   * @param id a UUID in canonical form
+   * @return this builder
    * @throws IllegalArgumentException when {@code id} is not a UUID in canonical form
    */
   public EventBuilder id(String id) {
@@ -94,13 +107,23 @@ public final class EventBuilder {
     return this;
   }
 
-  /** Sets {@code meta.service}, overriding the client's service name for this event. */
+  /**
+   * Sets {@code meta.service}, overriding the client's service name for this event.
+   *
+   * @param service the service name
+   * @return this builder
+   */
   public EventBuilder service(String service) {
     this.service = requireText(service, "meta.service");
     return this;
   }
 
-  /** Sets {@code meta.created_at} (e.g. for imports of history) instead of the clock at publish. */
+  /**
+   * Sets {@code meta.created_at} (e.g. for imports of history) instead of the clock at publish.
+   *
+   * @param createdAt when the event happened
+   * @return this builder
+   */
   public EventBuilder createdAt(Instant createdAt) {
     this.createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(ChronoUnit.MICROS).toString();
     return this;
@@ -112,7 +135,11 @@ public final class EventBuilder {
     return this;
   }
 
-  /** The id this builder publishes with, or null when each publish makes a new one. */
+  /**
+   * The id this builder publishes with, or null when each publish makes a new one.
+   *
+   * @return the id, or null
+   */
   public String id() {
     return id;
   }

@@ -12,7 +12,13 @@ public final class Events {
 
   private Events() {}
 
-  /** A new event of {@code type} about the aggregate {@code aggregateId}, with an empty payload. */
+  /**
+   * A new event of {@code type} about the aggregate {@code aggregateId}, with an empty payload.
+   *
+   * @param type the event type ({@code meta.type})
+   * @param aggregateId the aggregate the event is about ({@code meta.aggregate_id})
+   * @return a builder for the event
+   */
   public static EventBuilder of(String type, String aggregateId) {
     return new EventBuilder(type, aggregateId);
   }
@@ -23,6 +29,8 @@ public final class Events {
    * correlation_id; what it lacks is filled at publish. A {@code meta.received_at} is dropped (the
    * hub sets it).
    *
+   * @param envelope the event as JSON text
+   * @return a builder holding the event
    * @throws IllegalArgumentException naming the first field that is missing or malformed
    */
   public static EventBuilder fromJson(String envelope) {

@@ -10,7 +10,12 @@ import java.util.List;
  */
 public record FeedPage(List<ReceivedEvent> events, String next, Instant stableUntil) {
 
-  /** True when the page was cut by the limit, so more events are available at once. */
+  /**
+   * True when the page was cut by the limit, so more events are available at once.
+   *
+   * @param limit the limit the page was read with
+   * @return true when the page holds {@code limit} events or more
+   */
   public boolean full(int limit) {
     return events.size() >= limit;
   }

@@ -48,6 +48,9 @@ public final class FeedReader {
    * A reader of the hub at {@code hubUrl} (e.g. {@code http://localhost:8080}) whose requests may
    * take 30 s each; {@code apiKey} (a reader's or admin's) may be null when the hub needs none.
    *
+   * @param hubUrl the hub's base URL
+   * @param apiKey the API key, or null
+   * @return a reader
    * @throws IllegalArgumentException when {@code hubUrl} is not an absolute URL
    */
   public static FeedReader of(String hubUrl, String apiKey) {
@@ -58,6 +61,10 @@ public final class FeedReader {
    * A reader of the hub at {@code hubUrl} whose requests may take {@code timeout} each (to connect,
    * and between bytes of the answer); {@code apiKey} may be null.
    *
+   * @param hubUrl the hub's base URL
+   * @param apiKey the API key, or null
+   * @param timeout the limit for each request
+   * @return a reader
    * @throws IllegalArgumentException when {@code hubUrl} is not an absolute URL
    */
   public static FeedReader of(String hubUrl, String apiKey, Duration timeout) {
@@ -81,6 +88,10 @@ public final class FeedReader {
    * page (a full page below the stable point never changes); otherwise, and for any other call,
    * it asks the hub afresh. A caller that stops following leaves up to two answers unused.
    *
+   * @param after the cursor of the previous page, or null
+   * @param types the event types to read, or empty for all
+   * @param limit the most events in the page
+   * @return the page, with the cursor of the next
    * @throws HubException when the hub answers an error or cannot be reached
    */
   public FeedPage read(String after, Collection<String> types, int limit) {
@@ -197,6 +208,9 @@ public final class FeedReader {
    * Asks the hub how many events of {@code types} (empty = all) lie after {@code after} (null =
    * the beginning) and below its stable point ({@code GET /feed/lag}).
    *
+   * @param after the cursor read up to, or null
+   * @param types the event types counted, or empty for all
+   * @return the events and time the reader is behind
    * @throws HubException when the hub answers an error or cannot be reached
    */
   public FeedLag lag(String after, Collection<String> types) {

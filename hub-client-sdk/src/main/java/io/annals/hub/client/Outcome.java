@@ -32,12 +32,20 @@ public enum Outcome {
    */
   DAMAGED;
 
-  /** True for {@link #CREATED}, {@link #DUPLICATE} and {@link #QUARANTINED}: the hub holds the event. */
+  /**
+   * True for {@link #CREATED}, {@link #DUPLICATE} and {@link #QUARANTINED}: the hub holds the event.
+   *
+   * @return whether the hub holds the event
+   */
   public boolean delivered() {
     return this == CREATED || this == DUPLICATE || this == QUARANTINED;
   }
 
-  /** The lower-case name the hub and the metrics use, e.g. {@code "created"}. */
+  /**
+   * The lower-case name the hub and the metrics use, e.g. {@code "created"}.
+   *
+   * @return the wire name
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -45,6 +53,9 @@ public enum Outcome {
   /**
    * The outcome the hub names {@code wireName} in an answer to {@code POST /events}, or null when
    * it names none of them ({@link #EXPIRED} is the SDK's own and never comes from the hub).
+   *
+   * @param wireName a name from an answer of the hub
+   * @return the outcome, or null
    */
   public static Outcome fromWireName(String wireName) {
     for (Outcome outcome : values()) {

@@ -40,6 +40,15 @@ public final class ReceivedEvent {
   /**
    * An event with its payload as a tree, for feed sources other than the hub's (tests, replays);
    * the tree is kept, not copied. Events read from the hub come from {@link FeedReader}.
+   *
+   * @param id the event's id
+   * @param service {@code meta.service}
+   * @param type {@code meta.type}
+   * @param createdAt {@code meta.created_at}
+   * @param aggregateId {@code meta.aggregate_id}
+   * @param correlationId {@code meta.correlation_id}, or null
+   * @param receivedAt {@code meta.received_at}
+   * @param payload the payload, a JSON object
    */
   public ReceivedEvent(String id, String service, String type, Instant createdAt, String aggregateId,
       String correlationId, Instant receivedAt, JsonNode payload) {
@@ -88,37 +97,65 @@ public final class ReceivedEvent {
         Objects.requireNonNull(payloadUtf8, "payloadUtf8"), null, Map.of());
   }
 
-  /** The event's id, a UUID chosen by its producer. */
+  /**
+   * The event's id, a UUID chosen by its producer.
+   *
+   * @return the id
+   */
   public String id() {
     return id;
   }
 
-  /** {@code meta.service}: the producer that published it. */
+  /**
+   * {@code meta.service}: the producer that published it.
+   *
+   * @return the service
+   */
   public String service() {
     return service;
   }
 
-  /** {@code meta.type}, e.g. {@code payment-completed}. */
+  /**
+   * {@code meta.type}, e.g. {@code payment-completed}.
+   *
+   * @return the type
+   */
   public String type() {
     return type;
   }
 
-  /** {@code meta.created_at}: when the producer says it happened, to the microsecond. */
+  /**
+   * {@code meta.created_at}: when the producer says it happened, to the microsecond.
+   *
+   * @return the time the event happened
+   */
   public Instant createdAt() {
     return createdAt;
   }
 
-  /** {@code meta.aggregate_id}: the thing it is about, e.g. {@code payment/23}. */
+  /**
+   * {@code meta.aggregate_id}: the thing it is about, e.g. {@code payment/23}.
+   *
+   * @return the aggregate id
+   */
   public String aggregateId() {
     return aggregateId;
   }
 
-  /** {@code meta.correlation_id}, or null when the producer set none. */
+  /**
+   * {@code meta.correlation_id}, or null when the producer set none.
+   *
+   * @return the correlation id, or null
+   */
   public String correlationId() {
     return correlationId;
   }
 
-  /** {@code meta.received_at}: when the hub stored it; the feed's order is {@code (receivedAt, id)}. */
+  /**
+   * {@code meta.received_at}: when the hub stored it; the feed's order is {@code (receivedAt, id)}.
+   *
+   * @return the time the hub stored the event
+   */
   public Instant receivedAt() {
     return receivedAt;
   }
@@ -127,6 +164,7 @@ public final class ReceivedEvent {
    * The payload as a tree, decimals exact. Built on the first call for an event read from the
    * feed; the same tree afterwards, so a caller that changes it changes it for every later caller.
    *
+   * @return the payload tree
    * @throws UncheckedIOException if the text the hub sent is not JSON (the decoder checked it, so
    *     this means a bug, not bad input)
    */
@@ -143,7 +181,11 @@ public final class ReceivedEvent {
     return tree;
   }
 
-  /** The payload as JSON text: as the hub sent it for an event read from the feed, else the tree written out. */
+  /**
+   * The payload as JSON text: as the hub sent it for an event read from the feed, else the tree written out.
+   *
+   * @return the payload as JSON text
+   */
   public String payloadJson() {
     if (payloadText != null) {
       return new String(payloadText, StandardCharsets.UTF_8);

@@ -10,7 +10,14 @@ import java.util.List;
  */
 public record SendResult(String id, Outcome outcome, Instant receivedAt, List<String> errors) {
 
-  /** A result; {@code errors} is copied. */
+  /**
+   * A result; {@code errors} is copied.
+   *
+   * @param id the event's id
+   * @param outcome the hub's verdict
+   * @param receivedAt when the hub stored the event, or null when it does not hold it
+   * @param errors what the hub found wrong, possibly empty
+   */
   public SendResult {
     errors = List.copyOf(errors);
   }

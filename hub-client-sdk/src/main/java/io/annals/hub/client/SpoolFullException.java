@@ -6,22 +6,38 @@ package io.annals.hub.client;
  */
 public final class SpoolFullException extends RuntimeException {
 
+  /** Undelivered events in the spool at the refusal. */
   private final long pendingEvents;
+  /** Bytes of undelivered events in the spool at the refusal. */
   private final long pendingBytes;
 
-  /** The spool refused an event while holding {@code pendingEvents} undelivered events of {@code pendingBytes} bytes. */
+  /**
+   * The spool refused an event while holding {@code pendingEvents} undelivered events of {@code pendingBytes} bytes.
+   *
+   * @param message what the spool holds and its bounds
+   * @param pendingEvents undelivered events in the spool
+   * @param pendingBytes bytes of undelivered events in the spool
+   */
   public SpoolFullException(String message, long pendingEvents, long pendingBytes) {
     super(message);
     this.pendingEvents = pendingEvents;
     this.pendingBytes = pendingBytes;
   }
 
-  /** Undelivered events in the spool when the publish was refused. */
+  /**
+   * Undelivered events in the spool when the publish was refused.
+   *
+   * @return the number of events
+   */
   public long pendingEvents() {
     return pendingEvents;
   }
 
-  /** Bytes of undelivered events in the spool when the publish was refused. */
+  /**
+   * Bytes of undelivered events in the spool when the publish was refused.
+   *
+   * @return the number of bytes
+   */
   public long pendingBytes() {
     return pendingBytes;
   }

@@ -32,8 +32,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (Arrays.asList(args).contains("--help")) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
       System.out.print(HubConfig.usage());
+      return;
+    }
+    if (Arrays.asList(args).contains("--version")) {
+      String version = Main.class.getPackage().getImplementationVersion();
+      System.out.println("annals hub " + (version == null ? "(unknown: not run from the built jar)" : version));
       return;
     }
     HubConfig config;

@@ -16,19 +16,26 @@ import java.util.Map;
  * {@code bench [--quick] [--out bench-results.json] [--only name,...]}: measures the hub against
  * the store underneath it, each figure beside a baseline measured in the same run, prints a table
  * and writes it as JSON. Exits 0 when every scenario was measured (met targets or not: a miss is a
- * finding, not an error), 1 when one failed, 64 on bad options.
+ * finding, not an error), 1 when one failed, 2 on bad options.
  */
 public final class BenchCommand implements Command {
 
   private final PrintStream out;
+  private final PrintStream err;
   private final Map<String, String> env;
 
   public BenchCommand() {
-    this(System.out, System.getenv());
+    this(System.out, System.err, System.getenv());
   }
 
   BenchCommand(PrintStream out, Map<String, String> env) {
+    this(out, System.err, env);
+  }
+
+  /** Results and {@code --help} on {@code out}, a wrong command line on {@code err}. */
+  BenchCommand(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
+    this.err = err;
     this.env = env;
   }
 
@@ -39,12 +46,16 @@ public final class BenchCommand implements Command {
 
   @Override
   public int run(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      out.println(BenchOptions.USAGE);
+      return 0;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args, env);
     } catch (IllegalArgumentException e) {
-      out.println(e.getMessage());
-      return 64;
+      err.println(e.getMessage());
+      return USAGE_ERROR;
     }
     Path workDir = options.workDir() == null ? Files.createTempDirectory("annals-bench-")
         : Files.createDirectories(options.workDir());

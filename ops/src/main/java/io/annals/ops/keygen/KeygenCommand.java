@@ -25,7 +25,7 @@ import java.util.Set;
  * of stdout, then its entry for the hub's keys file on the second. The key is never written
  * anywhere else; the entry holds only its SHA-256. With {@code --keys-file} the entry is also
  * added to that file, atomically, after checking that the whole file stays valid; when that fails
- * nothing is printed and the file is unchanged. Exits 0, 1 when the file cannot be updated, 64 on
+ * nothing is printed and the file is unchanged. Exits 0, 1 when the file cannot be updated, 2 on
  * bad options.
  */
 public final class KeygenCommand implements Command {
@@ -61,7 +61,7 @@ public final class KeygenCommand implements Command {
     } catch (IllegalArgumentException e) {
       err.println("keygen: " + e.getMessage());
       err.println(USAGE);
-      return 64;
+      return USAGE_ERROR;
     }
     if (options == null) {
       out.println(USAGE);

@@ -7,7 +7,7 @@ import java.time.Clock;
 /**
  * {@code loadgen}: sends realistic traffic to one or more hubs at a fixed rate for a while, then
  * prints a summary (events sent by kind, outcomes, errors, latency). Exits 0 when every request
- * was answered without a server error, 1 otherwise, 64 on bad options.
+ * was answered without a server error, 1 otherwise, 2 on bad options.
  */
 public final class LoadgenCommand implements Command {
 
@@ -27,7 +27,7 @@ public final class LoadgenCommand implements Command {
       options = LoadgenOptions.parse(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("loadgen: " + e.getMessage());
-      return 64;
+      return USAGE_ERROR;
     }
     HttpClient http = Loadgen.defaultClient(options);
     LoadgenReport report = new Loadgen(options, TrafficMix.REALISTIC, Clock.systemUTC(), http, System.err).run();

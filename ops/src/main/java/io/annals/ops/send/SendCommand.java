@@ -25,13 +25,13 @@ import java.util.Map;
  * <p>Exits 0 when all were delivered; 65 when some lines were bad (each named on stderr with its line
  * number; the good ones are still sent) or some events were dead-lettered (refused by the hub, or
  * found damaged in the spool: counted on stdout and stderr, kept in the dead-letter file); 75 when events remain undelivered at the timeout (they
- * stay in the spool: the next {@code send} on it delivers them); 64 on bad options; 74 when the
+ * stay in the spool: the next {@code send} on it delivers them); 2 on bad options; 74 when the
  * spool cannot be used. {@code --no-wait} returns once every line is spooled.
  */
 public final class SendCommand implements Command {
 
   static final int OK = 0;
-  static final int USAGE = 64;
+  static final int USAGE = USAGE_ERROR;
   static final int BAD_LINES = 65;
   static final int IO_ERROR = 74;
   static final int NOT_DELIVERED = 75;

@@ -94,13 +94,28 @@ class BenchCommandTest {
   }
 
   @Test
-  void a_bad_option_prints_the_usage_and_exits_64() throws Exception {
+  void a_bad_option_prints_the_usage_on_stderr_and_exits_2() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
 
-    int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8), Map.of())
-        .run(new String[] {"--only", "nope"});
+    int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8),
+        new PrintStream(errors, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {"--only", "nope"});
 
-    assertThat(exit).isEqualTo(64);
-    assertThat(output.toString(StandardCharsets.UTF_8)).contains("unknown scenario \"nope\"");
+    assertThat(exit).isEqualTo(2);
+    assertThat(errors.toString(StandardCharsets.UTF_8)).contains("unknown scenario \"nope\"");
+    assertThat(output.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void help_prints_the_usage_on_stdout_and_exits_0() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+    int exit = new BenchCommand(new PrintStream(output, true, StandardCharsets.UTF_8),
+        new PrintStream(errors, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {"--help"});
+
+    assertThat(exit).isZero();
+    assertThat(output.toString(StandardCharsets.UTF_8)).startsWith("usage:");
+    assertThat(errors.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 }

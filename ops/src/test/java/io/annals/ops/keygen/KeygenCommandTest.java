@@ -95,7 +95,7 @@ class KeygenCommandTest {
   class Bad_options {
 
     private void refused(Run run, String message) {
-      assertThat(run.exit()).isEqualTo(64);
+      assertThat(run.exit()).isEqualTo(2);
       assertThat(run.out()).as("no key is printed").isEmpty();
       assertThat(run.err()).startsWith("keygen: " + message).contains("usage: keygen");
     }

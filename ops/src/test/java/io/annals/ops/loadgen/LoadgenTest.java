@@ -223,8 +223,8 @@ class LoadgenTest {
     }
 
     @Test
-    void the_command_exits_64_on_bad_options_and_0_on_help() throws Exception {
-      assertThat(new LoadgenCommand().run(new String[] {"--rate", "x"})).isEqualTo(64);
+    void the_command_exits_2_on_bad_options_and_0_on_help() throws Exception {
+      assertThat(new LoadgenCommand().run(new String[] {"--rate", "x"})).isEqualTo(2);
       assertThat(new LoadgenCommand().run(new String[] {"--help"})).isZero();
     }
 

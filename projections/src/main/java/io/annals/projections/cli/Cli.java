@@ -24,9 +24,13 @@ import java.util.function.Function;
 
 /**
  * The worker's commands. Exit codes: 0 done, 1 something needs attention (a projection stopped,
- * the hub or database failed), 2 the command line was wrong (one line on stderr says how).
+ * the hub or database failed), 2 the command line was wrong (one line on stderr says how). Stdout
+ * carries only what a command was asked for (a report, a status, a CSV, the usage for
+ * {@code --help}); the daemon's logs go to stderr with timestamps (slf4j-simple).
  */
 public final class Cli {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cli.class);
 
   private final List<Projection> projections;
   private final Function<Options, FeedSource> feeds;
@@ -125,9 +129,9 @@ public final class Cli {
       stopped.countDown();
     }, "projections-shutdown"));
     daemon.start();
-    out.println("projections: worker " + runtime.config().owner() + " running "
-        + projections.stream().map(Projection::name).toList()
-        + (server == null ? "" : ", metrics on :" + server.port() + "/metrics"));
+    // A log line (stderr, with a timestamp), not output: nobody asked the daemon for a result.
+    LOG.info("worker {} running {}{}", runtime.config().owner(), projections.stream().map(Projection::name).toList(),
+        server == null ? "" : ", metrics on :" + server.port() + "/metrics");
     try {
       stopped.await();
     } catch (InterruptedException e) {

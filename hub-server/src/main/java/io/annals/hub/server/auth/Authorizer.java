@@ -48,7 +48,7 @@ public final class Authorizer {
    */
   public static Set<Role> rolesFor(Operation operation) {
     return switch (operation) {
-      case INGEST -> WRITERS;
+      case INGEST, INGEST_BATCH -> WRITERS;
       case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_STREAM, FEED_LAG -> READERS;
       case METRICS -> READERS;
       case LEDGER_DIGEST, LEDGER_KEY, LEDGER_INCLUSION, LEDGER_CONSISTENCY, LEDGER_LEAVES -> READERS;

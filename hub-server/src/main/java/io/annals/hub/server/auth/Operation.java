@@ -10,6 +10,8 @@ import io.javalin.security.RouteRole;
  */
 public enum Operation implements RouteRole {
   INGEST("POST", "/events"),
+  /** The batch forms alone, always answered with one result per event (one operation per form for generated clients). */
+  INGEST_BATCH("POST", "/events/batch"),
   GET_EVENT("GET", "/events/{id}"),
   QUERY_EVENTS("GET", "/events"),
   AGGREGATE_HISTORY("GET", "/aggregates/{aggregate_id}/events"),

@@ -36,39 +36,26 @@ public final class CloudEventsJson {
 
   private CloudEventsJson() {}
 
-  /** True when the request's {@code Accept} names {@code application/cloudevents+json} (for one event). */
+  /** What one event can be sent as, in the hub's order of preference. */
+  static final List<String> ONE_EVENT_FORMS = List.of("application/json", STRUCTURED);
+  /**
+   * What a list of events can be sent as, in the hub's order of preference; a reader asking for
+   * {@code application/cloudevents+json} gets the batch form (a list has no structured form).
+   */
+  static final List<String> LIST_FORMS = List.of("application/json", BATCH, STRUCTURED);
+
+  /**
+   * True when the request's {@code Accept} prefers {@code application/cloudevents+json} to native
+   * JSON for one event (RFC 9110 negotiation, {@link MediaNegotiation}); a {@code 406} problem when
+   * it accepts neither.
+   */
   public static boolean wantsStructured(Context ctx) {
-    return accepts(ctx.header("Accept"), STRUCTURED);
+    return !MediaNegotiation.choose(ctx, ONE_EVENT_FORMS).equals("application/json");
   }
 
-  /** True when the request's {@code Accept} names either CloudEvents media type (for a list). */
+  /** As {@link #wantsStructured} for a list: true when a CloudEvents form is preferred. */
   public static boolean wantsBatch(Context ctx) {
-    String accept = ctx.header("Accept");
-    return accepts(accept, BATCH) || accepts(accept, STRUCTURED);
-  }
-
-  /** True when {@code accept} lists {@code mediaType} with a q-value above 0. */
-  static boolean accepts(String accept, String mediaType) {
-    if (accept == null) {
-      return false;
-    }
-    for (String range : accept.split(",")) {
-      String[] parts = range.split(";");
-      if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(mediaType)) {
-        continue;
-      }
-      boolean refused = false;
-      for (int i = 1; i < parts.length; i++) {
-        String[] kv = parts[i].trim().split("=", 2);
-        if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("q")) {
-          refused = kv[1].trim().matches("0(\\.0{0,3})?");
-        }
-      }
-      if (!refused) {
-        return true;
-      }
-    }
-    return false;
+    return !MediaNegotiation.choose(ctx, LIST_FORMS).equals("application/json");
   }
 
   /**

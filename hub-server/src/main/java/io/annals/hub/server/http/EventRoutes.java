@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-/** {@code POST /events} and {@code GET /events/{id}}. */
+/** {@code POST /events}, {@code POST /events/batch} and {@code GET /events/{id}}. */
 public final class EventRoutes implements Routes {
 
   private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
@@ -38,14 +38,18 @@ public final class EventRoutes implements Routes {
 
   @Override
   public void register(Javalin app) {
-    app.post("/events", this::post, Operation.INGEST);
+    app.post("/events", ctx -> post(ctx, false), Operation.INGEST);
+    // The same ingestion, documented as its own operation so that generated clients have one
+    // request and one answer shape per form (docs/decisions.md, issue 27).
+    app.post("/events/batch", ctx -> post(ctx, true), Operation.INGEST_BATCH);
     app.get("/events/{id}", this::get, Operation.GET_EVENT);
   }
 
-  private void post(Context ctx) {
+  /** {@code asBatch}: answer with the results list even when the body was one event. */
+  private void post(Context ctx, boolean asBatch) {
     IngestResponse response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
         ctx.req().getContentLengthLong(), RequestBody.of(ctx), cloudEventHeaders(ctx));
-    if (response.format() == Submission.Format.SINGLE) {
+    if (response.format() == Submission.Format.SINGLE && !asBatch) {
       single(ctx, json, response.results().get(0));
       return;
     }

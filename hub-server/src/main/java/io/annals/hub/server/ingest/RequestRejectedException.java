@@ -42,6 +42,11 @@ public final class RequestRejectedException extends RuntimeException {
     return new RequestRejectedException(415, "unsupported-media-type", "Unsupported media type", detail, 0, List.of());
   }
 
+  /** 406: the request's {@code Accept} allows none of the media types the resource has. */
+  public static RequestRejectedException notAcceptable(String detail) {
+    return new RequestRejectedException(406, "not-acceptable", "Not acceptable", detail, 0, List.of());
+  }
+
   public static RequestRejectedException overloaded(String detail) {
     return new RequestRejectedException(429, "overloaded", "Hub overloaded", detail, 1, List.of());
   }

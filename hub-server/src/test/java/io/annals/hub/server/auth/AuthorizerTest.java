@@ -18,6 +18,7 @@ class AuthorizerTest {
   // The table from the security issue, written out again here so that a change to it is a decision.
   private static final Map<Operation, Set<Role>> EXPECTED = Map.ofEntries(
       Map.entry(Operation.INGEST, EnumSet.of(Role.PRODUCER, Role.ADMIN)),
+      Map.entry(Operation.INGEST_BATCH, EnumSet.of(Role.PRODUCER, Role.ADMIN)),
       Map.entry(Operation.GET_EVENT, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.QUERY_EVENTS, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.AGGREGATE_HISTORY, EnumSet.of(Role.READER, Role.ADMIN)),

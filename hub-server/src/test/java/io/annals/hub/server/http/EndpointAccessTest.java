@@ -61,6 +61,7 @@ class EndpointAccessTest {
    */
   private static final Map<Operation, List<Integer>> TABLE = Map.ofEntries(
       Map.entry(Operation.INGEST, List.of(401, 401, 201, 403, 201)),
+      Map.entry(Operation.INGEST_BATCH, List.of(401, 401, 200, 403, 200)),
       Map.entry(Operation.GET_EVENT, List.of(401, 401, 403, 200, 200)),
       Map.entry(Operation.QUERY_EVENTS, List.of(401, 401, 403, 200, 200)),
       Map.entry(Operation.AGGREGATE_HISTORY, List.of(401, 401, 403, 200, 200)),
@@ -100,7 +101,7 @@ class EndpointAccessTest {
     Path keys = TestApiKeys.write(Files.createDirectories(dir.resolve("keys")));
     hub = TestHub.configured(Files.createDirectories(dir.resolve("data")), Map.of("HUB_API_KEYS_FILE", keys.toString()));
     storedId = TestEvents.newId();
-    HttpResponse<String> created = hub.send(post(TestEvents.node(storedId), TestApiKeys.ADMIN));
+    HttpResponse<String> created = hub.send(post("/events", TestEvents.json(storedId), TestApiKeys.ADMIN));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     HttpResponse<String> schema = hub.send(request(Operation.SCHEMA_REGISTER, TestApiKeys.ADMIN));
     assertThat(schema.statusCode()).as(schema.body()).isEqualTo(201);
@@ -225,7 +226,10 @@ class EndpointAccessTest {
   /** A request that the caller's role makes succeed: real parameters, a new event for each POST. */
   private static HttpRequest request(Operation operation, String key) {
     if (operation == Operation.INGEST) {
-      return post(TestEvents.node(TestEvents.newId()), key);
+      return post("/events", TestEvents.node(TestEvents.newId()).toString(), key);
+    }
+    if (operation == Operation.INGEST_BATCH) {
+      return post("/events/batch", "[" + TestEvents.node(TestEvents.newId()) + "]", key);
     }
     if (operation == Operation.ERASE) {
       HttpRequest.Builder erase = HttpRequest.newBuilder(hub.uri("/erasures")).timeout(Duration.ofSeconds(30))
@@ -269,10 +273,10 @@ class EndpointAccessTest {
     return request.build();
   }
 
-  private static HttpRequest post(ObjectNode event, String key) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri("/events")).timeout(Duration.ofSeconds(30))
+  private static HttpRequest post(String path, String body, String key) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(event.toString()));
+        .POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       request.header("Authorization", bearer(key));
     }
