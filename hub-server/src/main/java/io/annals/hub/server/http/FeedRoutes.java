@@ -63,9 +63,9 @@ public final class FeedRoutes implements Routes {
     int limit = p.limit();
     Duration wait = waitParameter(p);
     p.check();
-    // Negotiated before the read, so a 406 costs no page.
+    // Negotiated before the read, so a 406 costs no page (answer() asks again: the same answer).
     ctx.header("Vary", "Accept");
-    boolean cloudEvents = CloudEventsJson.wantsBatch(ctx);
+    CloudEventsJson.wantsBatch(ctx);
     FeedPage page = feed.read(types, after, limit);
     if (wait == null || wait.isZero() || !page.events().isEmpty() || waiters == null) {
       answer(ctx, page);
@@ -176,7 +176,7 @@ public final class FeedRoutes implements Routes {
     // The cursor and count in headers in either form, so a consumer can ask for the next page
     // before it has decoded this one (the SDK's FeedReader reads ahead): the hub reads while it decodes.
     ctx.header(FeedWire.EVENT_COUNT_HEADER, Integer.toString(page.events().size()));
-    if (cloudEvents) {
+    if (CloudEventsJson.wantsBatch(ctx)) {
       CloudEventsJson.sendBatch(ctx, json, page.events(), next, page.stableUntil());
       return;
     }

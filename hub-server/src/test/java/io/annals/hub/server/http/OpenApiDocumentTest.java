@@ -367,6 +367,10 @@ class OpenApiDocumentTest {
     }
   }
 
+  private static boolean ingest(Operation op) {
+    return op == Operation.INGEST || op == Operation.INGEST_BATCH;
+  }
+
   private static Map<String, String> sampleHeaders(Operation op) {
     return op == Operation.INGEST || op == Operation.INGEST_BATCH || op == Operation.ERASE ? json() : Map.of();
   }
