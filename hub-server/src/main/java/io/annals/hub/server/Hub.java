@@ -12,6 +12,7 @@ import io.annals.hub.server.feed.InstanceIds;
 import io.annals.hub.server.feed.ReceivedAtClock;
 import io.annals.hub.server.feed.WatermarkPublisher;
 import io.annals.hub.server.http.EventJson;
+import io.annals.hub.server.http.ConsoleRoutes;
 import io.annals.hub.server.http.EventRoutes;
 import io.annals.hub.server.http.FeedRoutes;
 import io.annals.hub.server.http.HealthRoutes;
@@ -187,6 +188,7 @@ public final class Hub implements AutoCloseable {
         new FeedRoutes(feed, json),
         health,
         new OpenApiRoutes(),
+        new ConsoleRoutes(),
         ledger));
     routes.addAll(extra);
     return List.copyOf(routes);

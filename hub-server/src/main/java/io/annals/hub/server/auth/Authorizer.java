@@ -16,6 +16,7 @@ import java.util.Set;
  * GET /metrics                               -         yes     yes     -
  * GET /health/live, GET /health/ready        open to everyone, without a key
  * GET /openapi.json                          open to everyone, without a key
+ * GET /console, GET /console/{file}          open to everyone, without a key (the page shows no data without one)
  * (1) each event only if its meta.service is bound to the key: {@link #mayPublish}
  * </pre>
  *
@@ -41,16 +42,18 @@ public final class Authorizer {
       case GET_EVENT, QUERY_EVENTS, AGGREGATE_HISTORY, FEED, FEED_LAG -> READERS;
       case METRICS -> READERS;
       case LEDGER_DIGEST, LEDGER_KEY, LEDGER_INCLUSION, LEDGER_CONSISTENCY -> READERS;
-      case HEALTH_LIVE, HEALTH_READY, OPENAPI -> EVERYONE;
+      case HEALTH_LIVE, HEALTH_READY, OPENAPI, CONSOLE, CONSOLE_FILE -> EVERYONE;
     };
   }
 
   /**
    * True when {@code operation} needs no key at all: the liveness and readiness probes, and the
-   * OpenAPI document (public by nature: it is what a client is generated from).
+   * OpenAPI document (public by nature: it is what a client is generated from), and the console's
+   * page and files (static; the page asks for a key before it reads any data).
    */
   public static boolean isOpen(Operation operation) {
-    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY || operation == Operation.OPENAPI;
+    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY || operation == Operation.OPENAPI
+        || operation == Operation.CONSOLE || operation == Operation.CONSOLE_FILE;
   }
 
   /** True when {@code principal} may call {@code operation}. */

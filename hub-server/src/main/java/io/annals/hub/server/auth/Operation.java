@@ -22,7 +22,9 @@ public enum Operation implements RouteRole {
   LEDGER_DIGEST("GET", "/ledger/digest"),
   LEDGER_KEY("GET", "/ledger/key"),
   LEDGER_INCLUSION("GET", "/ledger/proof/inclusion"),
-  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency");
+  LEDGER_CONSISTENCY("GET", "/ledger/proof/consistency"),
+  CONSOLE("GET", "/console"),
+  CONSOLE_FILE("GET", "/console/{file}");
 
   private final String method;
   private final String path;

@@ -74,7 +74,10 @@ class EndpointAccessTest {
       Map.entry(Operation.LEDGER_KEY, List.of(401, 401, 403, 200, 200)),
       // Without their required parameters: the role is decided before the parameters are read.
       Map.entry(Operation.LEDGER_INCLUSION, List.of(401, 401, 403, 400, 400)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, List.of(401, 401, 403, 400, 400)),
+      // The console's page and files are static and hold no data; the page reads with the key it is given.
+      Map.entry(Operation.CONSOLE, List.of(200, 200, 200, 200, 200)),
+      Map.entry(Operation.CONSOLE_FILE, List.of(200, 200, 200, 200, 200)));
 
   @TempDir static Path dir;
   static TestHub hub;
@@ -216,6 +219,7 @@ class EndpointAccessTest {
       case AGGREGATE_HISTORY -> "/aggregates/order-7/events";
       case FEED -> "/feed?limit=10";
       case FEED_LAG -> "/feed/lag";
+      case CONSOLE_FILE -> "/console/console.js";
       default -> operation.path();
     };
     HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30)).GET();
