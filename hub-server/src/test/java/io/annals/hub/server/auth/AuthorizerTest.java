@@ -30,7 +30,9 @@ class AuthorizerTest {
       Map.entry(Operation.LEDGER_DIGEST, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_KEY, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_INCLUSION, EnumSet.of(Role.READER, Role.ADMIN)),
-      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)));
+      Map.entry(Operation.LEDGER_CONSISTENCY, EnumSet.of(Role.READER, Role.ADMIN)),
+      Map.entry(Operation.CONSOLE, EnumSet.allOf(Role.class)),
+      Map.entry(Operation.CONSOLE_FILE, EnumSet.allOf(Role.class)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)
@@ -46,9 +48,10 @@ class AuthorizerTest {
   }
 
   @Test
-  void only_the_health_probes_and_the_openapi_document_are_open_without_a_key() {
+  void only_the_health_probes_the_openapi_document_and_the_consoles_static_files_are_open_without_a_key() {
     assertThat(EnumSet.allOf(Operation.class).stream().filter(Authorizer::isOpen))
-        .containsExactlyInAnyOrder(Operation.HEALTH_LIVE, Operation.HEALTH_READY, Operation.OPENAPI);
+        .containsExactlyInAnyOrder(Operation.HEALTH_LIVE, Operation.HEALTH_READY, Operation.OPENAPI, Operation.CONSOLE,
+            Operation.CONSOLE_FILE);
   }
 
   @Test
