@@ -126,6 +126,30 @@ final class ConsoleBrowser implements AutoCloseable {
     driver.findElement(By.id("key-use")).click();
   }
 
+  /** A fresh page with {@code key} in use and the console's log read up to here. */
+  void signIn(String key) {
+    open("#search");
+    useKey(key);
+    consoleErrors();
+  }
+
+  /** Closes each that is not null (what a failed {@code @BeforeAll} left), the first failure thrown. */
+  static void closeAll(AutoCloseable... resources) throws Exception {
+    Exception first = null;
+    for (AutoCloseable r : resources) {
+      try {
+        if (r != null) {
+          r.close();
+        }
+      } catch (Exception e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   void forgetKey() {
     driver.findElement(By.id("key-forget")).click();
   }

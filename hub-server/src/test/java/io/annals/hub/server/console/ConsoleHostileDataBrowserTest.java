@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.TestApiKeys;
 import io.annals.hub.server.TestEvents;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Events written to attack the page (script tags, event-handler attributes, {@code javascript:}
@@ -40,17 +36,15 @@ class ConsoleHostileDataBrowserTest {
       "{{constructor.constructor('window.__pwned=1')()}}${alert('template')}",
       "</code></pre><b onmouseover=\"alert('pre')\" id=\"hostile-b\">hover</b>");
 
-  @TempDir static Path dir;
+  @RegisterExtension static final ConsoleFixture CONSOLE = new ConsoleFixture(ConsoleHostileDataBrowserTest::publish);
   static ConsoleHub hub;
   static ConsoleBrowser browser;
   static final List<String> ids = new ArrayList<>();
   static List<String> seeded;
 
-  @BeforeAll
-  static void start() throws Exception {
-    ConsoleBrowser.requireChromium();
-    hub = ConsoleHub.start(dir);
-    browser = ConsoleBrowser.start(hub.url());
+  static void publish(ConsoleHub started, ConsoleBrowser opened) throws Exception {
+    hub = started;
+    browser = opened;
     ArrayNode batch = TestEvents.JSON.createArrayNode();
     for (int i = 0; i < HOSTILE.size(); i++) {
       batch.add(hostile(HOSTILE.get(i), "2026-01-01T10:0" + (i % 10) + ":00.000Z"));
@@ -65,23 +59,6 @@ class ConsoleHostileDataBrowserTest {
     ids.add(e.get("id").asText());
     e.with("payload").put(h, h).put("html", h).putObject("nested").put("x", h);
     return e;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
-
-  @BeforeEach
-  void signed_in() {
-    browser.open("#search");
-    browser.useKey(TestApiKeys.READER);
-    browser.consoleErrors();
   }
 
   @Test
