@@ -9,7 +9,7 @@
 
   const KEY_STORAGE = 'annals.console.key';
   const PAGE_SIZE = 50;
-  const TAIL_EVERY_MS = 1000;
+  const TAIL_EVERY_MS = 500; // a new event shows within about a second of its 201, with a margin on a busy machine
   const TAIL_KEPT = 200;
   const HISTORY_PAGES = 20;
   const HISTORY_PAGE_SIZE = 1000;
@@ -817,9 +817,15 @@
       status.textContent = paused ? 'Paused: nothing is missed; resuming continues from the same point.' : 'Following the feed.';
       if (!paused) schedule(0);
     });
-    const schedule = (ms) => { if (gen === generation) timers.push(setTimeout(poll, ms)); };
+    const schedule = (ms) => {
+      if (gen !== generation) return;
+      // Only the newest timer can still be pending: the others have fired, so the list stays short.
+      timers = [setTimeout(poll, ms)];
+    };
+    let busy = false; // one request at a time: a quick pause and resume must not start a second loop
     async function poll() {
-      if (gen !== generation || paused) return;
+      if (gen !== generation || paused || busy) return;
+      busy = true;
       try {
         if (cursor === null) {
           const first = await api('/feed?limit=1');
@@ -848,6 +854,8 @@
         if (gen !== generation) return;
         status.replaceChildren(errorState(e));
         if (!(e instanceof ApiError && (e.status === 401 || e.status === 403))) schedule(5 * TAIL_EVERY_MS);
+      } finally {
+        busy = false;
       }
     }
     poll();
