@@ -94,9 +94,13 @@ final class ConsoleBrowser implements AutoCloseable {
 
   /** Aborts the calling test, saying so in the output, when Debian's chromium or chromium-driver is missing. */
   static void requireChromium() {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-      String why = "SKIPPED: the console's browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
-          + DRIVER + "); `apt-get install chromium chromium-driver`, as ops/ci/check-ops.sh does in .ci/run";
+    requireChromium(CHROMIUM, DRIVER);
+  }
+
+  static void requireChromium(Path chromium, Path driver) {
+    if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+      String why = "SKIPPED: the console's browser tests need Debian's chromium and chromium-driver (" + chromium + ", "
+          + driver + "); `apt-get install chromium chromium-driver`, as ops/ci/check-ops.sh does in .ci/run";
       System.out.println(why);
       Assumptions.abort(why);
     }
