@@ -3,8 +3,9 @@
 # check rules, and the rules' unit tests), the Grafana dashboard's JSON, the compose file
 # (docker-compose config: no Docker engine is needed for that), and the images' build stages
 # (replayed with the local Maven). Installs Debian's prometheus, docker-compose and faketime
-# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`), and
-# TypeScript from npm (tsc, for client-generation's typescript-fetch client). Exits non-zero on the first failure.
+# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`; chromium and
+# chromium-driver for the console's browser tests), and TypeScript from npm (tsc, for
+# client-generation's typescript-fetch client). Exits non-zero on the first failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -18,6 +19,10 @@ install_packages() {
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   # libfaketime, for hub-server's ClockStepFaultTest (skipped, saying so, without it)
   command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+  # Debian's chromium and its WebDriver, for hub-server's console tests in a real headless browser
+  # (skipped, saying so, without them)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]} (Debian packages)"
   local sudo=""

@@ -14,6 +14,7 @@ import io.annals.hub.server.feed.InstanceIds;
 import io.annals.hub.server.feed.ReceivedAtClock;
 import io.annals.hub.server.feed.WatermarkPublisher;
 import io.annals.hub.server.http.EventJson;
+import io.annals.hub.server.http.ConsoleRoutes;
 import io.annals.hub.server.http.EventRoutes;
 import io.annals.hub.server.http.FeedRoutes;
 import io.annals.hub.server.http.HealthRoutes;
@@ -224,6 +225,7 @@ public final class Hub implements AutoCloseable {
         feed,
         health,
         new OpenApiRoutes(),
+        new ConsoleRoutes(),
         ledger));
     routes.addAll(extra);
     return List.copyOf(routes);

@@ -23,6 +23,7 @@ import java.util.Set;
  * GET /openapi.json                          open to everyone, without a key
  * POST /erasures, GET /erasures,
  * GET /erasures/{id}                         -         -       yes     -
+ * GET /console, GET /console/{file}          open to everyone, without a key (the page shows no data without one)
  * (1) each event only if its meta.service is bound to the key, and never for the hub's own
  *     service {@code annals}: {@link #mayPublish}
  * </pre>
@@ -55,7 +56,7 @@ public final class Authorizer {
       case SCHEMAS, SCHEMA_VERSIONS, SCHEMA_VERSION, CATALOG -> READERS;
       // A schema decides what producers may write; the quarantine holds events of every service.
       case SCHEMA_REGISTER, QUARANTINE, QUARANTINE_RELEASE, QUARANTINE_DROP -> ADMINS;
-      case HEALTH_LIVE, HEALTH_READY, OPENAPI -> EVERYONE;
+      case HEALTH_LIVE, HEALTH_READY, OPENAPI, CONSOLE, CONSOLE_FILE -> EVERYONE;
       // Erasure removes data for good and its records name events: admins only (docs/erasure.md).
       case ERASE, LIST_ERASURES, GET_ERASURE -> ADMINS;
     };
@@ -63,10 +64,12 @@ public final class Authorizer {
 
   /**
    * True when {@code operation} needs no key at all: the liveness and readiness probes, and the
-   * OpenAPI document (public by nature: it is what a client is generated from).
+   * OpenAPI document (public by nature: it is what a client is generated from), and the console's
+   * page and files (static; the page asks for a key before it reads any data).
    */
   public static boolean isOpen(Operation operation) {
-    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY || operation == Operation.OPENAPI;
+    return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY || operation == Operation.OPENAPI
+        || operation == Operation.CONSOLE || operation == Operation.CONSOLE_FILE;
   }
 
   /** True when {@code principal} may call {@code operation}. */

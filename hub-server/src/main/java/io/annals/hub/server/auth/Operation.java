@@ -37,7 +37,9 @@ public enum Operation implements RouteRole {
   QUARANTINE_RELEASE("POST", "/quarantine/release"),
   QUARANTINE_DROP("POST", "/quarantine/drop"),
   CATALOG("GET", "/catalog"),
-  LEDGER_LEAVES("GET", "/ledger/leaves");
+  LEDGER_LEAVES("GET", "/ledger/leaves"),
+  CONSOLE("GET", "/console"),
+  CONSOLE_FILE("GET", "/console/{file}");
 
   private final String method;
   private final String path;

@@ -293,6 +293,11 @@ class OpenApiDocumentTest {
     expect(hub, 400, "GET", consistency, consistency + "?from=1", reader, Map.of(), null);
     expect(hub, 200, "GET", "/ledger/leaves", "/ledger/leaves?from=0&limit=1", reader, Map.of(), null);
     expect(hub, 400, "GET", "/ledger/leaves", "/ledger/leaves?limit=0", reader, Map.of(), null);
+    for (String path : List.of("/console", "/console/index.html", "/console/console.js", "/console/console.css",
+        "/console/icon.svg")) {
+      expect(hub, 200, "GET", path.equals("/console") ? path : "/console/{file}", path, null, Map.of(), null);
+    }
+    expect(hub, 404, "GET", "/console/{file}", "/console/openapi.json", null, Map.of(), null);
 
     expect(hub, 200, "GET", "/health/live", "/health/live", null, Map.of(), null);
     expect(hub, 200, "GET", "/health/ready", "/health/ready", null, Map.of(), null);
