@@ -203,6 +203,7 @@ public final class Hub implements AutoCloseable {
     try {
       // Known to the other instances' feeds before this one takes a write (docs/decisions.md).
       publisher.join(feedSettings.publishInterval(), feedSettings.joinDelay());
+      resumeErasures(erasure);
       app.start(config.bind(), config.port());
     } catch (RuntimeException e) {
       hub.close();
@@ -229,6 +230,17 @@ public final class Hub implements AutoCloseable {
         ledger));
     routes.addAll(extra);
     return List.copyOf(routes);
+  }
+
+  /** Finishes erasures a stopped hub left half done (docs/erasure.md); a store that does not answer now is retried by the next start. */
+  private static void resumeErasures(io.annals.hub.server.erasure.ErasureService erasure) {
+    try {
+      erasure.resume();
+    } catch (RuntimeException e) {
+      // The hub still starts: new events are erased at ingestion either way; a half-done erasure waits for the next start.
+      LOG.warn("recorded erasures could not be checked at start ({}); they are checked again at the next start,"
+          + " or send one again with its erasure_id", e.toString());
+    }
   }
 
   private static List<Routes> concat(List<Routes> a, List<Routes> b) {

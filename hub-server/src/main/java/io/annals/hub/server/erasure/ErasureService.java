@@ -117,6 +117,44 @@ public final class ErasureService {
     return outcome;
   }
 
+  /**
+   * Applies every recorded erasure again, and appends its erasure-applied event if missing: a hub
+   * stopped (or killed) between an erasure's record and its rewrite, or before its feed event,
+   * finishes it when it starts. Idempotent; reads each named event once. Answers how many stored
+   * payloads it had to rewrite.
+   */
+  public int resume() {
+    int rewritten = 0;
+    List<Event> announced = new ArrayList<>();
+    ErasureRecord.Position after = null;
+    List<ErasureRecord> page;
+    do {
+      page = erasures.list(after, PAGE);
+      for (ErasureRecord record : page) {
+        Instant now = EpochMicros.truncate(clock.instant());
+        Applied applied;
+        gate.writeLock().lock();
+        try {
+          applied = ledger == null ? apply(record, now) : ledger.withoutAppends(() -> apply(record, now));
+        } finally {
+          gate.writeLock().unlock();
+        }
+        announced.add(appliedEvent(record));
+        if (applied.rewritten() > 0) {
+          AUDIT.info("erasure {} finished at start: {} stored payload(s) still held erased members and were rewritten",
+              record.erasureId(), applied.rewritten());
+          rewritten += applied.rewritten();
+        }
+        after = record.position();
+      }
+      if (!announced.isEmpty()) {
+        committer.append(announced); // DUPLICATE for those appended before: one transaction per page
+        announced.clear();
+      }
+    } while (page.size() == PAGE);
+    return rewritten;
+  }
+
   public Optional<ErasureRecord> find(String erasureId) {
     return erasures.find(erasureId);
   }
@@ -125,7 +163,7 @@ public final class ErasureService {
     return erasures.list(after, limit);
   }
 
-  private record Applied(List<String> applied, List<String> pending) {}
+  private record Applied(List<String> applied, List<String> pending, int rewritten) {}
 
   private Applied apply(ErasureRecord record, Instant now) {
     Set<String> names = record.wholePayload() ? null : memberNames(record.pointers());
@@ -157,7 +195,7 @@ public final class ErasureService {
     erasures.rewritePayloads(payloads);
     salts.forEach(ledger::replaceSalts);
     erasedEvents.increment(payloads.size());
-    return new Applied(applied, pending);
+    return new Applied(applied, pending, payloads.size() + salts.size());
   }
 
   /** The events the selector names: the ids as given, or the stored events of an aggregate or correlation id. */

@@ -68,6 +68,38 @@ class SqliteErasureApiTest extends ErasureApiContract {
     assertThat(filesHolding(dir, "someone2999@example.com")).as("what was not erased is still there").isNotEmpty();
   }
 
+  @Test
+  void an_erasure_recorded_but_not_applied_when_the_hub_stopped_is_finished_at_the_next_start() {
+    // As a hub killed between an erasure's record and its rewrite leaves the store.
+    String id = TestEvents.newId();
+    String other = TestEvents.newId();
+    try (TestHub hub = startHub(dir)) {
+      assertThat(hub.postJson(personal(id, EMAIL, NAME).toString()).statusCode()).isEqualTo(201);
+      assertThat(hub.postJson(personal(other, "other@example.com", "Other").toString()).statusCode()).isEqualTo(201);
+      awaitTree(hub, 2);
+    }
+    try (io.annals.hub.server.store.Store store = io.annals.hub.server.store.Store.of(
+        io.annals.hub.server.store.sqlite.SqliteEventStore.open(dir))) {
+      io.annals.hub.server.Erasure.port(store).record(new io.annals.hub.server.store.ErasureRecord("er-half", java.time.Instant.now(),
+          "ops", "half done", List.of("/email", "/name"), List.of(id)));
+    }
+    assertThat(filesHolding(dir, EMAIL)).isNotEmpty();
+
+    try (TestHub hub = startHub(dir)) {
+      var payload = TestEvents.parse(hub.get("/events/" + id).body()).get("payload");
+      assertThat(payload.get("email").get("annals:erased").get("erasure_id").asText()).isEqualTo("er-half");
+      assertThat(filesHolding(dir, EMAIL)).isEmpty();
+      assertThat(filesHolding(dir, NAME)).isEmpty();
+      io.annals.hub.server.Await.until("the erasure-applied event is in the feed",
+          () -> getJson(hub, "/feed?types=erasure-applied").get("events").size() == 1);
+    }
+    try (TestHub hub = startHub(dir)) {
+      // Started again: nothing more to do, and no second feed event.
+      awaitTree(hub, 3);
+      assertThat(getJson(hub, "/feed?types=erasure-applied").get("events")).hasSize(1);
+    }
+  }
+
   /** Every file under {@code dir} (events.db, -wal, -shm, journals, ledger.db, ...) whose bytes contain {@code text} as UTF-8. */
   static List<Path> filesHolding(Path dir, String text) {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
