@@ -16,6 +16,7 @@ final class Bench {
 
   static final String INGEST_BATCH = "ingest-batch";
   static final String CONCURRENT = "ingest-concurrent-single";
+  static final String CLOUDEVENTS = "ingest-single-cloudevents";
   static final String LATENCY = "latency-p99-half-load";
   static final String FEED = "feed-paging";
   static final String PROJECTION = "projection-catch-up";
@@ -25,7 +26,7 @@ final class Bench {
   /** Selects {@link LedgerScenarios#RESULTS}, which are reported in its place. */
   static final String LEDGER = "ledger";
 
-  static final List<String> SCENARIOS = List.of(INGEST_BATCH, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
+  static final List<String> SCENARIOS = List.of(INGEST_BATCH, CONCURRENT, CLOUDEVENTS, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
       PEAK_RSS, LEDGER);
 
   private static final String HUB = "hub";
@@ -87,6 +88,10 @@ final class Bench {
           results.put(LATENCY, ScenarioResult.failed(LATENCY, "no maximum rate: " + CONCURRENT + " failed"));
         }
         served.add(LATENCY);
+      }
+      if (options.runs(CLOUDEVENTS)) {
+        measure(CLOUDEVENTS, () -> SingleEvents.cloudEvents(run, hub));
+        served.add(CLOUDEVENTS);
       }
       if (!options.runs(CONCURRENT)) {
         results.remove(CONCURRENT); // measured only to set the latency scenario's rate
