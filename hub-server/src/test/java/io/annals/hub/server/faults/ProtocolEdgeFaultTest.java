@@ -143,6 +143,34 @@ class ProtocolEdgeFaultTest {
     }
   }
 
+  @Test
+  void a_second_request_trickling_its_headers_on_a_kept_alive_connection_is_disconnected_at_its_deadline()
+      throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(http.finalAnswer().status()).isEqualTo(200);
+      // The connection's timer, armed by the first request, fires while the second one trickles:
+      // it must watch the second request's deadline rather than forget the connection.
+      Thread.sleep(1_500);
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
+      int linesSent = 0;
+      boolean closed = false;
+      try {
+        while (linesSent < 120 && !closed) {
+          Thread.sleep(500);
+          http.send("X-Slow-" + linesSent + ": still coming\r\n");
+          linesSent++;
+          closed = http.closedByHubWithin(50);
+        }
+      } catch (java.io.IOException e) {
+        closed = true;
+      }
+
+      assertThat(closed).as("second request's connection closed before its headers were complete (%d lines sent)",
+          linesSent).isTrue();
+    }
+  }
+
   private static RawHttp.Answer exchange(String request) throws Exception {
     try (RawHttp http = new RawHttp(hub.port())) {
       http.send(request);
