@@ -47,10 +47,16 @@ final class Bench {
     if (options.runs(AT_SCALE)) {
       measure(AT_SCALE, () -> OtherScenarios.atScale(run));
     }
-    if (options.runs(LEDGER)) {
-      LedgerScenarios ledger = new LedgerScenarios(run);
+    // "ledger" runs all three; each may be named alone too (the lag is sampled during the ingest).
+    boolean lag = options.runs(LEDGER) || options.only().contains(LedgerScenarios.LAG);
+    LedgerScenarios ledger = new LedgerScenarios(run);
+    if (lag || options.only().contains(LedgerScenarios.INGEST)) {
       measure(LedgerScenarios.INGEST, ledger::ingest);
+    }
+    if (lag) {
       measure(LedgerScenarios.LAG, ledger::lag);
+    }
+    if (options.runs(LEDGER) || options.only().contains(LedgerScenarios.PROOF)) {
       measure(LedgerScenarios.PROOF, ledger::proofs);
     }
     List<ScenarioResult> ordered = new ArrayList<>();

@@ -81,8 +81,8 @@ final class IngestScenarios {
     SingleEvents.Window measured = null;
     if (wrk.isPresent()) {
       details.put("load_generator", "wrk (2 threads, " + sizes.clients() + " connections)");
-      // Warmed until the JIT compilers are done, not for a fixed time: see SingleEvents.warmUp.
-      SingleEvents.WarmUp warm = SingleEvents.warmUp(run, wrk.get(), hub, sizes.clients(), sizes.concurrentTime(),
+      // Warmed until the JIT compilers are done, not for a fixed time: see JitWarmUp.
+      JitWarmUp warm = SingleEvents.warmUp(run, wrk.get(), hub, sizes.clients(), sizes.concurrentTime(),
           run.seed() + 2, Wrk.Form.NATIVE);
       warm.addTo(details, "");
       long[] commitsBefore = hub.commits();

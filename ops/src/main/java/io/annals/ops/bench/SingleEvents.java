@@ -5,18 +5,12 @@ import java.util.Map;
 
 /**
  * Single-event load from {@link Wrk}, measured in windows with the hub's own counters read around
- * each: its CPU, its threads' context switches, its JIT compilers' CPU and its group commits. And
- * the warm-up that makes quick and full runs measure the same hub: one that has finished compiling
- * the single-event path (docs/decisions.md, "Single-event ingestion").
+ * each: its CPU, its threads' context switches, its JIT compilers' CPU and its group commits.
  */
 final class SingleEvents {
 
-  /** A warm-up slice; the JIT compilers' share of the hub's CPU is read after each. */
+  /** A warm-up slice ({@link JitWarmUp}). */
   static final Duration SLICE = Duration.ofSeconds(3);
-  /** The hub counts as warm once its JIT compilers take less than this share of its CPU in a slice. */
-  static final double SETTLED_COMPILER_SHARE = 0.05;
-  /** The longest warm-up, for a machine so loaded that the compilers never settle. */
-  static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
 
   private SingleEvents() {}
 
@@ -61,14 +55,6 @@ final class SingleEvents {
       details.put(prefix + "jit_compiler_cpu_share", compilerShare());
       details.put(prefix + "latency_p50_ms", p50Millis);
       details.put(prefix + "latency_p99_ms", p99Millis);
-    }
-  }
-
-  /** How long the hub was warmed and its JIT compilers' share of its CPU in the last slice. */
-  record WarmUp(Duration time, double lastCompilerShare) {
-    void addTo(Map<String, Object> details, String prefix) {
-      details.put(prefix + "warm_up_s", time.toMillis() / 1000.0);
-      details.put(prefix + "warm_up_last_jit_compiler_cpu_share", lastCompilerShare);
     }
   }
 
@@ -122,24 +108,10 @@ final class SingleEvents {
         commitsAfter[0] - commitsBefore[0], commitsAfter[1] - commitsBefore[1]);
   }
 
-  /**
-   * Warms the hub's {@code form} path: slices of {@link #SLICE} for at least {@code least}, and
-   * on until the JIT compilers take less than {@link #SETTLED_COMPILER_SHARE} of the hub's CPU in a
-   * slice or {@link #MAX_WARM_UP} has passed. A fixed warm-up measured a hub still compiling in
-   * quick runs (6 s: compilers at 20-30% of its CPU, 590 µs per event against 200 warm).
-   */
-  static WarmUp warmUp(Run run, Wrk wrk, MeasuredHub hub, int clients, Duration least, long seed, Wrk.Form form)
+  /** Warms the hub's {@code form} path in slices of {@link #SLICE}: {@link JitWarmUp}. */
+  static JitWarmUp warmUp(Run run, Wrk wrk, MeasuredHub hub, int clients, Duration least, long seed, Wrk.Form form)
       throws InterruptedException {
-    Duration warmed = Duration.ZERO;
-    double share;
-    int slice = 0;
-    do {
-      Window w = measure(wrk, hub, clients, SLICE, seed + 1000L * slice++, form);
-      warmed = warmed.plus(w.elapsed());
-      share = w.compilerShare();
-      run.progress("warm-up (%s): %.0f s, %,.0f events/s, JIT compilers %.0f%% of the hub's CPU", form,
-          warmed.toMillis() / 1000.0, w.perSecond(), 100 * share);
-    } while ((warmed.compareTo(least) < 0 || share >= SETTLED_COMPILER_SHARE) && warmed.compareTo(MAX_WARM_UP) < 0);
-    return new WarmUp(warmed, share);
+    return JitWarmUp.until(run, hub, form.toString(), least,
+        i -> wrk.closedLoop(hub.url(), clients, SLICE, seed + 1000L * i, form).elapsed());
   }
 }
