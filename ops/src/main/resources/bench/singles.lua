@@ -2,7 +2,9 @@
 -- to /events, drawn like the bench's EventGenerator (60% payment-completed with an exact amount,
 -- 30% order-placed, 10% parcel-sent; a correlation id on half; created_at in the ten days before
 -- now; ids time-ordered like UUIDv7, unique per thread). Answers other than 201 are counted, and
--- the bench fails the scenario when there is any.
+-- the bench fails the scenario when there is any. With "cloudevents" as its third argument it sends
+-- the same events as binary-mode CloudEvents (ingest-single-cloudevents): attributes in ce-* headers,
+-- the payload as the body.
 local threads = {}
 
 function setup(thread)
@@ -18,6 +20,7 @@ function init(args)
   math.randomseed(tonumber(args[1] or "1") * 1000003 + stream)
   epoch_ms = tonumber(args[2] or tostring(os.time() * 1000))
   start_us = epoch_ms * 1000
+  cloudevents = args[3] == "cloudevents"
 end
 
 local function id()
@@ -51,12 +54,22 @@ request = function()
     aggregate = "parcel/" .. math.random(0, 999999)
     payload = string.format('{"carrier":"dhl","weight_g":%d}', math.random(0, 19999))
   end
-  local correlation = ""
+  local correlation = nil
   if math.random(0, 1) == 1 then
-    correlation = ',"correlation_id":"checkout/' .. math.random(0, 999999) .. '"'
+    correlation = "checkout/" .. math.random(0, 999999)
   end
-  local body = '{"id":"' .. id() .. '","meta":{"service":"' .. service .. '","type":"' .. etype
-    .. '","created_at":"' .. created_at() .. '","aggregate_id":"' .. aggregate .. '"' .. correlation
+  local event_id, time = id(), created_at()
+  if cloudevents then
+    local headers = {["Content-Type"] = "application/json", ["ce-specversion"] = "1.0", ["ce-id"] = event_id,
+      ["ce-source"] = service, ["ce-type"] = etype, ["ce-time"] = time, ["ce-subject"] = aggregate}
+    if correlation then
+      headers["ce-correlationid"] = correlation
+    end
+    return wrk.format("POST", "/events", headers, payload)
+  end
+  local body = '{"id":"' .. event_id .. '","meta":{"service":"' .. service .. '","type":"' .. etype
+    .. '","created_at":"' .. time .. '","aggregate_id":"' .. aggregate .. '"'
+    .. (correlation and (',"correlation_id":"' .. correlation .. '"') or "")
     .. '},"payload":' .. payload .. '}'
   return wrk.format("POST", "/events", {["Content-Type"] = "application/json"}, body)
 end

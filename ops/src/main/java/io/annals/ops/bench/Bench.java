@@ -17,6 +17,7 @@ final class Bench {
 
   static final String INGEST_BATCH = "ingest-batch";
   static final String CONCURRENT = "ingest-concurrent-single";
+  static final String CLOUDEVENTS = "ingest-single-cloudevents";
   static final String LATENCY = "latency-p99-half-load";
   static final String FEED = "feed-paging";
   static final String PROJECTION = "projection-catch-up";
@@ -30,7 +31,7 @@ final class Bench {
   static final String FRESHNESS = LiveScenarios.FRESHNESS;
   static final String FEED_IDLE = LiveScenarios.IDLE;
 
-  static final List<String> SCENARIOS = List.of(INGEST_BATCH, VALIDATED, CONCURRENT, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
+  static final List<String> SCENARIOS = List.of(INGEST_BATCH, VALIDATED, CONCURRENT, CLOUDEVENTS, LATENCY, FEED, PROJECTION, SDK, AT_SCALE,
       PEAK_RSS, LEDGER, FRESHNESS, FEED_IDLE, HistoryScenarios.EXPORT, HistoryScenarios.IMPORT, HistoryScenarios.MIGRATE);
 
   private static final String HUB = "hub";
@@ -58,10 +59,16 @@ final class Bench {
     if (options.runs(AT_SCALE)) {
       measure(AT_SCALE, () -> OtherScenarios.atScale(run));
     }
-    if (options.runs(LEDGER)) {
-      LedgerScenarios ledger = new LedgerScenarios(run);
+    // "ledger" runs all three; each may be named alone too (the lag is sampled during the ingest).
+    boolean lag = options.runs(LEDGER) || options.only().contains(LedgerScenarios.LAG);
+    LedgerScenarios ledger = new LedgerScenarios(run);
+    if (lag || options.only().contains(LedgerScenarios.INGEST)) {
       measure(LedgerScenarios.INGEST, ledger::ingest);
+    }
+    if (lag) {
       measure(LedgerScenarios.LAG, ledger::lag);
+    }
+    if (options.runs(LEDGER) || options.only().contains(LedgerScenarios.PROOF)) {
       measure(LedgerScenarios.PROOF, ledger::proofs);
     }
     if (options.runs(FRESHNESS)) {
@@ -121,6 +128,10 @@ final class Bench {
           results.put(LATENCY, ScenarioResult.failed(LATENCY, "no maximum rate: " + CONCURRENT + " failed"));
         }
         served.add(LATENCY);
+      }
+      if (options.runs(CLOUDEVENTS)) {
+        measure(CLOUDEVENTS, () -> SingleEvents.cloudEvents(run, hub));
+        served.add(CLOUDEVENTS);
       }
       if (!options.runs(CONCURRENT)) {
         results.remove(CONCURRENT); // measured only to set the latency scenario's rate

@@ -33,6 +33,43 @@ final class Cpu {
     }
   }
 
+  /**
+   * What the threads of process {@code pid} alive now have done so far: context switches
+   * (voluntary, a thread waiting; involuntary, one preempted) and the CPU time of the JIT
+   * compiler threads. From {@code /proc/<pid>/task/*}; threads that ended are not counted (the
+   * hub's request threads live for minutes), so read it as a difference over a window.
+   */
+  record Threads(long contextSwitches, long compilerNanos) {}
+
+  /** The threads of {@code pid} now; zeros where /proc has no answer. */
+  static Threads threads(long pid) {
+    long switches = 0;
+    long compilerTicks = 0;
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) list::iterator) {
+        try {
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.contains("CompilerThre")) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            compilerTicks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while we looked
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Threads(0, 0);
+    }
+    return new Threads(switches, compilerTicks * 1_000_000_000L / TICKS_PER_SECOND);
+  }
+
   /** CPU time of this JVM so far, in nanoseconds (0 where the platform does not say). */
   static long ownNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

@@ -68,6 +68,11 @@ final class MeasuredHub implements AutoCloseable {
     return Cpu.processNanos(pid()).orElse(0);
   }
 
+  /** Context switches and JIT compiler CPU of the hub's threads so far ({@link Cpu#threads}). */
+  Cpu.Threads threads() {
+    return Cpu.threads(pid());
+  }
+
   /**
    * Bytes the hub has passed to write calls so far ({@code wchar} of {@code /proc/<pid>/io}: its
    * log appends and checkpoints, and its answers on sockets, which are small beside them for

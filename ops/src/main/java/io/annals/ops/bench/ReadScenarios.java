@@ -71,12 +71,12 @@ final class ReadScenarios {
   static ScenarioResult feedPaging(Run run) throws InterruptedException {
     FeedPagingBenchmark.Figures f = FeedPagingBenchmark.run(new FeedPagingBenchmark.Plan(
         run.workDir().resolve("feed-paging"), run.sizes().feedStored(), run.sizes().feedWarmUp(),
-        run.sizes().visibilityTime()));
+        run.sizes().visibilityTime(), !run.options().ledgerOff()));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("events", f.events());
     details.put("page_size", PAGE);
     details.put("warm_up_seconds_each", run.sizes().feedWarmUp().toMillis() / 1000.0);
-    details.put("hub", "in the bench JVM (FeedPagingBenchmark)");
+    details.put("hub", "in the bench JVM (FeedPagingBenchmark), ledger " + (run.options().ledgerOff() ? "off" : "on"));
     details.put("feed_seconds", f.feedPaging().toMillis() / 1000.0);
     details.put("raw_seconds", f.rawScan().toMillis() / 1000.0);
     details.put("raw_reads_text_with", "getBytes, as the hub's store does (getString in raw_getstring_events_per_s)");

@@ -22,6 +22,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class Wrk {
 
+  /** How the script sends each event. */
+  enum Form {
+    /** The native envelope as a JSON body. */
+    NATIVE(""),
+    /** A binary-mode CloudEvent: attributes in {@code ce-*} headers, the payload as the body. */
+    CLOUDEVENTS_BINARY("cloudevents");
+
+    private final String scriptArgument;
+
+    Form(String scriptArgument) {
+      this.scriptArgument = scriptArgument;
+    }
+  }
+
   /** What one run achieved. */
   record Result(long requests, long refused, Duration elapsed, double p50Millis, double p99Millis) {
     double perSecond() {
@@ -70,9 +84,14 @@ final class Wrk {
    * @throws IllegalStateException when wrk fails or prints no summary
    */
   Result closedLoop(URI hub, int connections, Duration duration, long seed) throws InterruptedException {
+    return closedLoop(hub, connections, duration, seed, Form.NATIVE);
+  }
+
+  /** As {@link #closedLoop(URI, int, Duration, long)}, each event sent in {@code form}. */
+  Result closedLoop(URI hub, int connections, Duration duration, long seed, Form form) throws InterruptedException {
     List<String> command = new ArrayList<>(List.of(executable.toString(), "-t2", "-c" + connections,
         "-d" + Math.max(1, duration.toSeconds()) + "s", "--timeout", "30s", "-s", script.toString(),
-        hub.toString(), "--", Long.toString(seed), Long.toString(System.currentTimeMillis())));
+        hub.toString(), "--", Long.toString(seed), Long.toString(System.currentTimeMillis()), form.scriptArgument));
     try {
       Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
       byte[] output = wrk.getInputStream().readAllBytes();

@@ -42,6 +42,15 @@ class BenchOptionsTest {
   }
 
   @Test
+  void one_result_of_the_ledger_scenario_may_be_named_alone_and_selects_no_other_scenario() {
+    BenchOptions options = BenchOptions.parse(new String[] {"--quick", "--only", "ledger-ingest"}, Map.of());
+
+    assertThat(options.only()).containsExactly("ledger-ingest");
+    assertThat(options.runs("ledger")).isFalse();
+    assertThat(Bench.SCENARIOS).allSatisfy(s -> assertThat(options.runs(s)).as(s).isFalse());
+  }
+
+  @Test
   void a_bad_option_is_named_with_what_was_expected() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--only", "ingest-fast"}, Map.of()))
         .hasMessageContaining("ingest-fast").hasMessageContaining("ingest-batch");

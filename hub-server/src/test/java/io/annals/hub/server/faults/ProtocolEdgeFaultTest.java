@@ -107,21 +107,8 @@ class ProtocolEdgeFaultTest {
   void a_client_trickling_header_lines_is_disconnected_at_the_header_deadline() throws Exception {
     try (RawHttp http = new RawHttp(hub.port())) {
       http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
-      // One header line every 500 ms for up to 60 s: never idle for long, never done; the deadline is 2 s.
-      int linesSent = 0;
-      boolean closed = false;
-      try {
-        while (linesSent < 120 && !closed) {
-          Thread.sleep(500);
-          http.send("X-Slow-" + linesSent + ": still coming\r\n");
-          linesSent++;
-          closed = http.closedByHubWithin(50); // a short wait: "nothing yet" means still open
-        }
-      } catch (java.io.IOException e) {
-        closed = true; // the write failed: the hub closed the connection
-      }
 
-      assertThat(closed).as("connection closed before the headers were complete (%d lines sent)", linesSent).isTrue();
+      assertThat(trickledUntilClosed(http)).as("connection closed before the headers were complete").isTrue();
       assertThat(http.text()).as("nothing answered to an incomplete request").isEmpty();
     }
     // The hub still serves well-behaved clients.
@@ -140,6 +127,41 @@ class ProtocolEdgeFaultTest {
       assertThat(http.closedByHubWithin(50)).isFalse();
       http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(http.awaitText("HTTP/1.1 200 ", 2)).as("two answers on one connection: %s", http.text()).isTrue();
+    }
+  }
+
+  @Test
+  void a_second_request_trickling_its_headers_on_a_kept_alive_connection_is_disconnected_at_its_deadline()
+      throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(http.finalAnswer().status()).isEqualTo(200);
+      // The connection's timer, armed by the first request, fires while the second one trickles:
+      // it must watch the second request's deadline rather than forget the connection.
+      Thread.sleep(1_500);
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
+
+      assertThat(trickledUntilClosed(http)).as("second request's connection closed before its headers were complete")
+          .isTrue();
+    }
+  }
+
+  /**
+   * One header line every 500 ms for up to 60 s (never idle for long, never done; the deadline is
+   * 2 s) until the hub closes the connection: true when it did.
+   */
+  private static boolean trickledUntilClosed(RawHttp http) throws InterruptedException {
+    try {
+      for (int line = 0; line < 120; line++) {
+        Thread.sleep(500);
+        http.send("X-Slow-" + line + ": still coming\r\n");
+        if (http.closedByHubWithin(50)) { // a short wait: "nothing yet" means still open
+          return true;
+        }
+      }
+      return false;
+    } catch (java.io.IOException e) {
+      return true; // the write failed: the hub closed the connection
     }
   }
 
