@@ -23,6 +23,8 @@ install_packages() {
   # (skipped, saying so, without them)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  # wrk drives the bench's single-event scenarios (ingest-single-cloudevents needs it; BenchCommandTest runs it tiny)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]} (Debian packages)"
   local sudo=""
