@@ -1,6 +1,7 @@
 package io.annals.ops.history;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -70,14 +71,14 @@ final class Progress {
       }
       s.append(percent).append("% ");
     }
-    s.append(what).append(' ').append(String.format("%,d", done));
+    s.append(what).append(' ').append(String.format(Locale.ROOT, "%,d", done));
     if (total > 0) {
-      s.append(String.format("/%,d", total));
+      s.append(String.format(Locale.ROOT, "/%,d", total));
     }
-    s.append(String.format(" %,.0f/s", rate));
+    s.append(String.format(Locale.ROOT, " %,.0f/s", rate));
     if (total > 0 && rate > 0 && done < total) {
       long eta = (long) ((total - done) / rate);
-      s.append(String.format(" ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
+      s.append(String.format(Locale.ROOT, " ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
     }
     return s.toString();
   }

@@ -110,6 +110,38 @@ public abstract class LedgerApiContract {
     }
   }
 
+  @Test
+  void leaves_are_paged_in_index_order_with_the_salts_and_hashes_of_each_events_inclusion_proof() throws Exception {
+    try (TestHub hub = startHub(dir)) {
+      List<String> ids = publish(hub, 5);
+      awaitSize(hub, 5);
+      JsonNode first = getJson(hub, "/ledger/leaves?limit=3");
+      JsonNode rest = getJson(hub, "/ledger/leaves?from=" + first.get("next").asLong() + "&limit=3");
+      assertThat(first.get("next").asLong()).isEqualTo(3);
+      assertThat(rest.get("next").isNull()).as("a short page ends the leaves").isTrue();
+      List<JsonNode> leaves = new ArrayList<>();
+      first.get("leaves").forEach(leaves::add);
+      rest.get("leaves").forEach(leaves::add);
+      assertThat(leaves).hasSize(5);
+      for (int i = 0; i < leaves.size(); i++) {
+        JsonNode leaf = leaves.get(i);
+        assertThat(leaf.get("leaf_index").asLong()).isEqualTo(i);
+        JsonNode proof = getJson(hub, "/ledger/proof/inclusion?id=" + leaf.get("id").asText());
+        assertThat(proof.get("leaf_index").asLong()).isEqualTo(i);
+        assertThat(leaf.get("leaf_hash")).isEqualTo(proof.get("leaf_hash"));
+        assertThat(leaf.get("payload_salts")).isEqualTo(proof.get("payload_salts"));
+        String event = hub.get("/events/" + leaf.get("id").asText()).body();
+        assertThat(TestEvents.parse(event).path("meta").path("received_at")).isEqualTo(leaf.get("received_at"));
+        assertThat(HexFormat.of().formatHex(Auditor.leafHash(event, leaf.get("payload_salts")))).isEqualTo(leaf.get("leaf_hash").asText());
+      }
+      assertThat(leaves.stream().map(l -> l.get("id").asText())).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(getJson(hub, "/ledger/leaves?from=5").get("leaves")).isEmpty();
+      assertProblem(hub, "/ledger/leaves?limit=1001", 400, "limit");
+      assertProblem(hub, "/ledger/leaves?from=-1", 400, "from");
+      assertProblem(hub, "/ledger/leaves?colour=red", 400, "colour");
+    }
+  }
+
   private static void assertProblem(TestHub hub, String path, int status, String parameter) {
     HttpResponse<String> r = hub.get(path);
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(status);

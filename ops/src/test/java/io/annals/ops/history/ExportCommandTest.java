@@ -1,0 +1,58 @@
+package io.annals.ops.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.annals.ops.verify.VerifyCommand;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** export's options beyond the whole history: some types, a finished export run again, another filter into the same directory. */
+class ExportCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void an_export_of_one_type_holds_only_its_events_each_leaf_checked_and_says_the_root_was_not() throws Exception {
+    Path out = dir.resolve("orders");
+    try (HistoryHub hub = HistoryHub.start(dir.resolve("hub"))) {
+      hub.publish(30);
+      hub.awaitLedger(30);
+      HistoryHub.Run run = hub.export("--out", out.toString(), "--types", "payment-completed", "--segment-events", "4");
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.out()).contains("10 events in 3 segments");
+
+      List<String> lines = HistoryHub.lines(out);
+      assertThat(lines).hasSize(10).allSatisfy(l -> assertThat(l).contains("\"type\":\"payment-completed\""));
+      JsonNode range = Manifest.read(out).path("ledger").path("leaf_range");
+      assertThat(range.path("contiguous").asBoolean()).isFalse();
+      assertThat(range.path("first").asLong()).isEqualTo(ExportLine.parse(lines.get(0)).leafIndex());
+
+      HistoryHub.Run verified = HistoryHub.capture((o, e) -> new VerifyCommand(o, e).run(new String[] {"export", out.toString()}));
+      assertThat(verified.exit()).as(verified.out()).isZero();
+      assertThat(verified.out()).startsWith("valid: 10 events; each leaf recomputed").contains("the root was not recomputed");
+
+      HistoryHub.Run again = hub.export("--out", out.toString(), "--types", "payment-completed", "--segment-events", "4");
+      assertThat(again.exit()).isZero();
+      assertThat(again.out()).isEqualTo("export: " + out + " is complete already: 10 events\n");
+
+      HistoryHub.Run other = hub.export("--out", out.toString(), "--types", "order-placed");
+      assertThat(other.exit()).isEqualTo(ExportCommand.USAGE);
+      assertThat(other.err()).contains("holds an export of").contains("give another --out");
+    }
+  }
+
+  @Test
+  void a_hub_that_cannot_be_reached_exits_69_and_bad_options_64() {
+    HistoryHub.Run unreachable = HistoryHub.capture((o, e) -> new ExportCommand(o, e, java.util.Map.of(), java.time.Clock.systemUTC(),
+        millis -> { }, false).run(new String[] {"--hub", "http://127.0.0.1:1", "--out", dir.resolve("x").toString()}));
+    assertThat(unreachable.exit()).isEqualTo(ExportCommand.UNAVAILABLE);
+    assertThat(unreachable.err()).contains("cannot reach http://127.0.0.1:1");
+    HistoryHub.Run bad = HistoryHub.capture((o, e) -> new ExportCommand(o, e).run(new String[] {"--hub", "http://x", "--out", "y",
+        "--from", "yesterday"}));
+    assertThat(bad.exit()).isEqualTo(ExportCommand.USAGE);
+    assertThat(bad.err()).contains("--from must be an ISO-8601 time");
+  }
+}
