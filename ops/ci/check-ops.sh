@@ -3,7 +3,8 @@
 # check rules, and the rules' unit tests), the Grafana dashboard's JSON, the compose file
 # (docker-compose config: no Docker engine is needed for that), and the images' build stages
 # (replayed with the local Maven). Installs Debian's prometheus, docker-compose and faketime
-# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`). Exits non-zero on the first failure.
+# packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`), and runs
+# `npm ci` for hub-server's CloudEvents JavaScript SDK interop test when npm is there. Exits non-zero on the first failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
