@@ -4,8 +4,9 @@
 # (docker-compose config: no Docker engine is needed for that), and the images' build stages
 # (replayed with the local Maven). Installs Debian's prometheus, docker-compose and faketime
 # packages when missing (faketime for hub-server's ClockStepFaultTest in `mvn verify`; chromium and
-# chromium-driver for the console's browser tests), and TypeScript from npm (tsc, for
-# client-generation's typescript-fetch client). Exits non-zero on the first failure.
+# chromium-driver for the console's browser tests; wrk for the bench), TypeScript from npm (tsc, for
+# client-generation's typescript-fetch client), and runs `npm ci` for hub-server's CloudEvents
+# JavaScript SDK interop test when npm is there. Exits non-zero on the first failure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"

@@ -128,6 +128,31 @@ class VerifyCommandTest {
   }
 
   @Test
+  void a_cloudevent_with_extensions_verifies_and_a_changed_extension_does_not() throws Exception {
+    String ce = "{\"specversion\":\"1.0\",\"id\":\"A234-1234-1234\",\"source\":\"billing\",\"type\":\"invoice-paid\","
+        + "\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\",\"data\":{\"amount\":3.0000}}";
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/events"))
+        .header("Content-Type", "application/cloudevents+json").POST(HttpRequest.BodyPublishers.ofString(ce)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String id = JSON.readTree(r.body()).get("id").asText();
+    Path digest = digestOfSize(1, "digest.json");
+    Path key = save("key.json", get("/ledger/key"));
+    String eventText = get("/events/" + id);
+    Path event = save("event.json", eventText);
+    Path proof = save("proof.json", get("/ledger/proof/inclusion?id=" + id + "&tree_size=1"));
+
+    Run ok = verify("event", "--event", event.toString(), "--proof", proof.toString(), "--digest", digest.toString(), "--key", key.toString());
+    Path changed = save("changed.json", eventText.replace("b7ad6b7169203331-01", "b7ad6b7169203331-00"));
+    Run bad = verify("event", "--event", changed.toString(), "--proof", proof.toString(), "--digest", digest.toString(), "--key", key.toString());
+
+    assertThat(eventText).contains("\"extensions\"");
+    assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.out()).startsWith("invalid: the event's leaf hash");
+  }
+
+  @Test
   void a_later_digest_verifies_as_an_extension_of_an_earlier_one_and_not_the_other_way_round() throws Exception {
     publish(3);
     Path older = digestOfSize(3, "old.json");

@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * Reads a {@code POST /events} body into a {@link Submission} by its Content-Type, or rejects the
  * request whole: 415 for another media type or charset, 413 past the size or event-count limit,
- * 400 for a body that is empty, not UTF-8 or not JSON. Nothing it rejects reaches the store.
+ * 400 for a body that is empty, not UTF-8 or not JSON. Nothing it rejects reaches the store. A
+ * binary-mode CloudEvent whose Content-Type is not JSON is the exception: its body is data of any
+ * media type, kept as the bytes that came, never decoded.
  * CloudEvents come in three modes: structured and batch by their media types, binary by
  * {@code ce-*} headers (see {@link CloudEventsReader}).
  */

@@ -219,13 +219,26 @@ final class SqliteSchema {
         statement.execute(ddl);
       }
     }
-    if (version < 6) {
+    if (version < 6 && !hasColumn(statement, "events", "extensions")) {
+      // Checked, not assumed: ADD COLUMN has no IF NOT EXISTS, and a file may already have it
+      // (written by this version, then marked older by a tool or by hand).
       for (String ddl : VERSION_6) {
         statement.execute(ddl);
       }
     }
     if (version < VERSION) {
       statement.execute("PRAGMA user_version = " + VERSION);
+    }
+  }
+
+  private static boolean hasColumn(Statement statement, String table, String column) throws SQLException {
+    try (ResultSet rs = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals(column)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
