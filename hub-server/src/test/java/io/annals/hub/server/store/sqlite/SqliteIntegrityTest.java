@@ -126,6 +126,10 @@ class SqliteIntegrityTest {
     try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteEventStore.FILE_NAME));
         var statement = connection.createStatement()) {
       statement.execute("DROP TABLE hub_clock");
+      // And what version 5 added (schemas, quarantine, catalog), so that the file is version 2 again.
+      for (String table : java.util.List.of("schemas", "quarantine", "catalog", "catalog_minutes")) {
+        statement.execute("DROP TABLE " + table);
+      }
       statement.execute("PRAGMA user_version = 2");
     }
 
