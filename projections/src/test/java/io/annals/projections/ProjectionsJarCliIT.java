@@ -15,26 +15,17 @@ class ProjectionsJarCliIT {
 
   @Test
   void version_prints_the_maven_project_version_from_the_manifest_on_stdout_and_exits_0() {
-    JarRun run = JarRun.of(JAR, "--version");
-    assertThat(run.exit()).isZero();
-    assertThat(run.stdout().strip()).matches("projections " + JarRun.VERSION.pattern());
-    assertThat(run.stderr()).isEmpty();
+    JarRun.version(JAR, "projections");
   }
 
   @Test
   void help_prints_the_usage_on_stdout_and_exits_0() {
-    JarRun run = JarRun.of(JAR, "--help");
-    assertThat(run.exit()).isZero();
-    assertThat(run.stdout()).startsWith("usage: projections");
-    assertThat(run.stderr()).isEmpty();
+    JarRun.help(JAR, "usage: projections");
   }
 
   @Test
   void a_bad_flag_is_one_line_on_stderr_and_exit_2() {
-    JarRun run = JarRun.of(JAR, "run", "--no-such-flag");
-    assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.stdout()).isEmpty();
-    assertThat(run.stderr().strip()).startsWith("projections:").contains("--no-such-flag").doesNotContain("\n");
+    JarRun.usageError(JAR, "projections:", "--no-such-flag", "run", "--no-such-flag");
   }
 
   @Test

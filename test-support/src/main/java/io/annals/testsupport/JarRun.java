@@ -38,6 +38,44 @@ public record JarRun(int exit, String stdout, String stderr) {
     return run(jar, line, args);
   }
 
+  /**
+   * Runs {@code jar --version} and checks the convention: exit 0, {@code "<program> <version>"} on
+   * stdout with the Maven version from the manifest, nothing on stderr.
+   */
+  public static JarRun version(Path jar, String program) {
+    JarRun run = of(jar, "--version");
+    run.expect(run.exit() == 0 && run.stdout().strip().matches(Pattern.quote(program) + " " + VERSION.pattern())
+        && run.stderr().isEmpty(), "--version: exit 0, \"" + program + " <version>\" on stdout, nothing on stderr");
+    return run;
+  }
+
+  /** Runs {@code jar --help} and checks the convention: exit 0, the usage on stdout starting with {@code start}, nothing on stderr. */
+  public static JarRun help(Path jar, String start) {
+    JarRun run = of(jar, "--help");
+    run.expect(run.exit() == 0 && run.stdout().startsWith(start) && run.stderr().isEmpty(),
+        "--help: exit 0, usage starting \"" + start + "\" on stdout, nothing on stderr");
+    return run;
+  }
+
+  /**
+   * Runs {@code jar args} and checks a wrong command line's convention: exit 2, nothing on stdout,
+   * one line on stderr starting with {@code prefix} and naming {@code flag}.
+   */
+  public static JarRun usageError(Path jar, String prefix, String flag, String... args) {
+    JarRun run = of(jar, args);
+    String err = run.stderr().strip();
+    run.expect(run.exit() == 2 && run.stdout().isEmpty() && err.startsWith(prefix) && err.contains(flag)
+        && !err.contains("\n"), "a wrong command line: exit 2, nothing on stdout, one line on stderr starting \""
+        + prefix + "\" naming " + flag);
+    return run;
+  }
+
+  private void expect(boolean ok, String convention) {
+    if (!ok) {
+      throw new AssertionError(convention + "; was exit " + exit + ", stdout: " + stdout + ", stderr: " + stderr);
+    }
+  }
+
   private static JarRun run(Path jar, Pattern line, String... args) {
     if (!Files.isRegularFile(jar)) {
       throw new AssertionError(jar.toAbsolutePath() + " is not built; this test runs after `package` (mvn verify)");
