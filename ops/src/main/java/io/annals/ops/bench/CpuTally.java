@@ -18,17 +18,21 @@ final class CpuTally {
   private long rawMark;
   private long hubWriteBytes;
   private long hubWriteMark;
+  private long compilerNanos;
+  private long compilerMark;
 
   void startHub(MeasuredHub hub) {
     hubMark = hub.cpuNanos();
     clientMark = Cpu.ownNanos();
     hubWriteMark = hub.writtenBytes();
+    compilerMark = hub.threads().compilerNanos();
   }
 
   void stopHub(MeasuredHub hub) {
     hubNanos += hub.cpuNanos() - hubMark;
     clientNanos += Cpu.ownNanos() - clientMark;
     hubWriteBytes += hub.writtenBytes() - hubWriteMark;
+    compilerNanos += hub.threads().compilerNanos() - compilerMark;
   }
 
   void startRaw() {
@@ -44,6 +48,11 @@ final class CpuTally {
     return hubNanos > 0 && events > 0 ? hubNanos / 1000.0 / events : Double.NaN;
   }
 
+  /** As {@link #hubMicrosPerEvent}, less the CPU of the hub's JIT compiler threads; NaN when unknown. */
+  double hubMicrosPerEventWithoutJit(long events) {
+    return hubNanos > 0 && events > 0 ? (hubNanos - compilerNanos) / 1000.0 / events : Double.NaN;
+  }
+
   /** KiB the hub passed to write calls per event over the hub windows; NaN when unknown. */
   double hubWriteKibPerEvent(long events) {
     return hubWriteBytes > 0 && events > 0 ? hubWriteBytes / 1024.0 / events : Double.NaN;
@@ -53,6 +62,7 @@ final class CpuTally {
   void addTo(Map<String, Object> details, long hubEvents, long rawEvents) {
     if (hubNanos > 0 && hubEvents > 0) {
       details.put("hub_cpu_us_per_event", hubNanos / 1000.0 / hubEvents);
+      details.put("hub_cpu_us_per_event_without_jit", hubMicrosPerEventWithoutJit(hubEvents));
       details.put("load_generator_cpu_us_per_event", clientNanos / 1000.0 / hubEvents);
     }
     if (rawNanos > 0 && rawEvents > 0) {

@@ -94,6 +94,8 @@ final class LedgerScenarios {
       details.put("client_connections", IngestScenarios.BATCH_CONNECTIONS);
       details.put("hub_cpu_us_per_event_ledger_on", onCpu.hubMicrosPerEvent(events));
       details.put("hub_cpu_us_per_event_ledger_off", offCpu.hubMicrosPerEvent(events));
+      details.put("hub_cpu_us_per_event_ledger_on_without_jit", onCpu.hubMicrosPerEventWithoutJit(events));
+      details.put("hub_cpu_us_per_event_ledger_off_without_jit", offCpu.hubMicrosPerEventWithoutJit(events));
       // What the tree holds once the load stops: every event posted, within the appender's interval.
       long expected = events + warm[1];
       long size = awaitTree(on, expected, Duration.ofSeconds(60));

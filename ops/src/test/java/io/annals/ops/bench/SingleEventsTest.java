@@ -24,14 +24,16 @@ class SingleEventsTest {
   }
 
   @Test
-  void a_window_reports_cpu_context_switches_and_requests_per_commit_per_event() {
-    SingleEvents.Window w = new SingleEvents.Window(400, 0, Duration.ofSeconds(2), 3, 9, 40_000_000, 1_200, 0, 400, 10);
+  void a_window_reports_cpu_with_and_without_the_jit_context_switches_and_requests_per_commit_per_event() {
+    SingleEvents.Window w = new SingleEvents.Window(400, 0, Duration.ofSeconds(2), 3, 9, 40_000_000, 1_200, 8_000_000,
+        400, 10);
     Map<String, Object> details = new LinkedHashMap<>();
 
     w.addTo(details, "native_");
 
     assertThat(details).containsEntry("native_events_per_s", 200.0)
         .containsEntry("native_hub_cpu_us_per_event", 100.0)
+        .containsEntry("native_hub_cpu_us_per_event_without_jit", 80.0)
         .containsEntry("native_context_switches_per_event", 3.0)
         .containsEntry("native_requests_per_group_commit", 40.0);
   }
