@@ -95,6 +95,20 @@ public final class HistoryHub implements AutoCloseable {
     return http.getJson(path);
   }
 
+  /** POST with a JSON body, the answer as it came. */
+  public HubHttp.Answer post(String path, String json) {
+    return http.post(path, "application/json", json);
+  }
+
+  /** PUT with a JSON body (the history commands send none, so the test sends it itself); answers the status. */
+  public int put(String path, String json) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(url() + path)).header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return r.statusCode();
+  }
+
   public Run export(String... args) {
     return capture((out, err) -> new ExportCommand(out, err, Map.of(), Clock.systemUTC(), HubHttp::sleep, false)
         .run(with(args, "--hub", url())));
