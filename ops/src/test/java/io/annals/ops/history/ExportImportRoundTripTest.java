@@ -81,17 +81,22 @@ class ExportImportRoundTripTest {
     String erasedPlain;
     String erasedWithExtensions = UUID.randomUUID().toString();
     String withExtensions = UUID.randomUUID().toString();
+    String late = UUID.randomUUID().toString(); // named by the erasure before it is stored: erased at ingestion
     try (HistoryHub source = HistoryHub.start(dir.resolve("source"))) {
       source.put("/schemas/shop/order-placed", "{\"schema\":{\"type\":\"object\",\"required\":[\"amount\"]},\"mode\":\"enforce\"}");
       List<String> ids = source.publish(30);
       erasedPlain = ids.get(0);
       HubHttp.Answer published = source.post("/events", "[" + withExtensions(erasedWithExtensions, "p1") + "," + withExtensions(withExtensions, "p2") + "]");
       assertThat(published.body()).contains("\"created\"").doesNotContain("\"invalid\"");
-      HubHttp.Answer erased = source.post("/erasures", "{\"ids\":[\"" + erasedPlain + "\",\"" + erasedWithExtensions
+      HubHttp.Answer erased = source.post("/erasures", "{\"ids\":[\"" + erasedPlain + "\",\"" + erasedWithExtensions + "\",\"" + late
           + "\"],\"pointers\":[\"/note\"],\"reason\":\"GDPR art. 17 request 4711\"}");
       assertThat(erased.status()).as(erased.body()).isEqualTo(201);
       erasureId = erased.json().path("erasure_id").asText();
-      source.awaitLedger(33); // 32 events and the hub's erasure-applied event
+      assertThat(source.post("/events", withExtensions(late, "p3")).status()).isEqualTo(201);
+      JsonNode lateStored = source.get("/events/" + late);
+      assertThat(lateStored.path("payload").path("note").has("annals:erased")).as(lateStored.toString()).isTrue();
+      assertThat(lateStored.path("meta").path("extensions").path("partitionkey").asText()).as(lateStored.toString()).isEqualTo("p3");
+      source.awaitLedger(34); // 33 events and the hub's erasure-applied event
 
       HistoryHub.Run export = source.export("--out", first.toString());
       assertThat(export.exit()).as(export.out() + export.err()).isZero();
@@ -100,7 +105,7 @@ class ExportImportRoundTripTest {
       assertThat(manifest.path("erasures").path("records")).hasSize(1);
       assertThat(manifest.path("erasures").path("records").get(0).path("erasure_id").asText()).isEqualTo(erasureId);
       List<String> lines = HistoryHub.lines(first);
-      assertThat(lines).hasSize(33);
+      assertThat(lines).hasSize(34);
       assertThat(lines.stream().filter(ImportCommand::hubOwn)).hasSize(1);
       String line = lines.stream().filter(l -> l.contains(erasedWithExtensions)).findFirst().orElseThrow();
       assertThat(line).contains("\"annals:erased\"").contains("\"partitionkey\":\"p1\"");
@@ -112,27 +117,27 @@ class ExportImportRoundTripTest {
     try (HistoryHub target = HistoryHub.start(dir.resolve("target"))) {
       HistoryHub.Run imported = target.importing(first.toString());
       assertThat(imported.exit()).as(imported.out() + imported.err()).isZero();
-      assertThat(imported.out()).isEqualTo("import: 32 created, 1 skipped\n");
+      assertThat(imported.out()).isEqualTo("import: 33 created, 1 skipped\n");
       assertThat(imported.err()).contains("re-applied 1 erasures");
 
       JsonNode log = target.get("/erasures");
       assertThat(log.path("erasures")).hasSize(1);
       assertThat(log.path("erasures").get(0).path("erasure_id").asText()).isEqualTo(erasureId);
       assertThat(log.path("erasures").get(0).path("reason").asText()).isEqualTo("GDPR art. 17 request 4711");
-      for (String id : List.of(erasedPlain, erasedWithExtensions)) {
+      for (String id : List.of(erasedPlain, erasedWithExtensions, late)) {
         JsonNode stored = target.get("/events/" + id);
         assertThat(stored.path("payload").path("note").has("annals:erased")).as(stored.toString()).isTrue();
         assertThat(stored.path("payload").path("amount").isNumber()).as(stored.toString()).isTrue();
       }
       assertThat(target.get("/events/" + erasedWithExtensions).path("meta").path("extensions").path("partitionkey").asText()).isEqualTo("p1");
 
-      target.awaitLedger(33);
+      target.awaitLedger(34);
       HistoryHub.Run export = target.export("--out", second.toString());
       assertThat(export.exit()).as(export.out() + export.err()).isZero();
     }
     HistoryHub.Run verifySecond = verify(second);
     assertThat(verifySecond.exit()).as(verifySecond.out() + verifySecond.err()).isZero();
-    assertThat(withoutReceivedAt(HistoryHub.lines(second))).hasSize(33).isEqualTo(withoutReceivedAt(HistoryHub.lines(first)));
+    assertThat(withoutReceivedAt(HistoryHub.lines(second))).hasSize(34).isEqualTo(withoutReceivedAt(HistoryHub.lines(first)));
   }
 
   /** A native event with CloudEvents extensions in its meta and a note to erase. */
