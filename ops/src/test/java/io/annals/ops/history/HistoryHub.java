@@ -91,6 +91,19 @@ public final class HistoryHub implements AutoCloseable {
     }
   }
 
+  /**
+   * The events the feed delivers ({@code /feed/lag} from the start), once it has at least {@code
+   * count}: the feed counts only up to its stable point, which trails the newest appends by the lag.
+   */
+  public long feedEvents(long count) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    long events;
+    while ((events = http.getJson("/feed/lag").path("events").asLong()) < count && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return events;
+  }
+
   public JsonNode get(String path) {
     return http.getJson(path);
   }
