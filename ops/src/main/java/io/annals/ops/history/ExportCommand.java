@@ -169,7 +169,7 @@ public final class ExportCommand implements Command {
     if (to != null && Instant.parse(end.path("received_at").asText()).isAfter(to.minus(1, ChronoUnit.MICROS))) {
       end.put("received_at", EventJson.time(to.minus(1, ChronoUnit.MICROS))).put("id", "\uffff");
     }
-    m.set("erasures", erasures(hub));
+    m.set("erasures", erasures(hub, ERASURE_PAGE));
     String types = filter.path("types").asText();
     m.put("expected_events", hub.getJson("/feed/lag?after=" + HubHttp.query(startCursor)
         + (types.isEmpty() ? "" : "&types=" + HubHttp.query(types))).path("events").asLong());
@@ -203,14 +203,17 @@ public final class ExportCommand implements Command {
     }
   }
 
+  static final int ERASURE_PAGE = 500;
+
   /** The hub's erasure log ({@code GET /erasures}, paged); a hub without erasures (404) has an empty one, noted. */
-  static ObjectNode erasures(HubHttp hub) {
+  static ObjectNode erasures(HubHttp hub, int pageSize) {
     ObjectNode e = HubHttp.JSON.createObjectNode();
     ArrayNode records = HubHttp.JSON.createArrayNode();
-    String after = null;
+    String cursor = null;
     while (true) {
-      HubHttp.Answer a = hub.get("/erasures" + (after == null ? "" : "?after=" + HubHttp.query(after)));
-      if (a.status() == 404 && after == null) {
+      // The hub pages its log with limit and cursor (ErasureRoutes; docs/erasure.md).
+      HubHttp.Answer a = hub.get("/erasures?limit=" + pageSize + (cursor == null ? "" : "&cursor=" + HubHttp.query(cursor)));
+      if (a.status() == 404 && cursor == null) {
         e.put("available", false);
         e.put("note", "the hub answered 404 to GET /erasures: it has no erasure log, so this export carries none");
         e.set("records", records);
@@ -224,7 +227,7 @@ public final class ExportCommand implements Command {
       if (!page.path("next").isTextual() || page.path("erasures").isEmpty()) {
         break;
       }
-      after = page.path("next").asText();
+      cursor = page.path("next").asText();
     }
     e.put("available", true);
     e.set("records", records);

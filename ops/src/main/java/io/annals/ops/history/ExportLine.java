@@ -47,7 +47,8 @@ public record ExportLine(StoredEvent event, Long leafIndex, String leafHash, Map
     try {
       event = new StoredEvent(new Event(text(node, "id"), text(meta, "service"), text(meta, "type"),
           Instant.parse(text(meta, "created_at")), text(meta, "aggregate_id"),
-          meta.hasNonNull("correlation_id") ? meta.get("correlation_id").asText() : null, payload),
+          meta.hasNonNull("correlation_id") ? meta.get("correlation_id").asText() : null, payload,
+          extensions(meta.path("extensions"))),
           Instant.parse(text(meta, "received_at")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not an event as the feed gives it: " + e.getMessage());
@@ -62,6 +63,16 @@ public record ExportLine(StoredEvent event, Long leafIndex, String leafHash, Map
       throw new IllegalArgumentException("ledger.leaf_index is not an integer");
     }
     return new ExportLine(event, ledger.path("leaf_index").asLong(), ledger.path("leaf_hash").asText(), salts);
+  }
+
+  /**
+   * {@code meta.extensions} (CloudEvents extensions; the leaf commits to them since they exist), as
+   * the feed and {@code GET /events/{id}} write them; none when absent. Shared with {@code verify store}.
+   */
+  public static Map<String, String> extensions(JsonNode extensions) {
+    Map<String, String> map = new java.util.TreeMap<>();
+    extensions.fields().forEachRemaining(f -> map.put(f.getKey(), f.getValue().asText()));
+    return map;
   }
 
   private static String text(JsonNode node, String field) {

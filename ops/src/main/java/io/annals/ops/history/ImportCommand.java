@@ -37,7 +37,9 @@ import java.util.zip.GZIPInputStream;
  * rejects file ({@code SOURCE.rejects.ndjson}: file, line number, id, outcome, errors).
  *
  * <p>Importing an export first re-applies its erasure log ({@code POST /erasures} with each record's
- * own {@code erasure_id}, so it is idempotent), then its events. Exits 0 when every event was
+ * own {@code erasure_id}, so it is idempotent), then its events; the hub's own events (service
+ * {@code annals}, e.g. {@code erasure-applied}) are skipped and counted as such: nobody may publish
+ * them, and re-applying the erasure log re-created them with the same ids. Exits 0 when every event was
  * created or a duplicate, 65 when some were rejected (see the rejects file), 64 on bad options, 69
  * when the hub refused the requests or could not be reached, 74 when a file cannot be read or
  * written.
@@ -86,8 +88,18 @@ public final class ImportCommand implements Command {
   /** One file of the source: an export's segment, or the legacy file. */
   private record Unit(Path file, boolean export) {}
 
-  /** A line in the batch: where it came from, and the event to send or why the line is no event. */
-  private record Pending(int unit, long line, String event, String unreadable) {}
+  /**
+   * A line in the batch: where it came from, and the event to send or why the line is no event;
+   * neither for a hub's own ({@code annals}) event, which is skipped.
+   */
+  private record Pending(int unit, long line, String event, String unreadable) {
+    boolean skipped() {
+      return event == null && unreadable == null;
+    }
+  }
+
+  /** The hub's own service: nobody may publish it; re-applying the erasure log re-creates its events with the same ids. */
+  static final String HUB_SERVICE = "annals";
 
   @Override
   public int run(String[] args) {
@@ -162,7 +174,7 @@ public final class ImportCommand implements Command {
                 continue;
               }
               if (unit.export()) {
-                sender.add(new Pending(u, number, PageEvents.withoutLedger(line), null));
+                sender.add(hubOwn(line) ? new Pending(u, number, null, null) : new Pending(u, number, PageEvents.withoutLedger(line), null));
               } else {
                 try {
                   sender.add(new Pending(u, number, mapping.event(line), null));
@@ -191,6 +203,18 @@ public final class ImportCommand implements Command {
     StringBuilder s = new StringBuilder();
     new TreeMap<>(tally).forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(v).append(' ').append(k));
     return s.length() == 0 ? "nothing to import" : s.toString();
+  }
+
+  /** Whether an export line is one of the hub's own events (meta.service annals); only lines naming it are parsed. */
+  static boolean hubOwn(String line) {
+    if (!line.contains("\"" + HUB_SERVICE + "\"")) {
+      return false;
+    }
+    try {
+      return HUB_SERVICE.equals(HubHttp.JSON.readTree(line).path("meta").path("service").asText(null));
+    } catch (IOException e) {
+      return false; // not JSON: sent, and the hub's answer says what is wrong
+    }
   }
 
   /** POST /erasures for each record of the export's erasure log, before any event (docs/history.md). */
@@ -347,6 +371,10 @@ public final class ImportCommand implements Command {
       }
       int r = 0;
       for (Pending p : part) {
+        if (p.skipped()) {
+          state.count("skipped");
+          continue;
+        }
         if (p.event() == null) {
           reject(p.unit(), p.line(), null, "unreadable", List.of(p.unreadable()));
           continue;

@@ -9,7 +9,11 @@ import io.annals.hub.server.ledger.CompactRange;
 import io.annals.hub.server.ledger.LedgerAudit;
 import io.annals.hub.server.ledger.LedgerLeaf;
 import io.annals.hub.server.ledger.MerkleProofs;
+import io.annals.hub.server.schema.Catalog;
+import io.annals.hub.server.schema.QuarantinedEvent;
+import io.annals.hub.server.schema.SchemaVersion;
 import io.annals.hub.server.store.AppendResult;
+import io.annals.hub.server.store.ErasureRecord;
 import io.annals.hub.server.store.Position;
 import io.annals.ops.Command;
 import java.io.IOException;
@@ -130,7 +134,12 @@ public final class MigrateCommand implements Command {
       progress.finish();
       long leaves = copyLedger(source, target);
       copyKey(from, to);
-      return compare(source, target, copied, thisRun, leaves);
+      String others = copyOthers(source, target);
+      int verdict = compare(source, target, copied, thisRun, leaves);
+      if (verdict == OK) {
+        verdict = compareOthers(source, target, others);
+      }
+      return verdict;
     }
   }
 
@@ -157,6 +166,82 @@ public final class MigrateCommand implements Command {
       size += leaves.size();
       copied += leaves.size();
     }
+  }
+
+  /**
+   * Copies what the other ports hold, each idempotent so that a rerun repeats it harmlessly: the
+   * erasure log (the payloads are copied erased already; the log keeps them erased on events a
+   * restore brings back), every schema version of every type in version order, and the held
+   * quarantine. The catalog needs no copy: the target's appends counted it. Answers what it copied.
+   */
+  private static String copyOthers(StoreSpec.Opened source, StoreSpec.Opened target) {
+    long erasures = 0;
+    ErasureRecord.Position after = null;
+    while (true) {
+      List<ErasureRecord> page = source.erasures().list(after, 1000);
+      page.forEach(target.erasures()::record);
+      erasures += page.size();
+      if (page.size() < 1000) {
+        break;
+      }
+      ErasureRecord last = page.get(page.size() - 1);
+      after = new ErasureRecord.Position(last.requestedAt(), last.erasureId());
+    }
+    long schemas = 0;
+    for (SchemaVersion latest : source.schemas().latestOfEach()) {
+      List<SchemaVersion> have = target.schemas().versions(latest.service(), latest.type());
+      for (SchemaVersion v : source.schemas().versions(latest.service(), latest.type())) {
+        if (v.version() > have.size() && !target.schemas().register(v)) {
+          throw new IllegalStateException("the target registered " + v.service() + "/" + v.type() + " version " + v.version()
+              + " meanwhile: is a hub running on it?");
+        }
+        schemas++;
+      }
+    }
+    long held = 0;
+    String afterId = null;
+    while (true) {
+      List<QuarantinedEvent> page = source.quarantine().held(null, null, afterId, 1000);
+      if (page.isEmpty()) {
+        break;
+      }
+      target.quarantine().hold(page);
+      held += page.size();
+      afterId = page.get(page.size() - 1).event().id();
+    }
+    return erasures + " erasures, " + schemas + " schema versions, " + held + " held in quarantine";
+  }
+
+  /** Compares the erasure log, the latest schemas, the quarantine and the catalog counts of both sides. */
+  private int compareOthers(StoreSpec.Opened source, StoreSpec.Opened target, String copied) {
+    Instant now = Instant.now();
+    List<String> differences = new ArrayList<>();
+    if (!source.erasures().list(null, Integer.MAX_VALUE).equals(target.erasures().list(null, Integer.MAX_VALUE))) {
+      differences.add("the erasure logs differ");
+    }
+    if (!source.schemas().latestOfEach().equals(target.schemas().latestOfEach())) {
+      differences.add("the latest schemas differ");
+    }
+    if (source.quarantine().heldCount() != target.quarantine().heldCount()) {
+      differences.add("the quarantine holds " + source.quarantine().heldCount() + " on the source, " + target.quarantine().heldCount()
+          + " on the target");
+    }
+    if (!counts(source.catalog(), now).equals(counts(target.catalog(), now))) {
+      differences.add("the catalog counts differ: " + counts(source.catalog(), now) + " on the source, " + counts(target.catalog(), now)
+          + " on the target");
+    }
+    if (!differences.isEmpty()) {
+      out.println("migrate: DIFFERENT: " + String.join("; ", differences));
+      return DIFFERENT;
+    }
+    out.println("migrate: " + copied + "; erasure log, latest schemas, quarantine and catalog counts equal on both sides");
+    return OK;
+  }
+
+  private static java.util.Map<String, Long> counts(Catalog catalog, Instant now) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    catalog.entries(now).forEach(e -> counts.put(e.service() + "/" + e.type(), e.count()));
+    return counts;
   }
 
   /** An embedded target of an embedded source keeps signing with the same key; otherwise say how. */

@@ -1,9 +1,14 @@
 package io.annals.ops.history;
 
 import io.annals.hub.server.ledger.LedgerKey;
+import io.annals.hub.server.schema.Catalog;
+import io.annals.hub.server.schema.Quarantine;
+import io.annals.hub.server.schema.SchemaRegistry;
+import io.annals.hub.server.store.Erasures;
 import io.annals.hub.server.store.EventLog;
 import io.annals.hub.server.store.FeedSource;
 import io.annals.hub.server.ledger.Ledger;
+import io.annals.hub.server.store.mongo.MongoErasures;
 import io.annals.hub.server.store.mongo.MongoEventStore;
 import io.annals.hub.server.store.mongo.MongoLedger;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
@@ -33,8 +38,13 @@ record StoreSpec(String kind, String location, String database) {
     throw new IllegalArgumentException(option + " must be embedded:DIR or mongodb:URI, was: " + text);
   }
 
-  /** An opened store: its event log and feed (one adapter), and its ledger (null when a source keeps none). */
-  record Opened(EventLog log, FeedSource feed, Ledger ledger, AutoCloseable adapter) implements AutoCloseable {
+  /**
+   * An opened store: its event log and feed (one adapter), its ledger (null when a source keeps
+   * none), and the ports the other capabilities added: the erasure log, the schemas, the quarantine
+   * and the catalog (the catalog is counted by every append, so a copy recounts it).
+   */
+  record Opened(EventLog log, FeedSource feed, Ledger ledger, Erasures erasures, SchemaRegistry schemas, Quarantine quarantine,
+      Catalog catalog, AutoCloseable adapter) implements AutoCloseable {
     @Override
     public void close() throws Exception {
       try (adapter) {
@@ -54,10 +64,11 @@ record StoreSpec(String kind, String location, String database) {
       }
       SqliteEventStore store = SqliteEventStore.open(dir);
       Ledger ledger = !source || Files.isRegularFile(dir.resolve(SqliteLedger.FILE_NAME)) ? SqliteLedger.open(dir) : null;
-      return new Opened(store, store, ledger, store);
+      return new Opened(store, store, ledger, store.erasures(), store.schemas(), store.schemas(), store.schemas(), store);
     }
     MongoEventStore store = MongoEventStore.connect(location, database);
-    return new Opened(store, store, new MongoLedger(store.database()), store);
+    return new Opened(store, store, new MongoLedger(store.database()), new MongoErasures(store.database()), store.schemas(), store.schemas(),
+        store.schemas(), store);
   }
 
   /** The ledger key file of an embedded store, if it has one. */

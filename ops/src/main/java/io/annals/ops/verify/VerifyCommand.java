@@ -239,18 +239,11 @@ public final class VerifyCommand implements Command {
     try {
       return new StoredEvent(new Event(text(e, "id"), text(meta, "service"), text(meta, "type"), Instant.parse(text(meta, "created_at")),
           text(meta, "aggregate_id"), meta.hasNonNull("correlation_id") ? meta.get("correlation_id").asText() : null, payload,
-          extensions(meta.path("extensions"))),
+          io.annals.ops.history.ExportLine.extensions(meta.path("extensions"))),
           Instant.parse(text(meta, "received_at")));
     } catch (RuntimeException ex) {
       throw new UsageException("--event: not an event as GET /events/{id} answers it: " + ex.getMessage());
     }
-  }
-
-  /** {@code meta.extensions} (CloudEvents extensions, committed to by the leaf since they exist); none when absent. */
-  private static java.util.Map<String, String> extensions(JsonNode extensions) {
-    java.util.Map<String, String> map = new java.util.TreeMap<>();
-    extensions.fields().forEachRemaining(f -> map.put(f.getKey(), f.getValue().asText()));
-    return map;
   }
 
   static void checkSignature(JsonNode digest, PublicKey key, String option) {

@@ -45,6 +45,27 @@ class ExportCommandTest {
   }
 
   @Test
+  void the_erasure_log_is_read_page_by_page_with_limit_and_cursor_as_the_hub_pages_it() throws Exception {
+    try (HistoryHub hub = HistoryHub.start(dir.resolve("hub"))) {
+      List<String> ids = hub.publish(5);
+      List<String> erasures = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        HubHttp.Answer a = hub.post("/erasures", "{\"ids\":[\"" + ids.get(i) + "\"],\"pointers\":[\"/note\"],\"reason\":\"request " + i + "\"}");
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        erasures.add(a.json().path("erasure_id").asText());
+      }
+      // Pages of 2: three requests, the second and third with the cursor the one before answered.
+      JsonNode log = ExportCommand.erasures(new HubHttp(hub.url(), null, HubHttp::sleep), 2);
+      assertThat(log.path("available").asBoolean()).isTrue();
+      List<String> read = new java.util.ArrayList<>();
+      log.path("records").forEach(r -> read.add(r.path("erasure_id").asText()));
+      assertThat(read).containsExactlyInAnyOrderElementsOf(erasures).doesNotHaveDuplicates();
+      assertThat(log.path("records").get(0).path("requested_by").isTextual()).isTrue();
+      assertThat(log.path("records").get(0).path("requested_at").isTextual()).isTrue();
+    }
+  }
+
+  @Test
   void a_hub_that_cannot_be_reached_exits_69_and_bad_options_64() {
     HistoryHub.Run unreachable = HistoryHub.capture((o, e) -> new ExportCommand(o, e, java.util.Map.of(), java.time.Clock.systemUTC(),
         millis -> { }, false).run(new String[] {"--hub", "http://127.0.0.1:1", "--out", dir.resolve("x").toString()}));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,8 @@ class ExportImportRoundTripTest {
       assertThat(manifest.path("ledger").path("digest").path("tree_size").asLong()).isEqualTo(EVENTS);
       assertThat(manifest.path("ledger").path("leaf_range").path("first").asLong()).isZero();
       assertThat(manifest.path("ledger").path("leaf_range").path("last").asLong()).isEqualTo(EVENTS - 1);
-      assertThat(manifest.path("erasures").path("available").asBoolean()).isFalse();
+      assertThat(manifest.path("erasures").path("available").asBoolean()).isTrue();
+      assertThat(manifest.path("erasures").path("records")).isEmpty();
       assertThat(HistoryHub.lines(first)).hasSize(EVENTS);
       assertThat(HistoryHub.lines(first).stream().map(l -> ExportLine.parse(l).event().id())).containsExactlyInAnyOrderElementsOf(ids);
     }
@@ -69,6 +71,80 @@ class ExportImportRoundTripTest {
     ExportLine sameInSecond = HistoryHub.lines(second).stream().map(ExportLine::parse)
         .filter(l -> l.event().id().equals(firstLine.event().id())).findFirst().orElseThrow();
     assertThat(sameInSecond.event().receivedAt()).isNotEqualTo(firstLine.event().receivedAt());
+  }
+
+  @Test
+  void a_hub_with_an_erasure_a_schema_and_extensions_round_trips_with_its_erasure_log_and_the_member_stays_erased() throws Exception {
+    Path first = dir.resolve("first-export");
+    Path second = dir.resolve("second-export");
+    String erasureId;
+    String erasedPlain;
+    String erasedWithExtensions = UUID.randomUUID().toString();
+    String withExtensions = UUID.randomUUID().toString();
+    String late = UUID.randomUUID().toString(); // named by the erasure before it is stored: erased at ingestion
+    try (HistoryHub source = HistoryHub.start(dir.resolve("source"))) {
+      source.put("/schemas/shop/order-placed", "{\"schema\":{\"type\":\"object\",\"required\":[\"amount\"]},\"mode\":\"enforce\"}");
+      List<String> ids = source.publish(30);
+      erasedPlain = ids.get(0);
+      HubHttp.Answer published = source.post("/events", "[" + withExtensions(erasedWithExtensions, "p1") + "," + withExtensions(withExtensions, "p2") + "]");
+      assertThat(published.body()).contains("\"created\"").doesNotContain("\"invalid\"");
+      HubHttp.Answer erased = source.post("/erasures", "{\"ids\":[\"" + erasedPlain + "\",\"" + erasedWithExtensions + "\",\"" + late
+          + "\"],\"pointers\":[\"/note\"],\"reason\":\"GDPR art. 17 request 4711\"}");
+      assertThat(erased.status()).as(erased.body()).isEqualTo(201);
+      erasureId = erased.json().path("erasure_id").asText();
+      assertThat(source.post("/events", withExtensions(late, "p3")).status()).isEqualTo(201);
+      JsonNode lateStored = source.get("/events/" + late);
+      assertThat(lateStored.path("payload").path("note").has("annals:erased")).as(lateStored.toString()).isTrue();
+      assertThat(lateStored.path("meta").path("extensions").path("partitionkey").asText()).as(lateStored.toString()).isEqualTo("p3");
+      source.awaitLedger(34); // 33 events and the hub's erasure-applied event
+
+      HistoryHub.Run export = source.export("--out", first.toString());
+      assertThat(export.exit()).as(export.out() + export.err()).isZero();
+      JsonNode manifest = Manifest.read(first);
+      assertThat(manifest.path("erasures").path("available").asBoolean()).isTrue();
+      assertThat(manifest.path("erasures").path("records")).hasSize(1);
+      assertThat(manifest.path("erasures").path("records").get(0).path("erasure_id").asText()).isEqualTo(erasureId);
+      List<String> lines = HistoryHub.lines(first);
+      assertThat(lines).hasSize(34);
+      assertThat(lines.stream().filter(ImportCommand::hubOwn)).hasSize(1);
+      String line = lines.stream().filter(l -> l.contains(erasedWithExtensions)).findFirst().orElseThrow();
+      assertThat(line).contains("\"annals:erased\"").contains("\"partitionkey\":\"p1\"");
+      assertThat(ExportLine.parse(line).event().event().extensions()).containsEntry("partitionkey", "p1");
+    }
+    HistoryHub.Run verifyFirst = verify(first);
+    assertThat(verifyFirst.exit()).as(verifyFirst.out() + verifyFirst.err()).isZero();
+
+    try (HistoryHub target = HistoryHub.start(dir.resolve("target"))) {
+      HistoryHub.Run imported = target.importing(first.toString());
+      assertThat(imported.exit()).as(imported.out() + imported.err()).isZero();
+      assertThat(imported.out()).isEqualTo("import: 33 created, 1 skipped\n");
+      assertThat(imported.err()).contains("re-applied 1 erasures");
+
+      JsonNode log = target.get("/erasures");
+      assertThat(log.path("erasures")).hasSize(1);
+      assertThat(log.path("erasures").get(0).path("erasure_id").asText()).isEqualTo(erasureId);
+      assertThat(log.path("erasures").get(0).path("reason").asText()).isEqualTo("GDPR art. 17 request 4711");
+      for (String id : List.of(erasedPlain, erasedWithExtensions, late)) {
+        JsonNode stored = target.get("/events/" + id);
+        assertThat(stored.path("payload").path("note").has("annals:erased")).as(stored.toString()).isTrue();
+        assertThat(stored.path("payload").path("amount").isNumber()).as(stored.toString()).isTrue();
+      }
+      assertThat(target.get("/events/" + erasedWithExtensions).path("meta").path("extensions").path("partitionkey").asText()).isEqualTo("p1");
+
+      target.awaitLedger(34);
+      HistoryHub.Run export = target.export("--out", second.toString());
+      assertThat(export.exit()).as(export.out() + export.err()).isZero();
+    }
+    HistoryHub.Run verifySecond = verify(second);
+    assertThat(verifySecond.exit()).as(verifySecond.out() + verifySecond.err()).isZero();
+    assertThat(withoutReceivedAt(HistoryHub.lines(second))).hasSize(34).isEqualTo(withoutReceivedAt(HistoryHub.lines(first)));
+  }
+
+  /** A native event with CloudEvents extensions in its meta and a note to erase. */
+  private static String withExtensions(String id, String partition) {
+    return "{\"id\":\"" + id + "\",\"meta\":{\"service\":\"shop\",\"type\":\"order-placed\",\"created_at\":\"2019-04-01T10:00:00Z\","
+        + "\"aggregate_id\":\"order/x-" + partition + "\",\"extensions\":{\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\","
+        + "\"partitionkey\":\"" + partition + "\"}},\"payload\":{\"amount\":12.50,\"note\":\"call Jane on +44 20 7946 0958\"}}";
   }
 
   /** Each line by id: its meta without received_at, and its id and payload exactly as the text gave them. */

@@ -91,8 +91,35 @@ public final class HistoryHub implements AutoCloseable {
     }
   }
 
+  /**
+   * The events the feed delivers ({@code /feed/lag} from the start), once it has at least {@code
+   * count}: the feed counts only up to its stable point, which trails the newest appends by the lag.
+   */
+  public long feedEvents(long count) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    long events;
+    while ((events = http.getJson("/feed/lag").path("events").asLong()) < count && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return events;
+  }
+
   public JsonNode get(String path) {
     return http.getJson(path);
+  }
+
+  /** POST with a JSON body, the answer as it came. */
+  public HubHttp.Answer post(String path, String json) {
+    return http.post(path, "application/json", json);
+  }
+
+  /** PUT with a JSON body (the history commands send none, so the test sends it itself); answers the status. */
+  public int put(String path, String json) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(url() + path)).header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return r.statusCode();
   }
 
   public Run export(String... args) {

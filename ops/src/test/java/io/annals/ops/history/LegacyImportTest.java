@@ -80,13 +80,13 @@ class LegacyImportTest {
       assertThat(stored.path("meta").path("created_at").asText()).isEqualTo("2018-05-01T08:00:00.000000Z");
       assertThat(stored.path("meta").path("aggregate_id").asText()).isEqualTo("north");
       assertThat(stored.path("payload").path("total").decimalValue()).isEqualByComparingTo("0.10");
-      assertThat(hub.get("/feed/lag").path("events").asLong()).isEqualTo(1900);
+      assertThat(hub.feedEvents(1900)).isEqualTo(1900);
 
       HistoryHub.Run second = hub.importing(args);
       assertThat(second.exit()).isEqualTo(ImportCommand.REJECTS);
       assertThat(second.out()).startsWith("import: 1900 duplicate, 33 invalid, 100 rejected, 67 unreadable");
       assertThat(Files.readAllLines(rejects)).isEqualTo(rejectLines);
-      assertThat(hub.get("/feed/lag").path("events").asLong()).isEqualTo(1900);
+      assertThat(hub.feedEvents(1900)).isEqualTo(1900);
     }
   }
 

@@ -2,6 +2,7 @@ package io.annals.ops.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.annals.hub.server.event.StoredEvent;
@@ -112,6 +113,56 @@ class MigrateTest {
       assertThat(hub.get("/ledger/digest").path("root_hash").asText()).isEqualTo(digestRoot);
       assertThat(hub.get("/ledger/key").path("key_id").asText()).isEqualTo(keyId);
     }
+  }
+
+  @Test
+  void embedded_to_mongodb_and_back_carries_the_erasure_log_the_schemas_the_quarantine_and_the_catalog_counts() throws Exception {
+    Path first = dir.resolve("first");
+    Path back = dir.resolve("back");
+    String erasureId;
+    JsonNode catalog;
+    JsonNode schemas;
+    try (HistoryHub hub = HistoryHub.start(first)) {
+      hub.put("/schemas/shop/order-placed", "{\"schema\":{\"type\":\"object\",\"required\":[\"amount\"]},\"mode\":\"enforce\"}");
+      hub.put("/schemas/shop/audit", "{\"schema\":{\"type\":\"object\",\"required\":[\"who\"]},\"mode\":\"quarantine\"}");
+      List<String> ids = hub.publish(9);
+      HubHttp.Answer erased = hub.post("/erasures", "{\"ids\":[\"" + ids.get(0) + "\"],\"pointers\":[\"/note\"],\"reason\":\"request 1\"}");
+      assertThat(erased.status()).as(erased.body()).isEqualTo(201);
+      erasureId = erased.json().path("erasure_id").asText();
+      HubHttp.Answer held = hub.post("/events", "{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"meta\":{\"service\":\"shop\",\"type\":\"audit\","
+          + "\"created_at\":\"2020-01-01T00:00:00Z\",\"aggregate_id\":\"audit/1\"},\"payload\":{\"what\":\"no who\"}}");
+      assertThat(held.status()).as(held.body()).isEqualTo(202);
+      hub.awaitLedger(10); // 9 events and the erasure-applied event
+      catalog = counts(hub.get("/catalog"));
+      schemas = hub.get("/schemas");
+    }
+    String mongoUri = uri + "/others";
+    HistoryHub.Run toMongo = migrate("--from", "embedded:" + first, "--to", "mongodb:" + mongoUri, "--state", dir.resolve("s2.json").toString());
+    assertThat(toMongo.exit()).as(toMongo.out() + toMongo.err()).isZero();
+    assertThat(toMongo.out()).contains("1 erasures, 2 schema versions, 1 held in quarantine")
+        .contains("erasure log, latest schemas, quarantine and catalog counts equal on both sides");
+    HistoryHub.Run toEmbedded = migrate("--from", "mongodb:" + mongoUri, "--to", "embedded:" + back);
+    assertThat(toEmbedded.exit()).as(toEmbedded.out() + toEmbedded.err()).isZero();
+    assertThat(toEmbedded.out()).contains("1 erasures, 2 schema versions, 1 held in quarantine")
+        .contains("erasure log, latest schemas, quarantine and catalog counts equal on both sides");
+
+    Files.copy(first.resolve("ledger-key.pem"), back.resolve("ledger-key.pem"));
+    try (HistoryHub hub = HistoryHub.start(back)) {
+      JsonNode log = hub.get("/erasures");
+      assertThat(log.path("erasures")).hasSize(1);
+      assertThat(log.path("erasures").get(0).path("erasure_id").asText()).isEqualTo(erasureId);
+      assertThat(hub.get("/schemas")).isEqualTo(schemas);
+      assertThat(hub.get("/quarantine").path("events")).hasSize(1);
+      assertThat(counts(hub.get("/catalog"))).isEqualTo(catalog);
+    }
+  }
+
+  /** service/type: count of a GET /catalog answer. */
+  private static JsonNode counts(JsonNode catalog) {
+    com.fasterxml.jackson.databind.node.ObjectNode counts = HubHttp.JSON.createObjectNode();
+    catalog.path("types").forEach(t -> counts.put(t.path("service").asText() + "/" + t.path("type").asText(), t.path("count").asLong()));
+    assertThat(counts.size()).as(catalog.toString()).isPositive();
+    return counts;
   }
 
   @Test

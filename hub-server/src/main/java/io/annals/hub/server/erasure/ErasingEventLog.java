@@ -75,8 +75,8 @@ public final class ErasingEventLog implements EventLog {
     if (payload.equals(e.payloadJson())) {
       return stored;
     }
-    return new StoredEvent(new Event(e.id(), e.service(), e.type(), e.createdAt(), e.aggregateId(), e.correlationId(), payload),
-        stored.receivedAt());
+    return new StoredEvent(new Event(e.id(), e.service(), e.type(), e.createdAt(), e.aggregateId(), e.correlationId(), payload,
+        e.extensions()), stored.receivedAt());
   }
 
   @Override
