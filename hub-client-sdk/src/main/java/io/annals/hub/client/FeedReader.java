@@ -118,6 +118,11 @@ public final class FeedReader {
    * {@code GET /feed?wait=}); then the page is empty and its {@code next} is where to ask again.
    * {@code wait} is cut to {@link #MAX_WAIT} and to 5 s less than this reader's request timeout.
    *
+   * @param after the cursor to read after ({@code null}: from the start)
+   * @param types the event types to read (empty: all)
+   * @param limit the largest number of events a page holds
+   * @param wait how long the hub may hold an empty answer
+   * @return the page: events, or none when {@code wait} passed without one
    * @throws HubException when the hub answers an error or cannot be reached
    */
   public FeedPage read(String after, Collection<String> types, int limit, Duration wait) {
@@ -143,6 +148,12 @@ public final class FeedReader {
    * events, each read with a long poll of {@code wait}, so that a page arrives as soon as its events
    * are stable and an idle feed costs one request per {@code wait}. Close it (from any thread) to stop:
    * {@code hasNext()} then answers false, at the latest when the long poll under way ends.
+   *
+   * @param after the cursor to read after ({@code null}: from the start)
+   * @param types the event types to read (empty: all)
+   * @param limit the largest number of events a page holds
+   * @param wait how long the hub may hold an empty answer
+   * @return the tail, open until closed
    */
   public FeedTail tail(String after, Collection<String> types, int limit, Duration wait) {
     return new FeedTail(this, after, types, limit, wait);

@@ -61,12 +61,20 @@ public final class FeedTail implements Iterator<FeedPage>, AutoCloseable {
     return page;
   }
 
-  /** Where the tail stands: the cursor after the last page read (the caller's checkpoint once applied). */
+  /**
+   * Where the tail stands: the cursor after the last page read (the caller's checkpoint once applied).
+   *
+   * @return the cursor
+   */
   public String cursor() {
     return cursor;
   }
 
-  /** Hands each page to {@code handler} until the tail is closed or the handler throws. */
+  /**
+   * Hands each page to {@code handler} until the tail is closed or the handler throws.
+   *
+   * @param handler what each page is given to
+   */
   public void forEachPage(Consumer<FeedPage> handler) {
     while (hasNext()) {
       handler.accept(next());

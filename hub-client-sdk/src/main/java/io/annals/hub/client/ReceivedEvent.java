@@ -72,6 +72,9 @@ public final class ReceivedEvent {
   /**
    * This event with {@code meta.extensions}: CloudEvents extension attributes such as the W3C
    * {@code traceparent} a producer's OpenTelemetry context left (README, "CloudEvents").
+   *
+   * @param extensions the attributes by name
+   * @return a copy of this event with them
    */
   public ReceivedEvent withExtensions(Map<String, String> extensions) {
     return new ReceivedEvent(id, service, type, createdAt, aggregateId, correlationId, receivedAt, payloadText,
@@ -81,6 +84,8 @@ public final class ReceivedEvent {
   /**
    * {@code meta.extensions}, by name: e.g. {@code traceparent}, which a projection passes to its
    * OpenTelemetry propagator to continue the producer's trace. Empty when the event has none.
+   *
+   * @return the attributes by name, sorted
    */
   public Map<String, String> extensions() {
     return extensions;

@@ -20,13 +20,13 @@ import java.util.Map;
  * {@code received_at}, and the schema version and mode. The key may come from
  * {@code ANNALS_API_KEY} (kept out of the process list); it needs the reader role.
  *
- * <p>Exits 0 with the table; 64 on bad options; 69 when the hub cannot be reached or answers
+ * <p>Exits 0 with the table; 2 on bad options; 69 when the hub cannot be reached or answers
  * anything but 200; 77 when the key is refused (401, 403).
  */
 public final class CatalogCommand implements Command {
 
   static final int OK = 0;
-  static final int USAGE = 64;
+  static final int USAGE = USAGE_ERROR;
   static final int UNAVAILABLE = 69;
   static final int NO_PERMISSION = 77;
   static final String USAGE_TEXT = "usage: catalog --hub URL [--api-key KEY]\n"

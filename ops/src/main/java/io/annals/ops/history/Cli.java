@@ -9,7 +9,7 @@ import java.util.Set;
 final class Cli {
 
   static final int OK = 0;
-  static final int USAGE = 64;
+  static final int USAGE = io.annals.ops.Command.USAGE_ERROR;
   static final int UNAVAILABLE = 69;
   static final int IO_ERROR = 74;
 

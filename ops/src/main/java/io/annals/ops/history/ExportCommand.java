@@ -41,7 +41,7 @@ import java.util.zip.GZIPOutputStream;
  * named in the manifest (itself replaced atomically): a rerun after {@code kill -9} continues after
  * the last complete segment, with the same end and digest.
  *
- * <p>Exits 0 when the export is complete, 64 on bad options, 69 when the hub refused or could not
+ * <p>Exits 0 when the export is complete, 2 on bad options, 69 when the hub refused or could not
  * be reached, 74 when the directory cannot be written.
  */
 public final class ExportCommand implements Command {

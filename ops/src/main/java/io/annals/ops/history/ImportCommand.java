@@ -40,7 +40,7 @@ import java.util.zip.GZIPInputStream;
  * own {@code erasure_id}, so it is idempotent), then its events; the hub's own events (service
  * {@code annals}, e.g. {@code erasure-applied}) are skipped and counted as such: nobody may publish
  * them, and re-applying the erasure log re-created them with the same ids. Exits 0 when every event was
- * created or a duplicate, 65 when some were rejected (see the rejects file), 64 on bad options, 69
+ * created or a duplicate, 65 when some were rejected (see the rejects file), 2 on bad options, 69
  * when the hub refused the requests or could not be reached, 74 when a file cannot be read or
  * written.
  */

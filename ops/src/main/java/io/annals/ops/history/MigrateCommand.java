@@ -39,7 +39,7 @@ import java.util.Set;
  * counts and the ledger roots of both sides and by recomputing every target leaf from the target's
  * events, and says so.
  *
- * <p>Exits 0 when the copy is faithful, 1 when the comparison fails, 64 on bad options (a target
+ * <p>Exits 0 when the copy is faithful, 1 when the comparison fails, 2 on bad options (a target
  * that is not empty at the first run included), 69 when a store cannot be reached.
  */
 public final class MigrateCommand implements Command {

@@ -79,11 +79,11 @@ class CatalogCommandTest {
   }
 
   @Test
-  void bad_options_exit_64_and_an_unreachable_hub_69() throws Exception {
-    assertThat(catalog(Map.of()).exit()).isEqualTo(64);
-    assertThat(catalog(Map.of(), "--hub").exit()).isEqualTo(64);
-    assertThat(catalog(Map.of(), "--hub", "ftp://x").exit()).isEqualTo(64);
-    assertThat(catalog(Map.of(), "--bogus").exit()).isEqualTo(64);
+  void bad_options_exit_2_and_an_unreachable_hub_69() throws Exception {
+    assertThat(catalog(Map.of()).exit()).isEqualTo(2);
+    assertThat(catalog(Map.of(), "--hub").exit()).isEqualTo(2);
+    assertThat(catalog(Map.of(), "--hub", "ftp://x").exit()).isEqualTo(2);
+    assertThat(catalog(Map.of(), "--bogus").exit()).isEqualTo(2);
     int closed = hub.port();
     hub.close();
     Run down = catalog(Map.of(), "--hub", "http://127.0.0.1:" + closed);

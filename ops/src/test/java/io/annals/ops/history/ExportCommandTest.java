@@ -66,14 +66,14 @@ class ExportCommandTest {
   }
 
   @Test
-  void a_hub_that_cannot_be_reached_exits_69_and_bad_options_64() {
+  void a_hub_that_cannot_be_reached_exits_69_and_bad_options_2() {
     HistoryHub.Run unreachable = HistoryHub.capture((o, e) -> new ExportCommand(o, e, java.util.Map.of(), java.time.Clock.systemUTC(),
         millis -> { }, false).run(new String[] {"--hub", "http://127.0.0.1:1", "--out", dir.resolve("x").toString()}));
     assertThat(unreachable.exit()).isEqualTo(ExportCommand.UNAVAILABLE);
     assertThat(unreachable.err()).contains("cannot reach http://127.0.0.1:1");
     HistoryHub.Run bad = HistoryHub.capture((o, e) -> new ExportCommand(o, e).run(new String[] {"--hub", "http://x", "--out", "y",
         "--from", "yesterday"}));
-    assertThat(bad.exit()).isEqualTo(ExportCommand.USAGE);
+    assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("--from must be an ISO-8601 time");
   }
 }
