@@ -47,7 +47,7 @@ class ModuleSurfaceTest {
         "AnnalsClient", "AnnalsClientBuilder", "Events", "EventBuilder", "SendResult", "Outcome",
         "DeliveryListener", "DeadLetter", "SpoolFullException",
         // projections
-        "FeedReader", "FeedPage", "FeedLag", "ReceivedEvent",
+        "FeedReader", "FeedTail", "FeedPage", "FeedLag", "ReceivedEvent",
         // both
         "HubException");
   }
