@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Tailing: long polls ({@code wait=}) from cursor to cursor until a page holds events; close stops it. */
@@ -25,16 +24,21 @@ class FeedTailTest {
       + "\"created_at\":\"2026-01-01T12:00:00.000000Z\",\"aggregate_id\":\"a\",\"received_at\":\"2026-01-01T12:00:01.000000Z\"},"
       + "\"payload\":{}}],\"next\":\"c9\",\"stable_until\":\"2026-01-01T12:00:03.000000Z\"}";
 
-  private HttpServer server;
   private final List<String> queries = new CopyOnWriteArrayList<>();
   private final AtomicInteger answers = new AtomicInteger();
   private volatile int emptyAnswers = 3;
+  // A hub that answers `emptyAnswers` empty pages, then a page with one event.
+  private final HttpServer server = feedServer(this::answer);
 
-  @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/feed", this::answer);
-    server.start();
+  private static HttpServer feedServer(com.sun.net.httpserver.HttpHandler handler) {
+    try {
+      HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      s.createContext("/feed", handler);
+      s.start();
+      return s;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterEach
