@@ -95,21 +95,7 @@ public final class FeedReader {
    * @throws HubException when the hub answers an error or cannot be reached
    */
   public FeedPage read(String after, Collection<String> types, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1, was: " + limit);
-    }
-    String query = feedQuery(after, types, limit);
-    FeedHttp.Response response = readAhead.take(query, r -> fullPage(r.head(), limit));
-    if (response == null) {
-      response = send(query);
-    }
-    byte[] body = checked(query, response);
-    readAhead(response.head(), types, limit, PAGES_AHEAD);
-    try {
-      return FeedJson.page(body);
-    } catch (IOException | RuntimeException e) {
-      throw new HubException("unreadable feed page: " + e.getMessage(), 200, false, e);
-    }
+    return read(after, types, limit, Duration.ZERO);
   }
 
   /**
@@ -126,14 +112,18 @@ public final class FeedReader {
    * @throws HubException when the hub answers an error or cannot be reached
    */
   public FeedPage read(String after, Collection<String> types, int limit, Duration wait) {
-    Duration longest = timeout.minus(WAIT_MARGIN);
-    Duration w = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
-    w = w.compareTo(longest) > 0 ? longest : w;
-    if (w.isNegative() || w.isZero()) {
-      return read(after, types, limit);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was: " + limit);
     }
-    String query = feedQuery(after, types, limit) + "&wait=" + w.toMillis() + "ms";
-    FeedHttp.Response response = send(query);
+    String query = feedQuery(after, types, limit);
+    // A full page read ahead never changes: it serves a long poll as well as a plain read.
+    FeedHttp.Response response = readAhead.take(query, r -> fullPage(r.head(), limit));
+    if (response == null) {
+      Duration longest = timeout.minus(WAIT_MARGIN);
+      Duration w = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+      w = w.compareTo(longest) > 0 ? longest : w;
+      response = send(w.isNegative() || w.isZero() ? query : query + "&wait=" + w.toMillis() + "ms");
+    }
     byte[] body = checked(query, response);
     readAhead(response.head(), types, limit, PAGES_AHEAD);
     try {

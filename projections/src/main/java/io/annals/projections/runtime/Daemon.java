@@ -62,6 +62,8 @@ public final class Daemon {
   private void loop(String name) {
     Duration interval = runtime.config().interval();
     String lastDetail = null;
+    String cursor = null;
+    long statusDue = System.nanoTime();
     while (running) {
       Duration wait = interval;
       try {
@@ -74,9 +76,16 @@ public final class Daemon {
         if (result.outcome() == Outcome.LEASE_HELD && result.leaseExpiresAt() != null) {
           wait = untilTakeover(result.leaseExpiresAt(), interval);
         } else {
-          ProjectionStatus status = runtime.status(name);
-          if (result.outcome() == Outcome.CAUGHT_UP && status.live() != null && !status.live().stopped()) {
-            runtime.awaitEvents(name, status.live().cursor(), interval);
+          // The status (gauges, the hub's lag) once per interval, not after every wake of the tail.
+          if (cursor == null || result.outcome() != Outcome.CAUGHT_UP || System.nanoTime() - statusDue >= 0) {
+            ProjectionStatus status = runtime.status(name);
+            statusDue = System.nanoTime() + interval.toNanos();
+            cursor = status.live() == null || status.live().stopped() ? null : status.live().cursor();
+          } else {
+            cursor = runtime.cursor(name);
+          }
+          if (result.outcome() == Outcome.CAUGHT_UP && cursor != null) {
+            runtime.awaitEvents(name, cursor, interval);
             wait = Duration.ZERO;
           }
         }

@@ -1,5 +1,6 @@
 package io.annals.projections.runtime;
 
+import io.annals.projections.checkpoint.Checkpoint;
 import io.annals.projections.checkpoint.CheckpointStore;
 import io.annals.projections.checkpoint.ParkedEvents;
 import io.annals.projections.checkpoint.RuntimeSchema;
@@ -149,6 +150,16 @@ public final class ProjectionRuntime implements AutoCloseable {
       all.add(status(name));
     }
     return all;
+  }
+
+  /** The live checkpoint's cursor of projection {@code name}; null before its first run or while it is stopped. */
+  public String cursor(String name) {
+    runner(name);
+    try (Connection connection = database.connect()) {
+      return checkpoints.find(connection, name, Slot.LIVE).filter(c -> !c.stopped()).map(Checkpoint::cursor).orElse(null);
+    } catch (SQLException e) {
+      throw new ReadModelStoreException(name + ": cannot read its checkpoint: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -461,7 +461,16 @@ class OpenApiDocumentTest {
         .header("Authorization", TestApiKeys.bearer(key)).GET().build();
     HttpResponse<byte[]> answer;
     try {
-      answer = HTTP.send(request, HttpResponse.BodyHandlers.replacing(new byte[0]));
+      // ofInputStream's body is there with the headers; closing it at once leaves the stream unread.
+      answer = HTTP.send(request, info -> HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
+          in -> {
+            try {
+              in.close();
+            } catch (java.io.IOException e) {
+              // closed either way
+            }
+            return new byte[0];
+          }));
     } catch (Exception e) {
       throw new AssertionError("GET " + path + " failed", e);
     }
