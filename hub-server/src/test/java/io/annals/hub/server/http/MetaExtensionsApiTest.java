@@ -37,7 +37,8 @@ class MetaExtensionsApiTest extends SqliteHubPerTest {
     assertThat(ce.get("partitionkey").asText()).isEqualTo("p-7");
     assertThat(ce.get("id").asText()).isEqualTo(id);
     assertThat(ce.get("datacontenttype").asText()).isEqualTo("application/json");
-    assertThat(parse(hub.get("/feed").body()).at("/events/0/meta/extensions/partitionkey").asText()).isEqualTo("p-7");
+    // A long poll: the event is in the feed once it is below the stable point.
+    assertThat(parse(hub.get("/feed?wait=10s").body()).at("/events/0/meta/extensions/partitionkey").asText()).isEqualTo("p-7");
   }
 
   @Test

@@ -225,7 +225,7 @@ class OpenApiDocumentTest {
     ObjectNode noSource = cloudEvent(TestEvents.newId());
     noSource.remove("source");
     expect(hub, 400, "POST", "/events", admin, Map.of("Content-Type", CE), noSource.toString());
-    expect(hub, 200, "POST", "/events", admin, Map.of("Content-Type", CE_BATCH),
+    expect(hub, 200, "POST", "/events/batch", admin, Map.of("Content-Type", CE_BATCH),
         "[" + cloudEvent(TestEvents.newId()) + "," + noSource + "]");
     // As real producers send them: an id that is not a UUID, no time or subject, an extension.
     ObjectNode asSent = cloudEvent("A234-1234-1234");
