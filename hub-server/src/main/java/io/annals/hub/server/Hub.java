@@ -15,6 +15,7 @@ import io.annals.hub.server.feed.ReceivedAtClock;
 import io.annals.hub.server.feed.WatermarkPublisher;
 import io.annals.hub.server.http.EventJson;
 import io.annals.hub.server.http.ConsoleRoutes;
+import io.annals.hub.server.http.DocsRoutes;
 import io.annals.hub.server.http.EventRoutes;
 import io.annals.hub.server.http.FeedRoutes;
 import io.annals.hub.server.http.HealthRoutes;
@@ -227,6 +228,7 @@ public final class Hub implements AutoCloseable {
         health,
         new OpenApiRoutes(),
         new ConsoleRoutes(),
+        new DocsRoutes(),
         ledger));
     routes.addAll(extra);
     return List.copyOf(routes);

@@ -56,7 +56,7 @@ public final class Authorizer {
       case SCHEMAS, SCHEMA_VERSIONS, SCHEMA_VERSION, CATALOG -> READERS;
       // A schema decides what producers may write; the quarantine holds events of every service.
       case SCHEMA_REGISTER, QUARANTINE, QUARANTINE_RELEASE, QUARANTINE_DROP -> ADMINS;
-      case HEALTH_LIVE, HEALTH_READY, OPENAPI, CONSOLE, CONSOLE_FILE -> EVERYONE;
+      case HEALTH_LIVE, HEALTH_READY, OPENAPI, CONSOLE, CONSOLE_FILE, DOCS, DOCS_FILE -> EVERYONE;
       // Erasure removes data for good and its records name events: admins only (docs/erasure.md).
       case ERASE, LIST_ERASURES, GET_ERASURE -> ADMINS;
     };
@@ -65,11 +65,13 @@ public final class Authorizer {
   /**
    * True when {@code operation} needs no key at all: the liveness and readiness probes, and the
    * OpenAPI document (public by nature: it is what a client is generated from), and the console's
-   * page and files (static; the page asks for a key before it reads any data).
+   * page and files (static; the page asks for a key before it reads any data), and Swagger UI at
+   * /docs (static, showing the open OpenAPI document).
    */
   public static boolean isOpen(Operation operation) {
     return operation == Operation.HEALTH_LIVE || operation == Operation.HEALTH_READY || operation == Operation.OPENAPI
-        || operation == Operation.CONSOLE || operation == Operation.CONSOLE_FILE;
+        || operation == Operation.CONSOLE || operation == Operation.CONSOLE_FILE
+        || operation == Operation.DOCS || operation == Operation.DOCS_FILE;
   }
 
   /** True when {@code principal} may call {@code operation}. */

@@ -39,7 +39,9 @@ public enum Operation implements RouteRole {
   CATALOG("GET", "/catalog"),
   LEDGER_LEAVES("GET", "/ledger/leaves"),
   CONSOLE("GET", "/console"),
-  CONSOLE_FILE("GET", "/console/{file}");
+  CONSOLE_FILE("GET", "/console/{file}"),
+  DOCS("GET", "/docs"),
+  DOCS_FILE("GET", "/docs/{file}");
 
   private final String method;
   private final String path;

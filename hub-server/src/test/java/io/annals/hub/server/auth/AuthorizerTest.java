@@ -46,7 +46,9 @@ class AuthorizerTest {
       Map.entry(Operation.CATALOG, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.LEDGER_LEAVES, EnumSet.of(Role.READER, Role.ADMIN)),
       Map.entry(Operation.CONSOLE, EnumSet.allOf(Role.class)),
-      Map.entry(Operation.CONSOLE_FILE, EnumSet.allOf(Role.class)));
+      Map.entry(Operation.CONSOLE_FILE, EnumSet.allOf(Role.class)),
+      Map.entry(Operation.DOCS, EnumSet.allOf(Role.class)),
+      Map.entry(Operation.DOCS_FILE, EnumSet.allOf(Role.class)));
 
   @ParameterizedTest
   @EnumSource(Operation.class)
@@ -65,7 +67,7 @@ class AuthorizerTest {
   void only_the_health_probes_the_openapi_document_and_the_consoles_static_files_are_open_without_a_key() {
     assertThat(EnumSet.allOf(Operation.class).stream().filter(Authorizer::isOpen))
         .containsExactlyInAnyOrder(Operation.HEALTH_LIVE, Operation.HEALTH_READY, Operation.OPENAPI, Operation.CONSOLE,
-            Operation.CONSOLE_FILE);
+            Operation.CONSOLE_FILE, Operation.DOCS, Operation.DOCS_FILE);
   }
 
   @Test

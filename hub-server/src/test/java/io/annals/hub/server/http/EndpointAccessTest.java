@@ -93,7 +93,9 @@ class EndpointAccessTest {
       Map.entry(Operation.LEDGER_LEAVES, List.of(401, 401, 403, 200, 200)),
       // The console's page and files are static and hold no data; the page reads with the key it is given.
       Map.entry(Operation.CONSOLE, List.of(200, 200, 200, 200, 200)),
-      Map.entry(Operation.CONSOLE_FILE, List.of(200, 200, 200, 200, 200)));
+      Map.entry(Operation.CONSOLE_FILE, List.of(200, 200, 200, 200, 200)),
+      Map.entry(Operation.DOCS, List.of(200, 200, 200, 200, 200)),
+      Map.entry(Operation.DOCS_FILE, List.of(200, 200, 200, 200, 200)));
 
   @TempDir static Path dir;
   static TestHub hub;
@@ -268,6 +270,7 @@ class EndpointAccessTest {
       case SCHEMA_VERSION -> "/schemas/billing/access-test/1";
       case FEED_STREAM -> "/feed/stream?limit=0";
       case CONSOLE_FILE -> "/console/console.js";
+      case DOCS_FILE -> "/docs/docs.js";
       default -> operation.path();
     };
     HttpRequest.Builder request = HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(30)).GET();

@@ -298,6 +298,11 @@ class OpenApiDocumentTest {
       expect(hub, 200, "GET", path.equals("/console") ? path : "/console/{file}", path, null, Map.of(), null);
     }
     expect(hub, 404, "GET", "/console/{file}", "/console/openapi.json", null, Map.of(), null);
+    for (String path : List.of("/docs", "/docs/index.html", "/docs/docs.js", "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js", "/docs/favicon-16x16.png", "/docs/favicon-32x32.png")) {
+      expect(hub, 200, "GET", path.equals("/docs") ? path : "/docs/{file}", path, null, Map.of(), null);
+    }
+    expect(hub, 404, "GET", "/docs/{file}", "/docs/swagger-ui.js", null, Map.of(), null);
 
     expect(hub, 200, "GET", "/health/live", "/health/live", null, Map.of(), null);
     expect(hub, 200, "GET", "/health/ready", "/health/ready", null, Map.of(), null);
