@@ -60,6 +60,25 @@ class DocsBrowserTest {
     browser.screenshots("docs");
   }
 
+  @Test
+  void try_it_out_calls_the_hub_that_served_the_page_within_its_policy() {
+    browser.driver().get(hub.url() + "/docs");
+    browser.waitFor("Swagger UI to render GET /health/live",
+        d -> !browser.all(".opblock-get .opblock-summary-path[data-path='/health/live']").isEmpty());
+    assertThat(browser.text(".servers select")).contains(hub.url()).doesNotContain("8080");
+    browser.one(".opblock-get .opblock-summary-path[data-path='/health/live']").click();
+    browser.waitFor("the Try it out button", d -> !browser.all(".opblock.is-open .try-out__btn").isEmpty());
+    browser.one(".opblock.is-open .try-out__btn").click();
+    browser.waitFor("the Execute button", d -> !browser.all(".opblock.is-open .execute").isEmpty());
+    browser.one(".opblock.is-open .execute").click();
+    browser.waitFor("the hub's answer in the page",
+        d -> browser.text(".opblock.is-open .live-responses-table tr.response .response-col_status").strip().equals("200"));
+    assertThat(browser.text(".opblock.is-open .live-responses-table tr.response .response-col_description")).contains("\"live\"");
+    assertThat(browser.probe().get("violations")).isEmpty();
+    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(browser.requestedUrls()).contains(hub.url() + "/health/live");
+  }
+
   private static List<String> operationIds(JsonNode document) {
     List<String> ids = new ArrayList<>();
     for (Iterator<JsonNode> paths = document.path("paths").elements(); paths.hasNext();) {
