@@ -2,14 +2,11 @@ package io.annals.hub.server.http;
 
 import io.annals.hub.server.auth.Operation;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,10 +16,10 @@ import java.util.Properties;
  * {@code org.webjars:swagger-ui} WebJar on the class path, so the page works offline (no CDN). Open
  * without a key like the OpenAPI document it shows: the page holds no data of its own.
  *
- * <p>Only the files listed here are reachable (read once at start: a hub built without the WebJar
- * fails to start, not on a request). The policy is the console's minus two things Swagger UI needs:
- * inline styles (React sets style attributes) and data: images (its icons); scripts stay 'self'
- * only, without eval.
+ * <p>Only the files listed here are reachable ({@link StaticFiles}: read once at start, so a hub
+ * built without the WebJar fails to start, not on a request). The policy lets scripts come only
+ * from the hub, without eval; it allows data: images (Swagger UI's CSS icons need them) and inline
+ * styles (a margin for views the browser test does not open; docs/decisions.md).
  */
 public final class DocsRoutes implements Routes {
 
@@ -46,44 +43,27 @@ public final class DocsRoutes implements Routes {
       "favicon-16x16.png", "image/png",
       "favicon-32x32.png", "image/png");
 
-  private final Map<String, byte[]> files;
+  private final StaticFiles files;
 
   /** Reads our files and the WebJar's from the class path. */
   public DocsRoutes() {
     String webjar = "/META-INF/resources/webjars/swagger-ui/" + webjarVersion() + "/";
-    Map<String, byte[]> read = new LinkedHashMap<>();
-    OURS.keySet().forEach(name -> read.put(name, read(RESOURCES + name)));
-    WEBJAR.keySet().forEach(name -> read.put(name, read(webjar + name)));
-    this.files = Map.copyOf(read);
+    Map<String, String> types = new HashMap<>(OURS);
+    types.putAll(WEBJAR);
+    this.files = new StaticFiles("/docs", "Swagger UI", CONTENT_SECURITY_POLICY, types,
+        name -> (OURS.containsKey(name) ? RESOURCES : webjar) + name);
   }
 
   @Override
   public void register(Javalin app) {
-    app.get("/docs", ctx -> send(ctx, "index.html"), Operation.DOCS);
-    app.get("/docs/{file}", ctx -> {
-      String name = ctx.pathParam("file");
-      if (!files.containsKey(name)) {
-        throw new NotFoundResponse("the docs have no file " + name + "; Swagger UI is served at /docs");
-      }
-      send(ctx, name);
-    }, Operation.DOCS_FILE);
-  }
-
-  private void send(Context ctx, String name) {
-    ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
-    // Changed only by a new hub version (or WebJar): revalidated every time rather than stale.
-    ctx.header("Cache-Control", "no-cache");
-    String type = OURS.containsKey(name) ? OURS.get(name) : WEBJAR.get(name);
-    ctx.status(200).contentType(type).result(files.get(name));
+    files.register(app, Operation.DOCS, Operation.DOCS_FILE);
   }
 
   /** The WebJar's version, from its own pom.properties, so that upgrading it is a pom edit alone. */
   static String webjarVersion() {
     Properties pom = new Properties();
     try {
-      pom.load(new StringReader(new String(read(WEBJAR_POM), StandardCharsets.UTF_8)));
+      pom.load(new StringReader(new String(StaticFiles.resource(WEBJAR_POM), StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + WEBJAR_POM, e);
     }
@@ -92,16 +72,5 @@ public final class DocsRoutes implements Routes {
       throw new IllegalStateException(WEBJAR_POM + " names no version");
     }
     return version.strip();
-  }
-
-  private static byte[] read(String path) {
-    try (InputStream in = DocsRoutes.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("the classpath resource " + path + " is missing from the hub's jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read the classpath resource " + path, e);
-    }
   }
 }

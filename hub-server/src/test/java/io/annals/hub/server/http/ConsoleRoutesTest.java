@@ -3,11 +3,9 @@ package io.annals.hub.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.hub.server.TestApiKeys;
-import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,29 +45,15 @@ class ConsoleRoutesTest {
   void the_page_and_its_files_are_served_without_a_key_under_the_strict_policy() {
     Map<String, String> types = Map.of("/console", "text/html", "/console/index.html", "text/html",
         "/console/console.js", "text/javascript", "/console/console.css", "text/css", "/console/icon.svg", "image/svg+xml");
-    types.forEach((path, type) -> {
-      HttpResponse<String> answer = hub.get(path);
-      assertThat(answer.statusCode()).as(path).isEqualTo(200);
-      assertThat(answer.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith(type));
-      assertThat(answer.headers().firstValue("Content-Security-Policy")).as(path).hasValue(ConsoleRoutes.CONTENT_SECURITY_POLICY);
-      assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
-      assertThat(answer.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
-    });
+    StaticFilesAssertions.servedWithoutKey(hub, types, ConsoleRoutes.CONTENT_SECURITY_POLICY);
     assertThat(ConsoleRoutes.CONTENT_SECURITY_POLICY).startsWith("default-src 'self';").contains("frame-ancestors 'none'")
         .contains("script-src 'self';").doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
   }
 
   @Test
   void other_paths_under_console_answer_404_problem_details_and_reach_nothing_else_of_the_jar() {
-    for (String path : List.of("/console/openapi.json", "/console/simplelogger.properties", "/console/..%2Fopenapi.json",
-        "/console/%2e%2e%2fopenapi.json", "/console/nothing.js")) {
-      HttpResponse<String> answer = hub.get(path);
-      assertThat(answer.statusCode()).as(path).isEqualTo(404);
-      assertThat(answer.headers().firstValue("Content-Type")).as(path)
-          .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
-      assertThat(answer.body()).as(path).doesNotContain("\"openapi\"").doesNotContain("org.slf4j");
-      assertThat(TestEvents.parse(answer.body()).path("status").asInt()).isEqualTo(404);
-    }
+    StaticFilesAssertions.notFound(hub, List.of("/console/openapi.json", "/console/simplelogger.properties",
+        "/console/..%2Fopenapi.json", "/console/%2e%2e%2fopenapi.json", "/console/nothing.js"), "\"openapi\"", "org.slf4j");
   }
 
   @Test
