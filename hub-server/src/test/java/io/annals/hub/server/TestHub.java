@@ -46,6 +46,12 @@ public final class TestHub implements AutoCloseable {
     return new TestHub(Hub.start(config, store, Clock.systemUTC()), dataDir);
   }
 
+  /** A hub with the test keys file ({@link TestApiKeys}) under {@code dir}/keys and its data in {@code dir}/data. */
+  public static TestHub keyed(Path dir) throws IOException {
+    Path keys = TestApiKeys.write(java.nio.file.Files.createDirectories(dir.resolve("keys")));
+    return configured(java.nio.file.Files.createDirectories(dir.resolve("data")), Map.of("HUB_API_KEYS_FILE", keys.toString()));
+  }
+
   /**
    * A hub on an embedded SQLite store in {@code dataDir}, configured as Main would be by these
    * environment variables (e.g. {@code HUB_API_KEYS_FILE}, {@code HUB_RATE_LIMIT}) on port 0.

@@ -2,12 +2,9 @@ package io.annals.hub.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.annals.hub.server.TestApiKeys;
 import io.annals.hub.server.TestHub;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +29,7 @@ class ConsoleRoutesTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path keys = TestApiKeys.write(Files.createDirectories(dir.resolve("keys")));
-    hub = TestHub.configured(Files.createDirectories(dir.resolve("data")), Map.of("HUB_API_KEYS_FILE", keys.toString()));
+    hub = TestHub.keyed(dir);
   }
 
   @AfterAll
@@ -57,7 +53,7 @@ class ConsoleRoutesTest {
   }
 
   @Test
-  void the_page_has_no_inline_script_style_or_handler_and_loads_only_its_own_files() throws IOException {
+  void the_page_has_no_inline_script_style_or_handler_and_loads_only_its_own_files() {
     String html = resource("index.html");
     Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
     int count = 0;
@@ -72,7 +68,7 @@ class ConsoleRoutesTest {
   }
 
   @Test
-  void the_script_never_parses_strings_as_html_or_code() throws IOException {
+  void the_script_never_parses_strings_as_html_or_code() {
     String js = resource("console.js");
     for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
         "setTimeout('", "setTimeout(\"", "setInterval(", "DOMParser", "createContextualFragment", "srcdoc", "localStorage",
@@ -83,9 +79,7 @@ class ConsoleRoutesTest {
     assertThat(js).contains("headers.Authorization = 'Bearer ' + k;").contains("sessionStorage.setItem(KEY_STORAGE, value)");
   }
 
-  private static String resource(String name) throws IOException {
-    try (InputStream in = ConsoleRoutes.class.getResourceAsStream(ConsoleRoutes.RESOURCES + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  private static String resource(String name) {
+    return new String(StaticFiles.resource(ConsoleRoutes.RESOURCES + name), StandardCharsets.UTF_8);
   }
 }

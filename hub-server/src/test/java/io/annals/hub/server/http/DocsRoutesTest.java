@@ -2,12 +2,9 @@ package io.annals.hub.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.annals.hub.server.TestApiKeys;
 import io.annals.hub.server.TestHub;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +28,7 @@ class DocsRoutesTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path keys = TestApiKeys.write(Files.createDirectories(dir.resolve("keys")));
-    hub = TestHub.configured(Files.createDirectories(dir.resolve("data")), Map.of("HUB_API_KEYS_FILE", keys.toString()));
+    hub = TestHub.keyed(dir);
   }
 
   @AfterAll
@@ -65,7 +61,7 @@ class DocsRoutesTest {
   }
 
   @Test
-  void the_page_has_no_inline_script_and_loads_only_files_under_docs() throws IOException {
+  void the_page_has_no_inline_script_and_loads_only_files_under_docs() {
     String html = resource("index.html");
     Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
     int count = 0;
@@ -83,9 +79,7 @@ class DocsRoutesTest {
     assertThat(resource("docs.js")).contains("url: '/openapi.json'").contains("validatorUrl: null");
   }
 
-  private static String resource(String name) throws IOException {
-    try (InputStream in = DocsRoutes.class.getResourceAsStream(DocsRoutes.RESOURCES + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  private static String resource(String name) {
+    return new String(StaticFiles.resource(DocsRoutes.RESOURCES + name), StandardCharsets.UTF_8);
   }
 }
