@@ -29,16 +29,23 @@ import io.annals.hub.server.ingest.EventValidator;
 import io.annals.hub.server.ingest.GroupCommitter;
 import io.annals.hub.server.ingest.IngestService;
 import io.annals.hub.server.ingest.RequestReader;
-import io.annals.hub.server.ingest.SchemaGate;
 import io.annals.hub.server.schema.QuarantineService;
 import io.annals.hub.server.schema.SchemaService;
-import io.annals.hub.server.schema.SchemaStores;
 import io.annals.hub.server.http.SchemaRoutes;
 import io.annals.hub.server.ingest.StrictJson;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.metrics.MeteredEventStore;
 import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.StoreCorruptException;
+import io.annals.hub.server.erasure.ErasingEventLog;
+import io.annals.hub.server.erasure.ErasureService;
+import io.annals.hub.server.http.ErasureRoutes;
+import io.annals.hub.server.store.Erasures;
+import io.micrometer.core.instrument.Gauge;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -84,23 +91,16 @@ public final class Hub implements AutoCloseable {
 
   /** Starts a hub with the standard routes; it owns {@code store} from now on and closes it. */
   public static Hub start(HubConfig config, Store store, Clock clock) {
-    return start(config, store, clock, List.of());
+    return builder(config, store).clock(clock).start();
   }
 
   /**
-   * Starts a hub serving the standard routes and {@code extraRoutes} with the access control
-   * {@code config} asks for (see {@link #accessControl}); it owns {@code rawStore} from now on and
-   * closes it.
+   * A hub on {@code store} as {@code config} says, with what config does not hold (the clock, extra
+   * routes, access control, ledger and live-feed settings) set on the builder; {@link Builder#start}
+   * hands it the store, which it closes.
    */
-  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes) {
-    AccessControl access;
-    try {
-      access = accessControl(config);
-    } catch (RuntimeException e) {
-      rawStore.close();
-      throw e;
-    }
-    return start(config, rawStore, clock, extraRoutes, access);
+  public static Builder builder(HubConfig config, Store store) {
+    return new Builder(config, store);
   }
 
   /**
@@ -115,41 +115,70 @@ public final class Hub implements AutoCloseable {
         : AccessControl.withKeys(ApiKeys.load(config.apiKeysFile()), config.rate());
   }
 
-  /**
-   * Starts a hub serving the standard routes and {@code extraRoutes}, every request decided by
-   * {@code access}; it owns {@code rawStore} from now on and closes it.
-   */
-  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access) {
-    return start(config, rawStore, clock, extraRoutes, access, LedgerSettings.on(null));
+  /** What a hub is started with beyond its configuration; every setting has a default. */
+  public static final class Builder {
+    private final HubConfig config;
+    private final Store store;
+    private Clock clock = Clock.systemUTC();
+    private List<Routes> extraRoutes = List.of();
+    private AccessControl access;
+    private LedgerSettings ledger = LedgerSettings.on(null);
+    private LiveFeedSettings live = LiveFeedSettings.defaults();
+
+    private Builder(HubConfig config, Store store) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The clock that stamps and validates (default: the system's, UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Route groups served after the standard ones. */
+    public Builder routes(List<Routes> extraRoutes) {
+      this.extraRoutes = List.copyOf(extraRoutes);
+      return this;
+    }
+
+    /** Who may do what (default: {@link #accessControl} of the configuration). */
+    public Builder access(AccessControl access) {
+      this.access = Objects.requireNonNull(access, "access");
+      return this;
+    }
+
+    /** The ledger on (with its key file, null: in the data directory) or off (default: on). */
+    public Builder ledger(LedgerSettings ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /** The live feed's heartbeat and bounds (default: {@link LiveFeedSettings#defaults()}). */
+    public Builder live(LiveFeedSettings live) {
+      this.live = Objects.requireNonNull(live, "live");
+      return this;
+    }
+
+    /**
+     * Starts the hub; it owns the store from now on, and closes it when the start fails.
+     *
+     * @throws io.annals.hub.server.auth.ApiKeysException when the keys file cannot be used
+     * @throws io.annals.hub.server.ledger.LedgerKeyException when the ledger's key file cannot be used
+     */
+    public Hub start() {
+      AccessControl decided;
+      try {
+        decided = access != null ? access : accessControl(config);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      return wire(config, store, clock, extraRoutes, decided, ledger, live);
+    }
   }
 
-  /**
-   * As {@link #start(HubConfig, Store, Clock, List, AccessControl)}, with the ledger's key read
-   * from {@code ledgerKeyFile} (null: the key in the data directory, made at the first start).
-   *
-   * @throws io.annals.hub.server.ledger.LedgerKeyException when the key file cannot be used
-   */
-  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
-      java.nio.file.Path ledgerKeyFile) {
-    return start(config, rawStore, clock, extraRoutes, access, LedgerSettings.on(ledgerKeyFile));
-  }
-
-  /**
-   * As {@link #start(HubConfig, Store, Clock, List, AccessControl)}, with the ledger on or off as
-   * {@code ledgerSettings} say.
-   *
-   * @throws io.annals.hub.server.ledger.LedgerKeyException when the key file cannot be used
-   */
-  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
-      LedgerSettings ledgerSettings) {
-    return start(config, rawStore, clock, extraRoutes, access, ledgerSettings, LiveFeedSettings.defaults());
-  }
-
-  /**
-   * As {@link #start(HubConfig, Store, Clock, List, AccessControl, LedgerSettings)}, with the live
-   * feed's heartbeat and bounds as {@code live} say.
-   */
-  public static Hub start(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
+  private static Hub wire(HubConfig config, Store rawStore, Clock clock, List<Routes> extraRoutes, AccessControl access,
       LedgerSettings ledgerSettings, LiveFeedSettings live) {
     LedgerRuntime ledger;
     try {
@@ -170,30 +199,26 @@ public final class Hub implements AutoCloseable {
     publisher.afterEachPublication(waiters::signal);
     watermark.afterEachEnd(waiters::signal);
     ObjectMapper strict = StrictJson.mapper(config.requestLimits());
-    io.annals.hub.server.store.Erasures erasures = Erasure.port(rawStore);
-    java.util.concurrent.locks.ReadWriteLock erasureGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    Erasures erasures = store.erasures();
+    ReadWriteLock erasureGate = new ReentrantReadWriteLock();
     GroupCommitter committer = new GroupCommitter(
-        new io.annals.hub.server.erasure.ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics);
-    io.annals.hub.server.erasure.ErasureService erasure = new io.annals.hub.server.erasure.ErasureService(store.log(), erasures,
-        ledger.erasureAccess(), committer, erasureGate, clock, metrics.registry());
+        new ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics);
+    ErasureService erasure = new ErasureService(store.log(), erasures, ledger.erasureAccess(), committer, erasureGate, clock,
+        metrics.registry());
     // Payload schemas, quarantine and catalog: ports of the adapter beside its events (docs/schemas.md).
-    SchemaService schemas = SchemaStores.find(rawStore).map(s -> new SchemaService(s, clock, System::nanoTime)).orElse(null);
+    SchemaService schemas = new SchemaService(store.schemas(), clock, System::nanoTime);
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics,
-        bodyBudget(config), schemas == null ? SchemaGate.NONE : schemas);
+        bodyBudget(config), schemas);
     EventJson json = new EventJson();
-    if (schemas != null) {
-      extraRoutes = new ArrayList<>(extraRoutes);
-      extraRoutes.add(0, new SchemaRoutes(schemas, new QuarantineService(schemas, committer::append, clock), json, clock));
-      // For the alert AnnalsQuarantineGrowing; read from the store at each scrape (an index count).
-      io.micrometer.core.instrument.Gauge.builder("annals.hub.quarantine.held", schemas.stores().quarantine(),
-          q -> q.heldCount()).description("events held in the quarantine (not dropped, not released)")
-          .register(metrics.registry());
-    }
+    // For the alert AnnalsQuarantineGrowing; read from the store at each scrape (an index count).
+    Gauge.builder("annals.hub.quarantine.held", store.schemas().quarantine(), q -> q.heldCount())
+        .description("events held in the quarantine (not dropped, not released)").register(metrics.registry());
     HubServices services = new HubServices(config, metrics, json, access);
     List<Routes> routes = routeGroups(store, ingest, new FeedRoutes(feed, json, waiters), new HealthRoutes(store.health(), metrics, json,
-        java.util.Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json,
-        concat(List.of(new io.annals.hub.server.http.ErasureRoutes(erasure, json)), extraRoutes));
+        Map.of("ledger", ledger::readyDetail)), ledger.routes(json), json,
+        concat(List.of(new ErasureRoutes(erasure, json),
+            new SchemaRoutes(schemas, new QuarantineService(schemas, committer::append, clock), json, clock)), extraRoutes));
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annals-store-ping");
       t.setDaemon(true);
@@ -235,7 +260,7 @@ public final class Hub implements AutoCloseable {
   }
 
   /** Finishes erasures a stopped hub left half done (docs/erasure.md); a store that does not answer now is retried by the next start. */
-  private static void resumeErasures(io.annals.hub.server.erasure.ErasureService erasure) {
+  private static void resumeErasures(ErasureService erasure) {
     try {
       erasure.resume();
     } catch (RuntimeException e) {

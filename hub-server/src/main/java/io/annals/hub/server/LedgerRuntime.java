@@ -13,9 +13,6 @@ import io.annals.hub.server.ledger.LedgerScrub;
 import io.annals.hub.server.ledger.LedgerKey;
 import io.annals.hub.server.ledger.LedgerService;
 import io.annals.hub.server.store.Store;
-import io.annals.hub.server.store.mongo.MongoEventStore;
-import io.annals.hub.server.store.mongo.MongoLedger;
-import io.annals.hub.server.store.sqlite.SqliteLedger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -79,7 +76,7 @@ final class LedgerRuntime implements AutoCloseable {
     Path keyFile = settings.keyFile();
     LedgerKey key = keyFile != null ? LedgerKey.read(keyFile, "HUB_LEDGER_KEY_FILE / --ledger-key-file")
         : LedgerKey.inDataDir(config.dataDir());
-    Ledger ledger = rawStore.resources() instanceof MongoEventStore mongo ? new MongoLedger(mongo.database()) : SqliteLedger.open(config.dataDir());
+    Ledger ledger = rawStore.ledger().get();
     return new LedgerRuntime(ledger, new LedgerService(ledger, key, clock));
   }
 

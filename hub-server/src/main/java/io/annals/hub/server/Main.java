@@ -70,8 +70,8 @@ public final class Main {
     }
     Hub hub;
     try {
-      hub = Hub.start(config, openStore(config, HubConfig.startupCheck(System.getenv(), args)), Clock.systemUTC(), List.of(), access,
-          HubConfig.ledger(System.getenv(), args), HubConfig.liveFeed(System.getenv(), args));
+      hub = Hub.builder(config, openStore(config, HubConfig.startupCheck(System.getenv(), args))).access(access)
+          .ledger(HubConfig.ledger(System.getenv(), args)).live(HubConfig.liveFeed(System.getenv(), args)).start();
     } catch (LedgerKeyException e) {
       System.err.println("annals hub: invalid configuration: " + e.getMessage());
       System.exit(EXIT_BAD_CONFIG);

@@ -30,7 +30,7 @@ public final class GatedEventStore implements EventLog {
 
   /** The store with its event log gated; closing it opens the gate first, so nothing stays held. */
   public Store store() {
-    return new Store(this, store.feed(), store.instances(), store.clock(), store.health(), () -> {
+    return store.with(this, store.feed(), store.health(), () -> {
       open();
       store.close();
     });

@@ -61,8 +61,8 @@ public final class TestHub implements AutoCloseable {
     env.put("HUB_PORT", "0");
     env.put("HUB_DATA_DIR", dataDir.toString());
     HubConfig config = HubConfig.load(env, new String[0]);
-    return new TestHub(Hub.start(config, Store.of(SqliteEventStore.open(dataDir)), Clock.systemUTC(), java.util.List.of(),
-        Hub.accessControl(config), HubConfig.ledger(env, new String[0]), HubConfig.liveFeed(env, new String[0])), dataDir);
+    return new TestHub(Hub.builder(config, Store.of(SqliteEventStore.open(dataDir))).ledger(HubConfig.ledger(env, new String[0]))
+        .live(HubConfig.liveFeed(env, new String[0])).start(), dataDir);
   }
 
   public Hub hub() {

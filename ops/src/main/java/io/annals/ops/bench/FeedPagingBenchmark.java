@@ -280,8 +280,7 @@ public final class FeedPagingBenchmark {
     // (hashing the loaded events) and scrub are counted as the feed's (issue 20: "feed CPU 5.5-7.2
     // against 4.5-6.4 us/event on 72e02fb", a build without the ledger, with --ledger-off not
     // reaching this hub).
-    return Hub.start(config, Store.of(SqliteEventStore.open(dataDir)), Clock.systemUTC(), List.of(),
-        Hub.accessControl(config), new LedgerSettings(plan.ledger(), null));
+    return Hub.builder(config, Store.of(SqliteEventStore.open(dataDir))).ledger(new LedgerSettings(plan.ledger(), null)).start();
   }
 
   private record Paged(long events, String next) {}

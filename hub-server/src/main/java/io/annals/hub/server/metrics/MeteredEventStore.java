@@ -39,7 +39,7 @@ public final class MeteredEventStore implements EventLog, FeedSource, StoreHealt
   /** {@code store} with its metered ports decorated; the other ports and close pass through. */
   public static Store meter(Store store, HubMetrics metrics) {
     MeteredEventStore metered = new MeteredEventStore(store, metrics);
-    return new Store(metered, metered, store.instances(), store.clock(), metered, store);
+    return store.with(metered, metered, metered, store);
   }
 
   @Override

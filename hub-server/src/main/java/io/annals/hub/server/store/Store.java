@@ -1,6 +1,9 @@
 package io.annals.hub.server.store;
 
+import io.annals.hub.server.ledger.Ledger;
+import io.annals.hub.server.schema.SchemaStores;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One opened store seen through its ports by capability, so that each component is handed only
@@ -11,6 +14,9 @@ import java.util.Objects;
  * here, implemented by both adapters, with its own contract suite (docs/decisions.md, "Storage ports
  * by capability").
  *
+ * @param erasures the erasure log beside the events
+ * @param schemas schemas, quarantine, catalog and type history beside the events
+ * @param ledger opens the ledger's tree beside the events (only called when the hub keeps one)
  * @param resources what {@link #close} releases: the adapter, or the store a decorator wraps
  */
 public record Store(
@@ -19,6 +25,9 @@ public record Store(
     InstanceRegistry instances,
     StoreClock clock,
     StoreHealth health,
+    Erasures erasures,
+    SchemaStores schemas,
+    Supplier<Ledger> ledger,
     AutoCloseable resources) implements AutoCloseable {
 
   public Store {
@@ -27,13 +36,21 @@ public record Store(
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(erasures, "erasures");
+    Objects.requireNonNull(schemas, "schemas");
+    Objects.requireNonNull(ledger, "ledger");
     Objects.requireNonNull(resources, "resources");
   }
 
-  /** Every port of one adapter, which implements them all; closing the store closes the adapter. */
-  public static <A extends EventLog & FeedSource & InstanceRegistry & StoreClock & StoreHealth & AutoCloseable> Store of(
-      A adapter) {
-    return new Store(adapter, adapter, adapter, adapter, adapter, adapter);
+  /** Every port of one adapter; closing the store closes the adapter. */
+  public static Store of(StoreAdapter adapter) {
+    return new Store(adapter, adapter, adapter, adapter, adapter, adapter.erasures(), adapter.schemaStores(),
+        adapter::openLedger, adapter);
+  }
+
+  /** This store with its event log and health replaced (a decorator's), every other port kept. */
+  public Store with(EventLog log, FeedSource feed, StoreHealth health, AutoCloseable resources) {
+    return new Store(log, feed, instances, clock, health, erasures, schemas, ledger, resources);
   }
 
   /**

@@ -80,7 +80,7 @@ class SqliteErasureApiTest extends ErasureApiContract {
     }
     try (io.annals.hub.server.store.Store store = io.annals.hub.server.store.Store.of(
         io.annals.hub.server.store.sqlite.SqliteEventStore.open(dir))) {
-      io.annals.hub.server.Erasure.port(store).record(new io.annals.hub.server.store.ErasureRecord("er-half", java.time.Instant.now(),
+      store.erasures().record(new io.annals.hub.server.store.ErasureRecord("er-half", java.time.Instant.now(),
           "ops", "half done", List.of("/email", "/name"), List.of(id)));
     }
     assertThat(filesHolding(dir, EMAIL)).isNotEmpty();

@@ -198,7 +198,7 @@ class EndpointAccessTest {
       });
       Path keys = TestApiKeys.write(Files.createDirectories(data.resolve("keys")));
       HubConfig config = HubConfig.load(Map.of("HUB_PORT", "0", "HUB_API_KEYS_FILE", keys.toString()), new String[0]);
-      try (Hub tagged = Hub.start(config, Store.of(SqliteEventStore.open(data)), Clock.systemUTC(), routes)) {
+      try (Hub tagged = Hub.builder(config, Store.of(SqliteEventStore.open(data))).routes(routes).start()) {
         for (String path : List.of("/untagged", "/twice")) {
           for (String key : Arrays.asList(null, TestApiKeys.ADMIN, TestApiKeys.READER)) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tagged.port() + path));

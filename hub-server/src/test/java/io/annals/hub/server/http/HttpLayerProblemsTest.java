@@ -62,7 +62,7 @@ class HttpLayerProblemsTest {
   private HttpResponse<String> getFrom(Runnable failure) throws Exception {
     List<Routes> routes = List.of(app -> app.get("/fails", ctx -> failure.run(), Operation.HEALTH_LIVE));
     HubConfig config = HubConfig.load(Map.of("HUB_PORT", "0"), new String[0]);
-    try (Hub hub = Hub.start(config, Store.of(SqliteEventStore.open(dir)), Clock.systemUTC(), routes)) {
+    try (Hub hub = Hub.builder(config, Store.of(SqliteEventStore.open(dir))).routes(routes).start()) {
       return HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/fails")).build(),
           HttpResponse.BodyHandlers.ofString());

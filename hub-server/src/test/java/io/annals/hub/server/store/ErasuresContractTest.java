@@ -5,7 +5,6 @@ import static io.annals.hub.server.store.TestEvents.id;
 import static io.annals.hub.server.store.TestEvents.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.annals.hub.server.Erasure;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ErasuresContractTest extends StoreContract {
 
   private Erasures erasures() {
-    return Erasure.port(store);
+    return store.erasures();
   }
 
   private static ErasureRecord record(String erasureId, long at, List<String> pointers, String... eventIds) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SchemaPortsContractTest extends StoreContract {
 
   private SchemaStores ports() {
-    return SchemaStores.find(store).orElseThrow();
+    return store.schemas();
   }
 
   private static SchemaVersion version(String type, int n, SchemaMode mode) {

@@ -30,10 +30,25 @@ class StoreTest {
   }
 
   @Test
+  void a_decorator_replaces_the_event_ports_and_keeps_the_erasure_schema_and_ledger_ports_of_the_adapter() {
+    try (SqliteEventStore adapter = SqliteEventStore.open(dir)) {
+      Store plain = Store.of(adapter);
+      Store decorated = plain.with(adapter, adapter, adapter, () -> { });
+
+      assertThat(decorated.erasures()).isSameAs(plain.erasures());
+      assertThat(decorated.schemas()).isSameAs(plain.schemas());
+      assertThat(decorated.ledger()).isSameAs(plain.ledger());
+      assertThat(decorated.instances()).isSameAs(adapter);
+      assertThat(decorated.clock()).isSameAs(adapter);
+      assertThat(decorated.resources()).isNotSameAs(adapter);
+    }
+  }
+
+  @Test
   void a_checked_exception_on_close_becomes_an_illegal_state_with_its_cause() {
     IOException cause = new IOException("disk gone");
     try (SqliteEventStore adapter = SqliteEventStore.open(dir)) {
-      Store store = new Store(adapter, adapter, adapter, adapter, adapter, () -> {
+      Store store = Store.of(adapter).with(adapter, adapter, adapter, () -> {
         throw cause;
       });
 
@@ -46,7 +61,7 @@ class StoreTest {
   void an_unchecked_exception_on_close_is_passed_on_as_it_is() {
     StoreUnavailableException unavailable = new StoreUnavailableException("gone", null);
     try (SqliteEventStore adapter = SqliteEventStore.open(dir)) {
-      Store store = new Store(adapter, adapter, adapter, adapter, adapter, () -> {
+      Store store = Store.of(adapter).with(adapter, adapter, adapter, () -> {
         throw unavailable;
       });
 

@@ -26,6 +26,9 @@ import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreClock;
 import io.annals.hub.server.store.StoreCondition;
 import io.annals.hub.server.store.StoreHealth;
+import io.annals.hub.server.store.StoreAdapter;
+import io.annals.hub.server.store.Erasures;
+import io.annals.hub.server.schema.SchemaStores;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.mongo.MongoQueries.Find;
 import java.time.Clock;
@@ -51,8 +54,7 @@ import org.bson.conversions.Bson;
  * configured timeouts and throws {@link StoreUnavailableException} when MongoDB does not answer.
  * Build with {@link #connect} or {@link #builder}.
  */
-public final class MongoEventStore
-    implements EventLog, FeedSource, InstanceRegistry, StoreClock, StoreHealth, AutoCloseable {
+public final class MongoEventStore implements StoreAdapter {
 
   /** Defaults of the {@link Builder}: a stopped MongoDB is reported within seconds, not minutes. */
   public static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(3);
@@ -114,6 +116,23 @@ public final class MongoEventStore
   /** Schemas, quarantine, catalog and type history of this store (ports of their own, same database). */
   public MongoSchemas schemas() {
     return schemas;
+  }
+
+  @Override
+  public SchemaStores schemaStores() {
+    return new SchemaStores(schemas, schemas, schemas, schemas);
+  }
+
+  /** The erasure log, collections beside the events' (docs/erasure.md). */
+  @Override
+  public Erasures erasures() {
+    return new MongoErasures(database);
+  }
+
+  /** The ledger's collections beside the events', fenced by lease tokens (docs/ledger.md). */
+  @Override
+  public MongoLedger openLedger() {
+    return new MongoLedger(database);
   }
 
   @Override

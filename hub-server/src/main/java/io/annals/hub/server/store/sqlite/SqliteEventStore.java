@@ -15,6 +15,9 @@ import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreClock;
 import io.annals.hub.server.store.StoreCondition;
 import io.annals.hub.server.store.StoreHealth;
+import io.annals.hub.server.store.StoreAdapter;
+import io.annals.hub.server.schema.SchemaStores;
+import io.annals.hub.server.store.Erasures;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
 import java.io.IOException;
@@ -45,8 +48,7 @@ import java.util.Set;
  * throws {@link StoreUnavailableException}. Reads use a small pool of read-only connections and do
  * not wait for writers. Build with {@link #open} or {@link #builder}.
  */
-public final class SqliteEventStore
-    implements EventLog, FeedSource, InstanceRegistry, StoreClock, StoreHealth, AutoCloseable {
+public final class SqliteEventStore implements StoreAdapter {
 
   /** Defaults of the {@link Builder}. */
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -280,8 +282,20 @@ public final class SqliteEventStore
   }
 
   /** The erasure port on this store's file, sharing its writer (docs/erasure.md). */
-  public io.annals.hub.server.store.Erasures erasures() {
+  @Override
+  public Erasures erasures() {
     return new SqliteErasures(writer, readers, settings.file());
+  }
+
+  @Override
+  public SchemaStores schemaStores() {
+    return new SchemaStores(schemas, schemas, schemas, schemas);
+  }
+
+  /** The ledger's own file, {@code ledger.db}, beside {@code events.db} (docs/ledger.md). */
+  @Override
+  public SqliteLedger openLedger() {
+    return SqliteLedger.open(settings.file().getParent());
   }
 
   @Override
