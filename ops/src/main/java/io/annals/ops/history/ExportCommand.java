@@ -8,13 +8,11 @@ import io.annals.hub.server.query.Cursor;
 import io.annals.hub.server.store.Position;
 import io.annals.ops.Command;
 import io.annals.ops.history.HubHttp.HubException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -248,8 +246,8 @@ public final class ExportCommand implements Command {
     private long nextLeaf = -1; // -1: not known yet (found from the first event's inclusion proof)
     private String cursor;
     private final Deque<PageEvents.Element> pending = new ArrayDeque<>();
-    private java.util.concurrent.CompletableFuture<HubHttp.Answer> feedAhead; // the page after cursor, asked for early
-    private java.util.concurrent.CompletableFuture<HubHttp.Answer> leavesAhead; // the leaves from nextLeaf on, asked for early
+    private java.util.concurrent.CompletableFuture<HubHttp.Bytes> feedAhead; // the page after cursor, asked for early
+    private java.util.concurrent.CompletableFuture<HubHttp.Bytes> leavesAhead; // the leaves from nextLeaf on, asked for early
     private long leavesAheadFrom = -1;
     // Where pages are asked for ahead of their turn (one feed page, one page of leaves); daemon threads.
     private final java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
@@ -343,13 +341,13 @@ public final class ExportCommand implements Command {
       try (OutputStream raw = Files.newOutputStream(temp);
           DigestOutputStream digesting = new DigestOutputStream(raw, sha);
           GZIPOutputStream gzip = new FastGzip(digesting);
-          Writer w = new OutputStreamWriter(gzip, StandardCharsets.UTF_8)) {
+          // Lines are written in a few pieces each; deflate is handed 64 KiB at a time, not each piece (a call into zlib each).
+          OutputStream w = new BufferedOutputStream(gzip, 1 << 16)) {
         PageEvents.Element item = first;
         while (item != null) {
           Position p = item.position();
           PageEvents.Element leaf = withLedger ? leafOf(p.id()) : null;
-          w.write(ExportLine.of(item.text(), leaf == null ? null : leaf.text()));
-          w.write('\n');
+          ExportLine.write(w, item, leaf);
           if (firstPosition == null) {
             firstPosition = p;
             if (leaf != null) {
@@ -385,10 +383,10 @@ public final class ExportCommand implements Command {
     private PageEvents.Element nextEvent() {
       while (pending.isEmpty() && !feedDone) {
         String path = feedPath(cursor);
-        HubHttp.Answer a = feedAhead != null ? join(feedAhead) : hub.get(path);
+        HubHttp.Bytes a = feedAhead != null ? join(feedAhead) : hub.getBytes(path);
         feedAhead = null;
         if (a.status() != 200) {
-          throw new HubException("GET /feed answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
+          throw new HubException("GET /feed answered " + a.status() + ": " + HubHttp.abbreviate(a.text()));
         }
         PageEvents.Page feedPage = PageEvents.of(a.body(), "events");
         List<PageEvents.Element> events = feedPage.elements();
@@ -407,7 +405,7 @@ public final class ExportCommand implements Command {
         if (events.size() == page) {
           // The hub reads the next page while this one is written: the export waits for the hub or the disk, not both.
           String next = feedPath(cursor);
-          feedAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
+          feedAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.getBytes(next), ahead);
         }
         for (PageEvents.Element e : events) {
           if (compare(e.position(), end) > 0) {
@@ -432,17 +430,17 @@ public final class ExportCommand implements Command {
       while (true) {
         if (leaves.isEmpty()) {
           long from = nextLeaf;
-          HubHttp.Answer a = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : hub.get(leavesPath(from));
+          HubHttp.Bytes a = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : hub.getBytes(leavesPath(from));
           leavesAhead = null;
           if (a.status() != 200) {
-            throw new HubException("GET " + leavesPath(from) + " answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
+            throw new HubException("GET " + leavesPath(from) + " answered " + a.status() + ": " + HubHttp.abbreviate(a.text()));
           }
           PageEvents.Page page = PageEvents.of(a.body(), "leaves");
           leaves.addAll(page.elements());
           if (page.next() != null) {
             leavesAheadFrom = Long.parseLong(page.next());
             String next = leavesPath(leavesAheadFrom);
-            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
+            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.getBytes(next), ahead);
           }
           if (leaves.isEmpty()) {
             throw new HubException("the ledger has no leaf for event " + id + " (it ends at leaf " + (nextLeaf - 1) + ")");
