@@ -340,8 +340,8 @@ public final class ExportCommand implements Command {
       try (OutputStream raw = Files.newOutputStream(temp);
           DigestOutputStream digesting = new DigestOutputStream(raw, sha);
           GZIPOutputStream gzip = new FastGzip(digesting);
-          // Lines are written in a few pieces each; deflate is handed 64 KiB at a time, not each piece (a call into zlib each).
-          OutputStream w = new java.io.BufferedOutputStream(gzip, 1 << 16)) {
+          // Deflate, digest and file writes on a thread of their own, handed 64 KiB at a time (a call into zlib each).
+          OutputStream w = new HandOffOutputStream(gzip, 1 << 16, "export-writer")) {
         PageEvents.Element item = first;
         while (item != null) {
           Position p = item.position();
