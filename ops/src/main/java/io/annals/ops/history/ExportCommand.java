@@ -10,11 +10,8 @@ import io.annals.ops.Command;
 import io.annals.ops.history.HubHttp.HubException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -248,8 +245,8 @@ public final class ExportCommand implements Command {
     private long nextLeaf = -1; // -1: not known yet (found from the first event's inclusion proof)
     private String cursor;
     private final Deque<PageEvents.Element> pending = new ArrayDeque<>();
-    private java.util.concurrent.CompletableFuture<HubHttp.Answer> feedAhead; // the page after cursor, asked for early
-    private java.util.concurrent.CompletableFuture<HubHttp.Answer> leavesAhead; // the leaves from nextLeaf on, asked for early
+    private java.util.concurrent.CompletableFuture<PageEvents.Page> feedAhead; // the page after cursor, asked for early
+    private java.util.concurrent.CompletableFuture<PageEvents.Page> leavesAhead; // the leaves from nextLeaf on, asked for early
     private long leavesAheadFrom = -1;
     // Where pages are asked for ahead of their turn (one feed page, one page of leaves); daemon threads.
     private final java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
@@ -343,13 +340,13 @@ public final class ExportCommand implements Command {
       try (OutputStream raw = Files.newOutputStream(temp);
           DigestOutputStream digesting = new DigestOutputStream(raw, sha);
           GZIPOutputStream gzip = new FastGzip(digesting);
-          Writer w = new OutputStreamWriter(gzip, StandardCharsets.UTF_8)) {
+          // Deflate, digest and file writes on a thread of their own, handed 64 KiB at a time (a call into zlib each).
+          OutputStream w = new HandOffOutputStream(gzip, 1 << 16, "export-writer")) {
         PageEvents.Element item = first;
         while (item != null) {
           Position p = item.position();
           PageEvents.Element leaf = withLedger ? leafOf(p.id()) : null;
-          w.write(ExportLine.of(item.text(), leaf == null ? null : leaf.text()));
-          w.write('\n');
+          ExportLine.write(w, item, leaf);
           if (firstPosition == null) {
             firstPosition = p;
             if (leaf != null) {
@@ -384,13 +381,8 @@ public final class ExportCommand implements Command {
     /** The next event up to the end, or null. */
     private PageEvents.Element nextEvent() {
       while (pending.isEmpty() && !feedDone) {
-        String path = feedPath(cursor);
-        HubHttp.Answer a = feedAhead != null ? join(feedAhead) : hub.get(path);
+        PageEvents.Page feedPage = feedAhead != null ? join(feedAhead) : feedPage(feedPath(cursor));
         feedAhead = null;
-        if (a.status() != 200) {
-          throw new HubException("GET /feed answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
-        }
-        PageEvents.Page feedPage = PageEvents.of(a.body(), "events");
         List<PageEvents.Element> events = feedPage.elements();
         if (events.isEmpty()) {
           // The end lies below the stable point of when the export began, so an empty page is the end,
@@ -405,9 +397,9 @@ public final class ExportCommand implements Command {
         }
         cursor = feedPage.next();
         if (events.size() == page) {
-          // The hub reads the next page while this one is written: the export waits for the hub or the disk, not both.
+          // The next page is read and cut into events on another thread while this one is written.
           String next = feedPath(cursor);
-          feedAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
+          feedAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> feedPage(next), ahead);
         }
         for (PageEvents.Element e : events) {
           if (compare(e.position(), end) > 0) {
@@ -418,6 +410,24 @@ public final class ExportCommand implements Command {
         }
       }
       return pending.poll();
+    }
+
+    /** The feed page at {@code path}, cut into events (on a read-ahead thread, or this one). */
+    private PageEvents.Page feedPage(String path) {
+      HubHttp.Bytes a = hub.getBytes(path);
+      if (a.status() != 200) {
+        throw new HubException("GET /feed answered " + a.status() + ": " + HubHttp.abbreviate(a.text()));
+      }
+      return PageEvents.of(a.body(), "events");
+    }
+
+    /** The page of leaves from {@code from}, cut into leaves (on a read-ahead thread, or this one). */
+    private PageEvents.Page leavesPage(long from) {
+      HubHttp.Bytes a = hub.getBytes(leavesPath(from));
+      if (a.status() != 200) {
+        throw new HubException("GET " + leavesPath(from) + " answered " + a.status() + ": " + HubHttp.abbreviate(a.text()));
+      }
+      return PageEvents.of(a.body(), "leaves");
     }
 
     private String feedPath(String after) {
@@ -432,17 +442,13 @@ public final class ExportCommand implements Command {
       while (true) {
         if (leaves.isEmpty()) {
           long from = nextLeaf;
-          HubHttp.Answer a = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : hub.get(leavesPath(from));
+          PageEvents.Page page = leavesAhead != null && leavesAheadFrom == from ? join(leavesAhead) : leavesPage(from);
           leavesAhead = null;
-          if (a.status() != 200) {
-            throw new HubException("GET " + leavesPath(from) + " answered " + a.status() + ": " + HubHttp.abbreviate(a.body()));
-          }
-          PageEvents.Page page = PageEvents.of(a.body(), "leaves");
           leaves.addAll(page.elements());
           if (page.next() != null) {
             leavesAheadFrom = Long.parseLong(page.next());
-            String next = leavesPath(leavesAheadFrom);
-            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.get(next), ahead);
+            long next = leavesAheadFrom;
+            leavesAhead = java.util.concurrent.CompletableFuture.supplyAsync(() -> leavesPage(next), ahead);
           }
           if (leaves.isEmpty()) {
             throw new HubException("the ledger has no leaf for event " + id + " (it ends at leaf " + (nextLeaf - 1) + ")");

@@ -21,12 +21,23 @@ public record ExportLine(StoredEvent event, Long leafIndex, String leafHash, Map
 
   static final String LEDGER = "ledger";
 
-  /** The event's text with its leaf (as {@code GET /ledger/leaves} gave it, text unchanged) appended as its last member. */
-  static String of(String eventText, String leafText) {
-    if (leafText == null) {
-      return eventText;
+  private static final byte[] LEDGER_MEMBER = (",\"" + LEDGER + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Writes the line of {@code event} (bytes as the feed gave them) with {@code leaf} (as {@code GET
+   * /ledger/leaves} gave it; null when the hub keeps no ledger) appended as its last member, and
+   * the line's end: nothing re-encoded.
+   */
+  static void write(java.io.OutputStream out, PageEvents.Element event, PageEvents.Element leaf) throws IOException {
+    if (leaf == null) {
+      event.writeTo(out, false);
+    } else {
+      event.writeTo(out, true);
+      out.write(LEDGER_MEMBER);
+      leaf.writeTo(out, false);
+      out.write('}');
     }
-    return eventText.substring(0, eventText.lastIndexOf('}')) + ",\"" + LEDGER + "\":" + leafText + "}";
+    out.write('\n');
   }
 
   /** Reads a line back; throws IllegalArgumentException saying what is wrong. */

@@ -6,17 +6,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.annals.hub.server.ledger.LeafEncoding;
 import io.annals.hub.server.ledger.PayloadMember;
 import io.annals.hub.server.store.Position;
+import io.annals.hub.wire.WireTime;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Events and leaves cut out of the hub's pages as the exact text the hub wrote, never re-encoded:
+ * Events and leaves cut out of the hub's pages as the exact bytes the hub wrote, never re-encoded:
  * a payload's decimals ({@code 3.0000}) and member order must reach the export byte for byte,
  * because the ledger's payload commitment is over that text (docs/ledger.md). One streaming pass
- * per page also picks out what the export needs of each element (an event's feed position, a
- * leaf's event id), so no tree is built.
+ * per page over its UTF-8 bytes also picks out what the export needs of each element (an event's
+ * feed position, a leaf's event id), so no tree is built and no text is decoded but those.
  */
 final class PageEvents {
 
@@ -24,18 +26,24 @@ final class PageEvents {
 
   private PageEvents() {}
 
-  /** An element of a page: its exact text, and the {@code id} and {@code meta.received_at} (or {@code received_at}) it holds. */
-  record Element(String text, String id, String receivedAt) {
-    Position position() {
-      return new Position(Instant.parse(receivedAt), id);
+  /**
+   * An element of a page: where its bytes lie in the page ({@code [start, end)}, from its
+   * {@code {} to its {@code }}), its {@code id}, and its position in the feed, from its (or its
+   * meta's) {@code received_at}; null when it has none.
+   */
+  record Element(byte[] page, int start, int end, String id, Position position) {
+
+    /** Writes the element's bytes, its closing brace left out when {@code open}. */
+    void writeTo(OutputStream out, boolean open) throws IOException {
+      out.write(page, start, end - start - (open ? 1 : 0));
     }
   }
 
-  /** A page: its elements' texts in order, and its {@code next} (a cursor, or a leaf index), null when absent or null. */
+  /** A page: its elements in order, and its {@code next} (a cursor, or a leaf index), null when absent or null. */
   record Page(List<Element> elements, String next) {}
 
   /** The elements of the page's top-level array {@code array} ("events", "leaves"), in order, and {@code next}. */
-  static Page of(String page, String array) {
+  static Page of(byte[] page, String array) {
     List<Element> elements = new ArrayList<>();
     String next = null;
     try (JsonParser p = JSON.createParser(page)) {
@@ -49,11 +57,11 @@ final class PageEvents {
           next = p.getText();
         } else if (name.equals(array) && value == JsonToken.START_ARRAY) {
           while (p.nextToken() == JsonToken.START_OBJECT) {
-            int start = (int) p.currentTokenLocation().getCharOffset();
+            int start = (int) p.currentTokenLocation().getByteOffset();
             String[] idAndTime = new String[2];
             readElement(p, idAndTime);
-            int end = (int) p.currentLocation().getCharOffset();
-            elements.add(new Element(page.substring(start, end), idAndTime[0], idAndTime[1]));
+            int end = (int) p.currentLocation().getByteOffset();
+            elements.add(new Element(page, start, end, idAndTime[0], idAndTime[1] == null ? null : position(idAndTime)));
           }
         } else {
           p.skipChildren();
@@ -63,6 +71,11 @@ final class PageEvents {
       throw new IllegalArgumentException("the hub's page is not JSON: " + e.getMessage(), e);
     }
     return new Page(elements, next);
+  }
+
+  /** The hub's canonical time read digit by digit ({@link Instant#parse} took a microsecond a time, twice per event). */
+  private static Position position(String[] idAndTime) {
+    return new Position(WireTime.parse(idAndTime[1]), idAndTime[0]);
   }
 
   /** Reads one object to its end, keeping its {@code id} and its (or its meta's) {@code received_at}. */
