@@ -11,8 +11,9 @@ import java.util.List;
 public interface Quarantine {
 
   /**
-   * Keeps the events aside, durably before it returns. An id already in the quarantine (held or
-   * dropped) is left as it is: a retried submission is kept once.
+   * Keeps the events aside, durably before it returns, with every field ({@code meta.extensions}
+   * included). An id already in the quarantine (held or dropped) is left as it is: a retried
+   * submission is kept once.
    */
   void hold(List<QuarantinedEvent> events);
 

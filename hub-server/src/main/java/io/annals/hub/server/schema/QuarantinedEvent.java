@@ -10,6 +10,7 @@ import java.util.Objects;
  * An event kept aside because the schema of its type (in mode quarantine) rejected it: as the
  * producer sent it, with why and when. It is not in the history until released.
  *
+ * @param event the event as sent, {@code meta.extensions} included
  * @param schemaVersion the version that rejected it
  * @param droppedReason null while held; the admin's reason once dropped
  */

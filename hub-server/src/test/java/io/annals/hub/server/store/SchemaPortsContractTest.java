@@ -45,8 +45,11 @@ class SchemaPortsContractTest extends StoreContract {
         version("cancelled", 1, SchemaMode.ENFORCE), version("paid", 2, SchemaMode.QUARANTINE));
   }
 
+  /** A held event; the odd ones with a correlation id, every third with CloudEvents extensions. */
   private static QuarantinedEvent held(int n, String type) {
-    return new QuarantinedEvent(anEvent(n).service("shop").type(type).correlationId(n % 2 == 0 ? null : "c/" + n).build().event(),
+    return new QuarantinedEvent(anEvent(n).service("shop").type(type).correlationId(n % 2 == 0 ? null : "c/" + n)
+            .extensions(n % 3 == 0 ? java.util.Map.of("traceparent", "00-" + n, "ce_datacontenttype", "application/json") : java.util.Map.of())
+            .build().event(),
         T0.plusSeconds(n), 3, List.of(new FieldError("/amount", "string found, number expected")), null);
   }
 

@@ -260,8 +260,12 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
       if (e.correlationId() != null) {
         doc.append("correlation_id", e.correlationId());
       }
-      docs.add(doc.append("payload", e.payloadJson()).append("quarantined_at", EpochMicros.of(EpochMicros.truncate(q.quarantinedAt())))
-          .append("schema_version", q.schemaVersion()).append("errors", ErrorsJson.write(q.errors())));
+      doc.append("payload", e.payloadJson()).append("quarantined_at", EpochMicros.of(EpochMicros.truncate(q.quarantinedAt())))
+          .append("schema_version", q.schemaVersion()).append("errors", ErrorsJson.write(q.errors()));
+      if (!e.extensions().isEmpty()) {
+        doc.append(EventDocuments.EXTENSIONS, new Document(e.extensions())); // absent for none, as in events
+      }
+      docs.add(doc);
     }
     call("quarantine of " + held.size() + " event(s)", () -> {
       try {
@@ -309,7 +313,8 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
       }
       find.forEach(d -> found.add(new QuarantinedEvent(new Event(d.getString("_id"), d.getString("service"), d.getString("type"),
           EpochMicros.toInstant(d.getLong("created_at")), d.getString("aggregate_id"), d.getString("correlation_id"),
-          d.getString("payload")), EpochMicros.toInstant(d.getLong("quarantined_at")), d.getInteger("schema_version"),
+          d.getString("payload"), EventDocuments.extensions(d.get(EventDocuments.EXTENSIONS, Document.class))),
+          EpochMicros.toInstant(d.getLong("quarantined_at")), d.getInteger("schema_version"),
           ErrorsJson.read(d.getString("errors")), d.getString("dropped_reason"))));
       return found;
     });
