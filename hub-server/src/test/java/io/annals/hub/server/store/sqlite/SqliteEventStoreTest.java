@@ -174,8 +174,8 @@ class SqliteEventStoreTest {
   void a_file_of_version_6_is_migrated_in_place_and_its_quarantine_keeps_the_extensions_of_events_held_after() throws Exception {
     // Given a file as a hub of schema version 6 left it: a quarantine without extensions, an event held in it
     Path old = tempDir.resolve("v6");
-    io.annals.hub.server.schema.QuarantinedEvent before = new io.annals.hub.server.schema.QuarantinedEvent(
-        anEvent(1).service("shop").type("paid").build().event(), T0, 1, List.of(), null);
+    io.annals.hub.server.schema.QuarantinedEvent before = io.annals.hub.server.schema.QuarantinedEvent.held(
+        anEvent(1).service("shop").type("paid").build().event(), T0, 1, List.of());
     try (SqliteEventStore v6 = SqliteEventStore.open(old)) {
       v6.schemas().hold(List.of(before));
     }
@@ -186,12 +186,12 @@ class SqliteEventStoreTest {
     }
 
     // When this hub opens it
-    io.annals.hub.server.schema.QuarantinedEvent after = new io.annals.hub.server.schema.QuarantinedEvent(
-        anEvent(2).service("shop").type("paid").extensions(Map.of("partitionkey", "p2")).build().event(), T0, 1, List.of(), null);
+    io.annals.hub.server.schema.QuarantinedEvent after = io.annals.hub.server.schema.QuarantinedEvent.held(
+        anEvent(2).service("shop").type("paid").extensions(Map.of("partitionkey", "p2")).build().event(), T0, 1, List.of());
     try (SqliteEventStore migrated = SqliteEventStore.open(old)) {
       // Then the entry held before reads as it was, and one held now keeps its extensions
       migrated.schemas().hold(List.of(after));
-      assertThat(migrated.schemas().held(null, null, null, 10)).containsExactly(before, after);
+      assertThat(migrated.schemas().entries(null, 10)).containsExactly(before, after);
       assertThat(migrated.schemas().find(List.of(id(2))).get(0).event().extensions()).containsExactly(Map.entry("partitionkey", "p2"));
     }
     try (Connection v7 = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = v7.createStatement()) {
