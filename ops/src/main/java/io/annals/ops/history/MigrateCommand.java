@@ -171,8 +171,8 @@ public final class MigrateCommand implements Command {
   /**
    * Copies what the other ports hold, each idempotent so that a rerun repeats it harmlessly: the
    * erasure log (the payloads are copied erased already; the log keeps them erased on events a
-   * restore brings back), every schema version of every type in version order, and the held
-   * quarantine. The catalog needs no copy: the target's appends counted it. Answers what it copied.
+   * restore brings back), every schema version of every type in version order, and the whole
+   * quarantine (held and dropped entries, every field). The catalog needs no copy: the target's appends counted it. Answers what it copied.
    */
   private static String copyOthers(StoreSpec.Opened source, StoreSpec.Opened target) {
     long erasures = 0;
@@ -199,20 +199,45 @@ public final class MigrateCommand implements Command {
       }
     }
     long held = 0;
+    long dropped = 0;
     String afterId = null;
     while (true) {
-      List<QuarantinedEvent> page = source.quarantine().held(null, null, afterId, 1000);
+      List<QuarantinedEvent> page = source.quarantine().entries(afterId, 1000);
       if (page.isEmpty()) {
         break;
       }
-      target.quarantine().hold(page);
-      held += page.size();
+      target.quarantine().hold(page); // every field, a dropped entry kept dropped with its reason and time
+      for (QuarantinedEvent q : page) {
+        dropped += q.dropped() ? 1 : 0;
+        held += q.dropped() ? 0 : 1;
+      }
       afterId = page.get(page.size() - 1).event().id();
     }
-    return erasures + " erasures, " + schemas + " schema versions, " + held + " held in quarantine";
+    return erasures + " erasures, " + schemas + " schema versions, " + held + " held and " + dropped + " dropped in quarantine";
   }
 
-  /** Compares the erasure log, the latest schemas, the quarantine and the catalog counts of both sides. */
+  /** The first quarantine entry that differs between the two sides (compared a page at a time), or null when all are equal. */
+  private static String quarantineDifference(StoreSpec.Opened source, StoreSpec.Opened target) {
+    String afterId = null;
+    while (true) {
+      List<QuarantinedEvent> mine = source.quarantine().entries(afterId, 1000);
+      List<QuarantinedEvent> theirs = target.quarantine().entries(afterId, 1000);
+      for (int i = 0; i < Math.max(mine.size(), theirs.size()); i++) {
+        QuarantinedEvent a = i < mine.size() ? mine.get(i) : null;
+        QuarantinedEvent b = i < theirs.size() ? theirs.get(i) : null;
+        if (a == null || !a.equals(b)) {
+          return "the quarantines differ at " + (a == null ? "an entry only the target has, " + b.id()
+              : b == null ? "an entry only the source has, " + a.id() : "entry " + a.id() + " (source) / " + b.id() + " (target)");
+        }
+      }
+      if (mine.size() < 1000) {
+        return null;
+      }
+      afterId = mine.get(mine.size() - 1).id();
+    }
+  }
+
+  /** Compares the erasure log, the latest schemas, every quarantine entry and the catalog counts of both sides. */
   private int compareOthers(StoreSpec.Opened source, StoreSpec.Opened target, String copied) {
     Instant now = Instant.now();
     List<String> differences = new ArrayList<>();
@@ -222,9 +247,9 @@ public final class MigrateCommand implements Command {
     if (!source.schemas().latestOfEach().equals(target.schemas().latestOfEach())) {
       differences.add("the latest schemas differ");
     }
-    if (source.quarantine().heldCount() != target.quarantine().heldCount()) {
-      differences.add("the quarantine holds " + source.quarantine().heldCount() + " on the source, " + target.quarantine().heldCount()
-          + " on the target");
+    String quarantine = quarantineDifference(source, target);
+    if (quarantine != null) {
+      differences.add(quarantine);
     }
     if (!counts(source.catalog(), now).equals(counts(target.catalog(), now))) {
       differences.add("the catalog counts differ: " + counts(source.catalog(), now) + " on the source, " + counts(target.catalog(), now)
@@ -234,7 +259,7 @@ public final class MigrateCommand implements Command {
       out.println("migrate: DIFFERENT: " + String.join("; ", differences));
       return DIFFERENT;
     }
-    out.println("migrate: " + copied + "; erasure log, latest schemas, quarantine and catalog counts equal on both sides");
+    out.println("migrate: " + copied + "; erasure log, latest schemas, quarantine entries and catalog counts equal on both sides");
     return OK;
   }
 

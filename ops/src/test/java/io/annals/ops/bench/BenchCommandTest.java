@@ -91,6 +91,13 @@ class BenchCommandTest {
       assertThat(scenario.path("baseline").asDouble()).as(scenario.toString()).isPositive();
       assertThat(scenario.path("details").path("events").asLong()).as(scenario.toString()).isEqualTo(1200);
     }
+    // import also weighs the SDK's spool against the importer, in turns, each over two fresh hubs
+    JsonNode imported = json.path("scenarios").get(1).path("details");
+    assertThat(imported.path("sdk_import_events_per_s").asDouble()).as(imported.toString()).isPositive();
+    for (String turn : List.of("turn_1_importer", "turn_2_sdk", "turn_3_sdk", "turn_4_importer")) {
+      assertThat(imported.path(turn + "_events_per_s").asDouble()).as(turn).isPositive();
+    }
+    assertThat(imported.path("sdk_import_to_importer_rate").asDouble()).isPositive();
   }
 
   @Test

@@ -82,9 +82,9 @@ public final class HistoryHub implements AutoCloseable {
     return ids;
   }
 
-  /** Waits until the ledger has a leaf for every one of {@code count} events. */
+  /** Waits until the ledger has a leaf for every one of {@code count} events (60 s, and a millisecond per event for large runs). */
   public void awaitLedger(long count) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
+    long deadline = System.nanoTime() + 60_000_000_000L + count * 1_000_000L;
     while (http.getJson("/ledger/digest").path("tree_size").asLong() < count) {
       assertThat(System.nanoTime()).as("the ledger reaches " + count + " leaves").isLessThan(deadline);
       Thread.sleep(50);
@@ -152,13 +152,18 @@ public final class HistoryHub implements AutoCloseable {
   /** Every line of every segment of an export, in order. */
   public static List<String> lines(Path exportDir) throws IOException {
     List<String> lines = new ArrayList<>();
+    forEachLine(exportDir, lines::add);
+    return lines;
+  }
+
+  /** Each line of every segment of an export, in order, without holding them all (a 1 M-event export is about 500 MB of text). */
+  public static void forEachLine(Path exportDir, java.util.function.Consumer<String> action) throws IOException {
     for (JsonNode s : Manifest.read(exportDir).path("segments")) {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(
           new GZIPInputStream(Files.newInputStream(exportDir.resolve(s.path("file").asText()))), StandardCharsets.UTF_8))) {
-        r.lines().forEach(lines::add);
+        r.lines().forEach(action);
       }
     }
-    return lines;
   }
 
   @Override

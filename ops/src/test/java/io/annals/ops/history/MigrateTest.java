@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ledger.MerkleProofs;
+import io.annals.hub.server.schema.QuarantinedEvent;
 import io.annals.hub.server.store.FeedSource;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.mongo.MongoEventStore;
@@ -130,8 +131,15 @@ class MigrateTest {
       assertThat(erased.status()).as(erased.body()).isEqualTo(201);
       erasureId = erased.json().path("erasure_id").asText();
       HubHttp.Answer held = hub.post("/events", "{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"meta\":{\"service\":\"shop\",\"type\":\"audit\","
-          + "\"created_at\":\"2020-01-01T00:00:00Z\",\"aggregate_id\":\"audit/1\"},\"payload\":{\"what\":\"no who\"}}");
+          + "\"created_at\":\"2020-01-01T00:00:00Z\",\"aggregate_id\":\"audit/1\",\"extensions\":{\"traceparent\":\"00-4bf9-01\","
+          + "\"partitionkey\":\"p1\"}},\"payload\":{\"what\":\"no who\",\"n\":3.0000}}");
       assertThat(held.status()).as(held.body()).isEqualTo(202);
+      String droppedId = java.util.UUID.randomUUID().toString();
+      HubHttp.Answer toDrop = hub.post("/events", "{\"id\":\"" + droppedId + "\",\"meta\":{\"service\":\"shop\",\"type\":\"audit\","
+          + "\"created_at\":\"2020-01-02T00:00:00Z\",\"aggregate_id\":\"audit/2\",\"correlation_id\":\"c/2\"},\"payload\":{}}");
+      assertThat(toDrop.status()).as(toDrop.body()).isEqualTo(202);
+      HubHttp.Answer dropped = hub.post("/quarantine/drop", "{\"ids\":[\"" + droppedId + "\"],\"reason\":\"test data\"}");
+      assertThat(dropped.status()).as(dropped.body()).isEqualTo(200);
       hub.awaitLedger(10); // 9 events and the erasure-applied event
       catalog = counts(hub.get("/catalog"));
       schemas = hub.get("/schemas");
@@ -139,12 +147,35 @@ class MigrateTest {
     String mongoUri = uri + "/others";
     HistoryHub.Run toMongo = migrate("--from", "embedded:" + first, "--to", "mongodb:" + mongoUri, "--state", dir.resolve("s2.json").toString());
     assertThat(toMongo.exit()).as(toMongo.out() + toMongo.err()).isZero();
-    assertThat(toMongo.out()).contains("1 erasures, 2 schema versions, 1 held in quarantine")
-        .contains("erasure log, latest schemas, quarantine and catalog counts equal on both sides");
+    assertThat(toMongo.out()).contains("1 erasures, 2 schema versions, 1 held and 1 dropped in quarantine")
+        .contains("erasure log, latest schemas, quarantine entries and catalog counts equal on both sides");
     HistoryHub.Run toEmbedded = migrate("--from", "mongodb:" + mongoUri, "--to", "embedded:" + back);
     assertThat(toEmbedded.exit()).as(toEmbedded.out() + toEmbedded.err()).isZero();
-    assertThat(toEmbedded.out()).contains("1 erasures, 2 schema versions, 1 held in quarantine")
-        .contains("erasure log, latest schemas, quarantine and catalog counts equal on both sides");
+    assertThat(toEmbedded.out()).contains("1 erasures, 2 schema versions, 1 held and 1 dropped in quarantine")
+        .contains("erasure log, latest schemas, quarantine entries and catalog counts equal on both sides");
+
+    // The whole quarantine, read through each side's port: the same entries, every field (extensions, drop reason and time) equal.
+    List<QuarantinedEvent> quarantine;
+    try (SqliteEventStore a = SqliteEventStore.open(first)) {
+      quarantine = a.schemas().entries(null, 100);
+    }
+    assertThat(quarantine).hasSize(2);
+    assertThat(quarantine).filteredOn(QuarantinedEvent::dropped).singleElement().satisfies(q -> {
+      assertThat(q.droppedReason()).isEqualTo("test data");
+      assertThat(q.droppedAt()).isNotNull();
+      assertThat(q.event().correlationId()).isEqualTo("c/2");
+    });
+    assertThat(quarantine).filteredOn(q -> !q.dropped()).singleElement().satisfies(q -> {
+      assertThat(q.event().extensions()).containsEntry("traceparent", "00-4bf9-01").containsEntry("partitionkey", "p1");
+      assertThat(q.event().payloadJson()).contains("3.0000");
+      assertThat(q.errors()).isNotEmpty();
+    });
+    try (MongoEventStore m = MongoEventStore.connect(mongoUri, "others")) {
+      assertThat(m.schemas().entries(null, 100)).isEqualTo(quarantine);
+    }
+    try (SqliteEventStore c = SqliteEventStore.open(back)) {
+      assertThat(c.schemas().entries(null, 100)).isEqualTo(quarantine);
+    }
 
     Files.copy(first.resolve("ledger-key.pem"), back.resolve("ledger-key.pem"));
     try (HistoryHub hub = HistoryHub.start(back)) {
@@ -155,6 +186,32 @@ class MigrateTest {
       assertThat(hub.get("/quarantine").path("events")).hasSize(1);
       assertThat(counts(hub.get("/catalog"))).isEqualTo(catalog);
     }
+  }
+
+  @Test
+  void a_quarantine_that_differs_after_the_copy_is_named_and_the_migration_answers_different() throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    try (HistoryHub hub = HistoryHub.start(a)) {
+      hub.put("/schemas/shop/audit", "{\"schema\":{\"type\":\"object\",\"required\":[\"who\"]},\"mode\":\"quarantine\"}");
+      hub.publish(3);
+      for (int i = 0; i < 2; i++) {
+        HubHttp.Answer held = hub.post("/events", "{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"meta\":{\"service\":\"shop\","
+            + "\"type\":\"audit\",\"created_at\":\"2020-01-01T00:00:00Z\",\"aggregate_id\":\"audit/" + i + "\"},\"payload\":{}}");
+        assertThat(held.status()).as(held.body()).isEqualTo(202);
+      }
+      hub.awaitLedger(3);
+    }
+    assertThat(migrate("--from", "embedded:" + a, "--to", "embedded:" + b).exit()).isZero();
+    String changed;
+    try (SqliteEventStore target = SqliteEventStore.open(b)) {
+      changed = target.schemas().entries(null, 10).get(1).id();
+      assertThat(target.schemas().drop(List.of(changed), "dropped on the target only", Instant.now())).isEqualTo(1);
+    }
+
+    HistoryHub.Run again = migrate("--from", "embedded:" + a, "--to", "embedded:" + b);
+    assertThat(again.exit()).as(again.out() + again.err()).isEqualTo(MigrateCommand.DIFFERENT);
+    assertThat(again.out()).contains("DIFFERENT: the quarantines differ at entry " + changed);
   }
 
   /** service/type: count of a GET /catalog answer. */

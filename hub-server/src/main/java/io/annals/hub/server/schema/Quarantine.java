@@ -11,10 +11,19 @@ import java.util.List;
 public interface Quarantine {
 
   /**
-   * Keeps the events aside, durably before it returns. An id already in the quarantine (held or
-   * dropped) is left as it is: a retried submission is kept once.
+   * Keeps the events aside, durably before it returns, with every field ({@code meta.extensions}
+   * included). An id already in the quarantine (held or dropped) is left as it is: a retried
+   * submission is kept once. An entry given dropped is kept dropped, with its reason and time:
+   * so {@code annals-ops migrate} copies the whole quarantine.
    */
   void hold(List<QuarantinedEvent> events);
+
+  /**
+   * Every entry, held and dropped, in id order strictly after {@code afterId} (null = from the
+   * start), at most {@code limit}: what {@code annals-ops migrate} copies. (A released event is no
+   * entry: it was removed once stored, and is copied with the history.)
+   */
+  List<QuarantinedEvent> entries(String afterId, int limit);
 
   /**
    * Held events (not dropped), optionally of one service and/or type (null = any), in id order

@@ -182,7 +182,7 @@ public final class SchemaService implements SchemaGate {
   public void quarantine(List<Event> events, List<Rejection> why) {
     List<QuarantinedEvent> held = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
-      held.add(new QuarantinedEvent(events.get(i), clock.instant(), why.get(i).schemaVersion(), why.get(i).errors(), null));
+      held.add(QuarantinedEvent.held(events.get(i), clock.instant(), why.get(i).schemaVersion(), why.get(i).errors()));
     }
     stores.quarantine().hold(held);
   }

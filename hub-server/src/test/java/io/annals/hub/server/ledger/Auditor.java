@@ -64,6 +64,17 @@ public final class Auditor {
     ByteArrayOutputStream commitment = new ByteArrayOutputStream();
     digests.forEach(commitment::writeBytes);
     leaf.writeBytes(field(commitment.toByteArray()));
+    // extensions_commitment: nothing without meta.extensions, else its names in ascending order with their values.
+    JsonNode extensions = meta.get("extensions");
+    if (extensions != null && extensions.isObject() && !extensions.isEmpty()) {
+      leaf.writeBytes(field("annals-ledger-extensions-v1"));
+      java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+      extensions.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
+      sorted.forEach((name, value) -> {
+        leaf.writeBytes(field(name));
+        leaf.writeBytes(field(value));
+      });
+    }
     return ReferenceRfc6962.leaf(leaf.toByteArray());
   }
 

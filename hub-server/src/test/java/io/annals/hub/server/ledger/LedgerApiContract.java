@@ -142,6 +142,47 @@ public abstract class LedgerApiContract {
     }
   }
 
+  @Test
+  void a_cloud_event_with_extensions_quarantined_by_a_schema_and_released_is_stored_with_its_extensions_and_its_leaf_verifies()
+      throws Exception {
+    try (TestHub hub = startHub(dir)) {
+      HttpResponse<String> registered = hub.send(java.net.http.HttpRequest.newBuilder(hub.uri("/schemas/shop/order-paid"))
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"schema\":{\"type\":\"object\",\"required\":[\"amount\"]},"
+              + "\"mode\":\"quarantine\"}")).build());
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+      String id = TestEvents.newId();
+      String cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"shop\",\"type\":\"order-paid\","
+          + "\"time\":\"2026-01-01T12:00:00Z\",\"subject\":\"order/1\",\"datacontenttype\":\"application/json\","
+          + "\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\",\"partitionkey\":\"p7\","
+          + "\"data\":{\"total\":3.0000}}";
+      HttpResponse<String> held = hub.post("application/cloudevents+json", cloudEvent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(held.statusCode()).as(held.body()).isEqualTo(202);
+
+      // A schema that accepts it, then the release.
+      HttpResponse<String> accepting = hub.send(java.net.http.HttpRequest.newBuilder(hub.uri("/schemas/shop/order-paid"))
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"schema\":{\"type\":\"object\"},\"mode\":\"quarantine\"}")).build());
+      assertThat(accepting.statusCode()).as(accepting.body()).isEqualTo(201);
+      HttpResponse<String> released = hub.send(java.net.http.HttpRequest.newBuilder(hub.uri("/quarantine/release"))
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"ids\":[\"" + id + "\"]}"))
+          .build());
+      assertThat(TestEvents.parse(released.body()).at("/results/0/outcome").asText()).as(released.body()).isEqualTo("created");
+
+      String event = hub.get("/events/" + id).body();
+      JsonNode extensions = TestEvents.parse(event).at("/meta/extensions");
+      assertThat(extensions.path("traceparent").asText()).as(event).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+      assertThat(extensions.path("partitionkey").asText()).as(event).isEqualTo("p7");
+      assertThat(extensions.size()).as(event).isEqualTo(2);
+      assertThat(event).contains("\"payload\":{\"total\":3.0000}");
+
+      JsonNode digest = awaitSize(hub, 1);
+      JsonNode proof = getJson(hub, "/ledger/proof/inclusion?id=" + id + "&tree_size=1");
+      byte[] leaf = Auditor.leafHash(event, proof.get("payload_salts"));
+      assertThat(HexFormat.of().formatHex(leaf)).isEqualTo(proof.get("leaf_hash").asText());
+      assertThat(ReferenceRfc6962.verifyInclusion(proof.get("leaf_index").asLong(), 1, leaf, Auditor.hashes(proof.get("audit_path")),
+          HexFormat.of().parseHex(digest.get("root_hash").asText()))).isTrue();
+    }
+  }
+
   private static void assertProblem(TestHub hub, String path, int status, String parameter) {
     HttpResponse<String> r = hub.get(path);
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(status);

@@ -45,9 +45,32 @@ class SchemaPortsContractTest extends StoreContract {
         version("cancelled", 1, SchemaMode.ENFORCE), version("paid", 2, SchemaMode.QUARANTINE));
   }
 
+  /** A held event; the odd ones with a correlation id, every third with CloudEvents extensions. */
   private static QuarantinedEvent held(int n, String type) {
-    return new QuarantinedEvent(anEvent(n).service("shop").type(type).correlationId(n % 2 == 0 ? null : "c/" + n).build().event(),
-        T0.plusSeconds(n), 3, List.of(new FieldError("/amount", "string found, number expected")), null);
+    return QuarantinedEvent.held(anEvent(n).service("shop").type(type).correlationId(n % 2 == 0 ? null : "c/" + n)
+            .extensions(n % 3 == 0 ? java.util.Map.of("traceparent", "00-" + n, "ce_datacontenttype", "application/json") : java.util.Map.of())
+            .build().event(),
+        T0.plusSeconds(n), 3, List.of(new FieldError("/amount", "string found, number expected")));
+  }
+
+  @Test
+  void every_entry_held_or_dropped_is_listed_with_every_field_and_a_dropped_one_given_is_kept_dropped() {
+    QuarantinedEvent droppedElsewhere = new QuarantinedEvent(held(6, "paid").event(), T0.plusSeconds(6), 2,
+        List.of(new FieldError("/x", "y")), "copied dropped", T0.plusSeconds(60));
+    ports().quarantine().hold(List.of(held(1, "paid"), held(2, "cancelled"), held(3, "paid"), droppedElsewhere));
+    ports().quarantine().drop(List.of(id(2)), "test data", T0.plusSeconds(30));
+
+    reopen();
+    QuarantinedEvent dropped2 = new QuarantinedEvent(held(2, "cancelled").event(), T0.plusSeconds(2), 3, held(2, "cancelled").errors(),
+        "test data", T0.plusSeconds(30));
+    assertThat(ports().quarantine().entries(null, 10)).containsExactly(held(1, "paid"), dropped2, held(3, "paid"), droppedElsewhere);
+    assertThat(ports().quarantine().entries(id(1), 2)).containsExactly(dropped2, held(3, "paid"));
+    assertThat(ports().quarantine().entries(id(6), 2)).isEmpty();
+    assertThat(ports().quarantine().entries(null, 10).get(2).event().extensions())
+        .as("extensions kept").containsEntry("traceparent", "00-3").hasSize(2);
+    assertThat(ports().quarantine().heldCount()).isEqualTo(2);
+    assertThat(ports().quarantine().find(List.of(id(6)))).as("dropped, so not found for a release").isEmpty();
+    assertThat(ports().quarantine().release(List.of(id(6)))).isZero();
   }
 
   @Test

@@ -55,7 +55,8 @@ final class EventDocuments {
     return new StoredEvent(event, micros(doc, RECEIVED_AT));
   }
 
-  private static java.util.Map<String, String> extensions(Document ext) {
+  /** {@code meta.extensions} of a document's sub-document (absent: none); the quarantine keeps them the same way. */
+  static java.util.Map<String, String> extensions(Document ext) {
     if (ext == null) {
       return java.util.Map.of();
     }

@@ -260,8 +260,15 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
       if (e.correlationId() != null) {
         doc.append("correlation_id", e.correlationId());
       }
-      docs.add(doc.append("payload", e.payloadJson()).append("quarantined_at", EpochMicros.of(EpochMicros.truncate(q.quarantinedAt())))
-          .append("schema_version", q.schemaVersion()).append("errors", ErrorsJson.write(q.errors())));
+      doc.append("payload", e.payloadJson()).append("quarantined_at", EpochMicros.of(EpochMicros.truncate(q.quarantinedAt())))
+          .append("schema_version", q.schemaVersion()).append("errors", ErrorsJson.write(q.errors()));
+      if (!e.extensions().isEmpty()) {
+        doc.append(EventDocuments.EXTENSIONS, new Document(e.extensions())); // absent for none, as in events
+      }
+      if (q.dropped()) {
+        doc.append("dropped_reason", q.droppedReason()).append("dropped_at", EpochMicros.of(EpochMicros.truncate(q.droppedAt())));
+      }
+      docs.add(doc);
     }
     call("quarantine of " + held.size() + " event(s)", () -> {
       try {
@@ -300,6 +307,11 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
     return ids.isEmpty() ? List.of() : quarantined(and(exists("dropped_reason", false), in("_id", ids)), 0);
   }
 
+  @Override
+  public List<QuarantinedEvent> entries(String afterId, int limit) {
+    return quarantined(afterId == null ? new Document() : gt("_id", afterId), limit);
+  }
+
   private List<QuarantinedEvent> quarantined(Bson filter, int limit) {
     return call("read of the quarantine", () -> {
       List<QuarantinedEvent> found = new ArrayList<>();
@@ -307,10 +319,14 @@ public final class MongoSchemas implements SchemaRegistry, Quarantine, Catalog, 
       if (limit > 0) {
         find = find.limit(limit);
       }
-      find.forEach(d -> found.add(new QuarantinedEvent(new Event(d.getString("_id"), d.getString("service"), d.getString("type"),
-          EpochMicros.toInstant(d.getLong("created_at")), d.getString("aggregate_id"), d.getString("correlation_id"),
-          d.getString("payload")), EpochMicros.toInstant(d.getLong("quarantined_at")), d.getInteger("schema_version"),
-          ErrorsJson.read(d.getString("errors")), d.getString("dropped_reason"))));
+      find.forEach(d -> {
+        Event event = new Event(d.getString("_id"), d.getString("service"), d.getString("type"),
+            EpochMicros.toInstant(d.getLong("created_at")), d.getString("aggregate_id"), d.getString("correlation_id"),
+            d.getString("payload"), EventDocuments.extensions(d.get(EventDocuments.EXTENSIONS, Document.class)));
+        Long droppedAt = d.getLong("dropped_at");
+        found.add(new QuarantinedEvent(event, EpochMicros.toInstant(d.getLong("quarantined_at")), d.getInteger("schema_version"),
+            ErrorsJson.read(d.getString("errors")), d.getString("dropped_reason"), droppedAt == null ? null : EpochMicros.toInstant(droppedAt)));
+      });
       return found;
     });
   }

@@ -29,7 +29,7 @@ import java.util.List;
  */
 final class SqliteSchema {
 
-  static final int VERSION = 6;
+  static final int VERSION = 7;
   /** Microseconds in a week: the width of one bucket of the aggregate and correlation indexes. */
   static final long WEEK_MICROS = 604_800_000_000L;
 
@@ -163,6 +163,14 @@ final class SqliteSchema {
    */
   private static final List<String> VERSION_6 = List.of("ALTER TABLE events ADD COLUMN extensions TEXT");
 
+  /**
+   * Version 7: the quarantine keeps {@code meta.extensions} too (as {@code events.extensions}:
+   * JSON, NULL for none), so that a released CloudEvent is stored with its extensions and commits
+   * to them in its leaf. Entries held before it have none to keep: under version 6 they were never
+   * written.
+   */
+  private static final List<String> VERSION_7 = List.of("ALTER TABLE quarantine ADD COLUMN extensions TEXT");
+
   /** The week of an instant in epoch microseconds, as the columns {@code created_week} and {@code received_week} compute it. */
   static long week(long epochMicros) {
     return epochMicros / WEEK_MICROS; // Java and SQLite both truncate toward zero
@@ -223,6 +231,11 @@ final class SqliteSchema {
       // Checked, not assumed: ADD COLUMN has no IF NOT EXISTS, and a file may already have it
       // (written by this version, then marked older by a tool or by hand).
       for (String ddl : VERSION_6) {
+        statement.execute(ddl);
+      }
+    }
+    if (version < 7 && !hasColumn(statement, "quarantine", "extensions")) {
+      for (String ddl : VERSION_7) {
         statement.execute(ddl);
       }
     }

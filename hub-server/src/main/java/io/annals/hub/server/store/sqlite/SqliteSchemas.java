@@ -1,6 +1,7 @@
 package io.annals.hub.server.store.sqlite;
 
 import io.annals.hub.server.event.Event;
+import io.annals.hub.server.event.Extensions;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.schema.Catalog;
 import io.annals.hub.server.schema.CatalogEntry;
@@ -26,7 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Schemas, quarantine, catalog and type history in {@code events.db} (schema version 5), through
+ * Schemas, quarantine, catalog and type history in {@code events.db} (schema version 5; the
+ * quarantine's {@code extensions} from version 7), through
  * the store's writer and readers. The catalog's counting side is {@link #count}, which the append
  * runs in its own transaction: the counts and the events commit together, so they agree after any
  * crash.
@@ -39,7 +41,7 @@ public final class SqliteSchemas implements SchemaRegistry, Quarantine, Catalog,
 
   private static final String SCHEMA_COLUMNS = "service, type, version, mode, schema, registered_at, checked";
   private static final String QUARANTINE_COLUMNS = "id, service, type, created_at, aggregate_id, correlation_id, payload,"
-      + " quarantined_at, schema_version, errors, dropped_reason";
+      + " quarantined_at, schema_version, errors, dropped_reason, dropped_at, extensions";
   private static final String COUNT = "INSERT INTO catalog (service, type, count, first_received, last_received)"
       + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (service, type) DO UPDATE SET count = count + excluded.count,"
       + " first_received = min(first_received, excluded.first_received),"
@@ -172,7 +174,7 @@ public final class SqliteSchemas implements SchemaRegistry, Quarantine, Catalog,
     }
     writer.write("quarantine of " + events.size() + " event(s)", statements -> {
       PreparedStatement insert = statements.prepared("INSERT INTO quarantine (" + QUARANTINE_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING");
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
       for (QuarantinedEvent q : events) {
         Event e = q.event();
         insert.setString(1, e.id());
@@ -185,10 +187,25 @@ public final class SqliteSchemas implements SchemaRegistry, Quarantine, Catalog,
         insert.setLong(8, EpochMicros.of(EpochMicros.truncate(q.quarantinedAt())));
         insert.setInt(9, q.schemaVersion());
         insert.setString(10, ErrorsJson.write(q.errors()));
+        insert.setString(11, q.droppedReason());
+        if (q.dropped()) {
+          insert.setLong(12, EpochMicros.of(EpochMicros.truncate(q.droppedAt())));
+        } else {
+          insert.setNull(12, java.sql.Types.INTEGER);
+        }
+        insert.setString(13, Extensions.toJson(e.extensions())); // NULL for none, as the events table
         insert.executeUpdate();
       }
       return null;
     });
+  }
+
+  @Override
+  public List<QuarantinedEvent> entries(String afterId, int limit) {
+    return afterId == null
+        ? quarantined("read of the quarantine", "SELECT " + QUARANTINE_COLUMNS + " FROM quarantine ORDER BY id LIMIT ?", limit)
+        : quarantined("read of the quarantine", "SELECT " + QUARANTINE_COLUMNS + " FROM quarantine WHERE id > ? ORDER BY id LIMIT ?",
+            afterId, limit);
   }
 
   @Override
@@ -268,9 +285,10 @@ public final class SqliteSchemas implements SchemaRegistry, Quarantine, Catalog,
       try (PreparedStatement statement = prepare(connection, sql, params); ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           Event event = new Event(rs.getString(1), rs.getString(2), rs.getString(3), EpochMicros.toInstant(rs.getLong(4)),
-              rs.getString(5), rs.getString(6), rs.getString(7));
+              rs.getString(5), rs.getString(6), rs.getString(7), Extensions.fromJson(rs.getString(13)));
+          long droppedAt = rs.getLong(12);
           found.add(new QuarantinedEvent(event, EpochMicros.toInstant(rs.getLong(8)), rs.getInt(9),
-              ErrorsJson.read(rs.getString(10)), rs.getString(11)));
+              ErrorsJson.read(rs.getString(10)), rs.getString(11), rs.wasNull() ? null : EpochMicros.toInstant(droppedAt)));
         }
       }
       return found;

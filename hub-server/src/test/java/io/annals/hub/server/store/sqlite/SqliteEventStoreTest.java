@@ -114,13 +114,13 @@ class SqliteEventStoreTest {
     Files.createDirectories(newer);
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + newer.resolve(SqliteEventStore.FILE_NAME));
         Statement statement = other.createStatement()) {
-      statement.execute("PRAGMA user_version = 7");
+      statement.execute("PRAGMA user_version = " + (SqliteSchema.VERSION + 1));
     }
 
     // Then opening it fails and says why
     assertThatThrownBy(() -> SqliteEventStore.open(newer))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("schema version 7")
+        .hasMessageContaining("schema version " + (SqliteSchema.VERSION + 1))
         .hasMessageContaining("up to " + SqliteSchema.VERSION);
   }
 
@@ -167,6 +167,36 @@ class SqliteEventStoreTest {
       assertThat(single(statement, "SELECT count(*) FROM received_weeks")).isEqualTo("2");
       // Version 5 counted the catalog of the events already there; the append after it counted its own.
       assertThat(single(statement, "SELECT count FROM catalog WHERE service = 's' AND type = 't'")).isEqualTo("6");
+    }
+  }
+
+  @Test
+  void a_file_of_version_6_is_migrated_in_place_and_its_quarantine_keeps_the_extensions_of_events_held_after() throws Exception {
+    // Given a file as a hub of schema version 6 left it: a quarantine without extensions, an event held in it
+    Path old = tempDir.resolve("v6");
+    io.annals.hub.server.schema.QuarantinedEvent before = io.annals.hub.server.schema.QuarantinedEvent.held(
+        anEvent(1).service("shop").type("paid").build().event(), T0, 1, List.of());
+    try (SqliteEventStore v6 = SqliteEventStore.open(old)) {
+      v6.schemas().hold(List.of(before));
+    }
+    Path file = old.resolve(SqliteEventStore.FILE_NAME);
+    try (Connection v6 = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = v6.createStatement()) {
+      statement.execute("ALTER TABLE quarantine DROP COLUMN extensions");
+      statement.execute("PRAGMA user_version = 6");
+    }
+
+    // When this hub opens it
+    io.annals.hub.server.schema.QuarantinedEvent after = io.annals.hub.server.schema.QuarantinedEvent.held(
+        anEvent(2).service("shop").type("paid").extensions(Map.of("partitionkey", "p2")).build().event(), T0, 1, List.of());
+    try (SqliteEventStore migrated = SqliteEventStore.open(old)) {
+      // Then the entry held before reads as it was, and one held now keeps its extensions
+      migrated.schemas().hold(List.of(after));
+      assertThat(migrated.schemas().entries(null, 10)).containsExactly(before, after);
+      assertThat(migrated.schemas().find(List.of(id(2))).get(0).event().extensions()).containsExactly(Map.entry("partitionkey", "p2"));
+    }
+    try (Connection v7 = DriverManager.getConnection("jdbc:sqlite:" + file); Statement statement = v7.createStatement()) {
+      assertThat(single(statement, "PRAGMA user_version")).isEqualTo(String.valueOf(SqliteSchema.VERSION));
+      assertThat(single(statement, "SELECT extensions FROM quarantine WHERE id = '" + id(2) + "'")).isEqualTo("{\"partitionkey\":\"p2\"}");
     }
   }
 
