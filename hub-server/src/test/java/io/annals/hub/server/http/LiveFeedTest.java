@@ -87,6 +87,35 @@ class LiveFeedTest {
   }
 
   @Test
+  void a_long_poll_whose_client_pipelines_another_request_is_answered_a_valid_empty_page_then_the_next_request()
+      throws Exception {
+    try (TestHub hub = TestHub.sqlite(dir)) {
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+      try (Socket s = new Socket("127.0.0.1", hub.hub().port())) {
+        s.setSoTimeout(60_000);
+        OutputStream out = s.getOutputStream();
+        out.write(("GET /feed?wait=60s&after=" + next + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Await.until("the long poll waits", () -> waiters(hub, "long_poll") == 1);
+
+        // More bytes on the waiting connection: the hub stops waiting (it cannot tell this from a close).
+        out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        String[] poll = RawAnswer.read(in);
+        String[] live = RawAnswer.read(in);
+
+        assertThat(poll[0]).startsWith("HTTP/1.1 200");
+        JsonNode page = TestEvents.parse(poll[1]);
+        assertThat(page.get("events")).isEmpty();
+        assertThat(page.get("next").asText()).isNotEmpty();
+        assertThat(live[0]).startsWith("HTTP/1.1 200");
+      }
+      assertThat(waiters(hub, "long_poll")).isZero();
+    }
+  }
+
+  @Test
   void a_wait_beyond_60_seconds_or_not_a_duration_is_refused_naming_wait() {
     try (TestHub hub = TestHub.sqlite(dir)) {
       for (String wait : List.of("61s", "2m", "30", "soon", "-1s")) {
@@ -257,6 +286,49 @@ class LiveFeedTest {
 
   private static int waiters(TestHub hub, String kind) {
     return (int) hub.metric("annals_hub_feed_waiters{kind=\"" + kind + "\"");
+  }
+
+  /** Reads one HTTP/1.1 answer from a raw socket: {status line, body} (Content-Length or chunked). */
+  static final class RawAnswer {
+    private RawAnswer() {}
+
+    static String[] read(InputStream in) throws IOException {
+      String status = line(in);
+      int length = -1;
+      boolean chunked = false;
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        String lower = header.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(lower.substring("content-length:".length()).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        }
+      }
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      if (chunked) {
+        for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
+          body.write(in.readNBytes(size));
+          line(in);
+        }
+        line(in);
+      } else if (length >= 0) {
+        body.write(in.readNBytes(length));
+      }
+      return new String[] {status, body.toString(StandardCharsets.UTF_8)};
+    }
+
+    private static String line(InputStream in) throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException("connection closed in the middle of an answer: " + line);
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
   }
 
   /** A minimal server-sent events reader over a raw socket (HTTP/1.1, the hub answers close-delimited or chunked). */
