@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.server.Await;
 import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
+import io.annals.hub.server.query.Cursor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveFeedTest {
 
+  private static final String CE_BATCH = "application/cloudevents-batch+json";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path dir;
@@ -83,6 +85,66 @@ class LiveFeedTest {
       JsonNode page = TestEvents.parse(hub.get("/feed?wait=60s").body());
 
       assertThat(page.get("events")).extracting(e -> e.get("id").asText()).containsExactly(id);
+    }
+  }
+
+  @Test
+  void a_long_poll_asking_for_the_cloudevents_batch_form_waits_and_answers_the_event_as_a_cloudevents_batch() throws Exception {
+    try (TestHub hub = TestHub.sqlite(dir)) {
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+      CompletableFuture<HttpResponse<String>> poll = getAsync(hub, "/feed?wait=60s&after=" + next, CE_BATCH);
+      Await.until("the long poll waits", () -> waiters(hub, "long_poll") == 1);
+      assertThat(poll).isNotDone();
+
+      String id = TestEvents.newId();
+      assertThat(hub.postJson(TestEvents.json(id)).statusCode()).isEqualTo(201);
+
+      HttpResponse<String> answer = poll.get(60, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(CE_BATCH));
+      JsonNode batch = TestEvents.parse(answer.body());
+      assertThat(batch.isArray()).as(answer.body()).isTrue();
+      assertThat(batch).extracting(e -> e.get("id").asText()).containsExactly(id);
+      assertThat(batch.get(0).get("specversion").asText()).isEqualTo("1.0");
+      assertThat(batch.get(0).has("receivedat")).isTrue();
+      assertThat(answer.headers().firstValue("Annals-Event-Count")).hasValue("1");
+      assertThat(answer.headers().firstValue("Annals-Stable-Until")).isPresent();
+      // next travels in a header in this form: following it, the event is not served again.
+      String after = answer.headers().firstValue("Annals-Next-Cursor").orElseThrow();
+      assertThat(TestEvents.parse(hub.get("/feed?after=" + after).body()).get("events")).isEmpty();
+      assertThat(waiters(hub, "long_poll")).isZero();
+    }
+  }
+
+  @Test
+  void a_cloudevents_long_poll_with_nothing_new_ends_with_an_empty_batch_and_the_next_cursor_in_its_header() throws Exception {
+    try (TestHub hub = TestHub.sqlite(dir)) {
+      String first = TestEvents.newId();
+      hub.postJson(TestEvents.json(first));
+      Await.until("the event is in the feed", () -> TestEvents.parse(hub.get("/feed").body()).get("events").size() == 1);
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+
+      long started = System.nanoTime();
+      HttpResponse<String> empty = getAsync(hub, "/feed?wait=1s&after=" + next, CE_BATCH).get(60, TimeUnit.SECONDS);
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+      assertThat(tookMillis).as("it waited for its wait").isGreaterThanOrEqualTo(1000);
+      assertThat(empty.statusCode()).isEqualTo(200);
+      assertThat(empty.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(CE_BATCH));
+      assertThat(empty.body()).isEqualTo("[]");
+      assertThat(empty.headers().firstValue("Annals-Event-Count")).hasValue("0");
+      String after = empty.headers().firstValue("Annals-Next-Cursor").orElseThrow();
+      // The cursor of an empty page never moves back; in either form it continues right after what was read.
+      assertThat(Cursor.position(after, "after")).satisfies(p -> assertThat(
+          p.receivedAt()).isAfterOrEqualTo(Cursor.position(next, "after").receivedAt()));
+      String later = TestEvents.newId();
+      hub.postJson(TestEvents.json(later));
+      HttpResponse<String> resumed = getAsync(hub, "/feed?wait=60s&after=" + after, CE_BATCH).get(60, TimeUnit.SECONDS);
+      assertThat(TestEvents.parse(resumed.body())).extracting(e -> e.get("id").asText()).containsExactly(later);
+      // The JSON form's empty answer carries the same cursor in its body and in the same header.
+      HttpResponse<String> json = hub.get("/feed?wait=1s&after=" + resumed.headers().firstValue("Annals-Next-Cursor").orElseThrow());
+      assertThat(TestEvents.parse(json.body()).get("events")).isEmpty();
+      assertThat(json.headers().firstValue("Annals-Next-Cursor")).hasValue(TestEvents.parse(json.body()).get("next").asText());
     }
   }
 
@@ -280,8 +342,12 @@ class LiveFeedTest {
   }
 
   private static CompletableFuture<HttpResponse<String>> getAsync(TestHub hub, String path) {
-    return HTTP.sendAsync(HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(90)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return getAsync(hub, path, "application/json");
+  }
+
+  private static CompletableFuture<HttpResponse<String>> getAsync(TestHub hub, String path, String accept) {
+    return HTTP.sendAsync(HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(90)).header("Accept", accept)
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int waiters(TestHub hub, String kind) {
