@@ -173,7 +173,8 @@ public final class Hub implements AutoCloseable {
     io.annals.hub.server.store.Erasures erasures = Erasure.port(rawStore);
     java.util.concurrent.locks.ReadWriteLock erasureGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
     GroupCommitter committer = new GroupCommitter(
-        new io.annals.hub.server.erasure.ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics);
+        new io.annals.hub.server.erasure.ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics,
+        publisher);
     io.annals.hub.server.erasure.ErasureService erasure = new io.annals.hub.server.erasure.ErasureService(store.log(), erasures,
         ledger.erasureAccess(), committer, erasureGate, clock, metrics.registry());
     // Payload schemas, quarantine and catalog: ports of the adapter beside its events (docs/schemas.md).

@@ -60,6 +60,23 @@ class LiveFeedTest {
   }
 
   @Test
+  void an_event_is_in_this_hubs_feed_as_soon_as_its_post_returns_without_waiting_for_the_periodic_publication() {
+    // Heartbeats 10 s apart: the periodic publication would show the event only up to 10 s later.
+    try (TestHub hub = TestHub.configured(dir, Map.of("HUB_FEED_HEARTBEAT", "10s", "HUB_FEED_LAG", "30s"))) {
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+      for (int i = 0; i < 3; i++) {
+        String id = TestEvents.newId();
+        assertThat(hub.postJson(TestEvents.json(id)).statusCode()).isEqualTo(201);
+
+        JsonNode page = TestEvents.parse(hub.get("/feed?after=" + next).body());
+
+        assertThat(page.get("events")).extracting(e -> e.get("id").asText()).containsExactly(id);
+        next = page.get("next").asText();
+      }
+    }
+  }
+
+  @Test
   void a_long_poll_with_nothing_new_ends_at_its_wait_with_an_empty_page_and_a_next_cursor() throws Exception {
     try (TestHub hub = TestHub.sqlite(dir)) {
       String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
