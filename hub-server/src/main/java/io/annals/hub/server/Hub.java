@@ -202,7 +202,7 @@ public final class Hub implements AutoCloseable {
     Erasures erasures = store.erasures();
     ReadWriteLock erasureGate = new ReentrantReadWriteLock();
     GroupCommitter committer = new GroupCommitter(
-        new ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics);
+        new ErasingEventLog(store.log(), erasures, clock, erasureGate), watermark, config.ingest(), metrics, publisher);
     ErasureService erasure = new ErasureService(store.log(), erasures, ledger.erasureAccess(), committer, erasureGate, clock,
         metrics.registry());
     // Payload schemas, quarantine and catalog: ports of the adapter beside its events (docs/schemas.md).

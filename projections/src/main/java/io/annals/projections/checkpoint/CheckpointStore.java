@@ -17,7 +17,7 @@ public final class CheckpointStore {
 
   private static final String COLUMNS =
       "projection, slot, generation, schema_version, feed_cursor, revision, handled, state, "
-          + "stopped_event_id, stopped_error, stopped_at, updated_at";
+          + "stopped_event_id, stopped_error, stopped_at, updated_at, newest_received_at, newest_applied_at";
   private static final int MAX_ERROR_LENGTH = 4000;
 
   public Optional<Checkpoint> find(Connection connection, String projection, Slot slot) throws SQLException {
@@ -35,7 +35,7 @@ public final class CheckpointStore {
   public Checkpoint create(Connection connection, String projection, Slot slot, int generation,
       int schemaVersion, Instant now) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO projection_checkpoint (" + COLUMNS + ") VALUES (?, ?, ?, ?, NULL, 0, 0, 'running', NULL, NULL, NULL, ?)")) {
+        "INSERT INTO projection_checkpoint (" + COLUMNS + ") VALUES (?, ?, ?, ?, NULL, 0, 0, 'running', NULL, NULL, NULL, ?, NULL, NULL)")) {
       insert.setString(1, projection);
       insert.setString(2, slot.column());
       insert.setInt(3, generation);
@@ -43,7 +43,27 @@ public final class CheckpointStore {
       insert.setLong(5, now.toEpochMilli());
       insert.executeUpdate();
     }
-    return new Checkpoint(projection, slot, generation, schemaVersion, null, 0, 0, false, null, null, null, now);
+    return new Checkpoint(projection, slot, generation, schemaVersion, null, 0, 0, false, null, null, null, now, null, null);
+  }
+
+  /**
+   * Records, in the batch's transaction, that the newest event of the batch just applied to
+   * {@code current}'s slot was received at {@code received} and applied at {@code applied}: the
+   * freshness {@code status} shows. Fenced by the batch's own checkpoint write earlier in the same
+   * transaction, so it needs no revision check of its own.
+   */
+  public void recordApplied(Connection connection, Checkpoint current, Instant received, Instant applied)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE projection_checkpoint SET newest_received_at = ?, newest_applied_at = ? "
+            + "WHERE projection = ? AND slot = ? AND generation = ?")) {
+      update.setLong(1, micros(received));
+      update.setLong(2, micros(applied));
+      update.setString(3, current.projection());
+      update.setString(4, current.slot().column());
+      update.setInt(5, current.generation());
+      update.executeUpdate();
+    }
   }
 
   /**
@@ -106,7 +126,7 @@ public final class CheckpointStore {
     try (PreparedStatement update = connection.prepareStatement(
         "UPDATE projection_checkpoint SET generation = ?, schema_version = ?, feed_cursor = ?, handled = ?, "
             + "state = ?, stopped_event_id = ?, stopped_error = ?, stopped_at = ?, revision = revision + 1, "
-            + "updated_at = ? WHERE projection = ? AND slot = ?")) {
+            + "updated_at = ?, newest_received_at = ?, newest_applied_at = ? WHERE projection = ? AND slot = ?")) {
       update.setInt(1, rebuild.generation());
       update.setInt(2, rebuild.schemaVersion());
       update.setString(3, rebuild.cursor());
@@ -120,18 +140,22 @@ public final class CheckpointStore {
         update.setLong(8, rebuild.stoppedAt().toEpochMilli());
       }
       update.setLong(9, now.toEpochMilli());
-      update.setString(10, rebuild.projection());
-      update.setString(11, Slot.LIVE.column());
+      setMicros(update, 10, rebuild.newestReceivedAt());
+      setMicros(update, 11, rebuild.newestAppliedAt());
+      update.setString(12, rebuild.projection());
+      update.setString(13, Slot.LIVE.column());
       if (update.executeUpdate() != 1) {
         // Rebuilt before it ever ran live: the rebuild becomes the first live checkpoint.
         create(connection, rebuild.projection(), Slot.LIVE, rebuild.generation(), rebuild.schemaVersion(), now);
         try (PreparedStatement copy = connection.prepareStatement(
-            "UPDATE projection_checkpoint SET feed_cursor = ?, handled = ?, revision = 1 "
-                + "WHERE projection = ? AND slot = ?")) {
+            "UPDATE projection_checkpoint SET feed_cursor = ?, handled = ?, revision = 1, newest_received_at = ?, "
+                + "newest_applied_at = ? WHERE projection = ? AND slot = ?")) {
           copy.setString(1, rebuild.cursor());
           copy.setLong(2, rebuild.handled());
-          copy.setString(3, rebuild.projection());
-          copy.setString(4, Slot.LIVE.column());
+          setMicros(copy, 3, rebuild.newestReceivedAt());
+          setMicros(copy, 4, rebuild.newestAppliedAt());
+          copy.setString(5, rebuild.projection());
+          copy.setString(6, Slot.LIVE.column());
           copy.executeUpdate();
         }
       }
@@ -163,7 +187,27 @@ public final class CheckpointStore {
         row.getString("stopped_event_id"),
         row.getString("stopped_error"),
         stoppedAtInstant,
-        Instant.ofEpochMilli(row.getLong("updated_at")));
+        Instant.ofEpochMilli(row.getLong("updated_at")),
+        instant(row, "newest_received_at"),
+        instant(row, "newest_applied_at"));
+  }
+
+  // Microseconds since the epoch: received_at has microseconds, and a millisecond column would round it.
+  private static long micros(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+  }
+
+  private static void setMicros(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    if (instant == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, micros(instant));
+    }
+  }
+
+  private static Instant instant(ResultSet row, String column) throws SQLException {
+    long micros = row.getLong(column);
+    return row.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 
   static String truncate(String text) {

@@ -25,6 +25,13 @@ final class StatusPrinter {
     } else {
       out.println("  lag:         unknown (" + status.lagError() + ")");
     }
+    if (live != null && live.freshness().isPresent()) {
+      // Stored with the checkpoint by the worker that applied the batch, so any process can show it.
+      out.println("  freshness:   " + String.format(java.util.Locale.ROOT, "%.3f", live.freshness().get().toNanos() / 1e9)
+          + " s (newest applied event received " + live.newestReceivedAt() + ", applied " + live.newestAppliedAt() + ")");
+    } else if (live != null) {
+      out.println("  freshness:   none yet (no event applied)");
+    }
     if (status.lease() != null) {
       Duration left = Duration.between(status.at(), status.lease().expiresAt());
       out.println("  lease:       " + status.lease().owner()

@@ -79,6 +79,9 @@ final class BatchApplier {
             projection.name(), page.events().size(), describe(failure.getCause()));
         return applyOneByOne(connection, current, readModel, page, started);
       }
+      if (!page.events().isEmpty()) {
+        next = recordApplied(connection, next, page.events().get(page.events().size() - 1));
+      }
       connection.commit();
       return committed(new Applied(next, page.events().size(), 0, null), started, page);
     } catch (Throwable e) {
@@ -94,10 +97,12 @@ final class BatchApplier {
     Checkpoint next = fence(connection, current, page);
     int applied = 0;
     int parkedEvents = 0;
+    ReceivedEvent newest = null;
     for (ReceivedEvent event : page.events()) {
       Exception failure = applyWithRetries(connection, readModel, event);
       if (failure == null) {
         applied++;
+        newest = event;
       } else if (config.policyFor(projection.name()) == FailurePolicy.PARK) {
         parked.park(connection, projection.name(), current.generation(), event, describe(failure),
             config.maxAttempts(), clock.instant());
@@ -108,6 +113,9 @@ final class BatchApplier {
         connection.rollback();
         return stop(connection, current, event, describe(failure));
       }
+    }
+    if (newest != null) {
+      next = recordApplied(connection, next, newest);
     }
     connection.commit();
     return committed(new Applied(next, applied, parkedEvents, null), started, page);
@@ -146,7 +154,7 @@ final class BatchApplier {
         config.maxAttempts(), error);
     Checkpoint stopped = new Checkpoint(current.projection(), current.slot(), current.generation(),
         current.schemaVersion(), current.cursor(), current.revision() + 1, current.handled(), true,
-        event.id(), error, now, now);
+        event.id(), error, now, now, current.newestReceivedAt(), current.newestAppliedAt());
     return new Applied(stopped, 0, 0, new Stop(event.id(), error));
   }
 
@@ -159,6 +167,13 @@ final class BatchApplier {
       throw new LeaseLostException("checkpoint of " + current.leaseKey() + " moved under this worker");
     }
     return current.advanced(page.next(), events, now);
+  }
+
+  /** Stores the batch's freshness with its checkpoint: {@code newest}'s received_at, and now. */
+  private Checkpoint recordApplied(Connection connection, Checkpoint next, ReceivedEvent newest) throws SQLException {
+    Instant now = clock.instant();
+    checkpoints.recordApplied(connection, next, newest.receivedAt(), now);
+    return next.applied(newest.receivedAt(), now);
   }
 
   private void renewLease(Connection connection, Checkpoint current, Instant now)

@@ -18,12 +18,14 @@ public interface FeedSource {
   FeedLag lag(String after, Set<String> types);
 
   /**
-   * Waits until an event of {@code types} after {@code after} is in the feed (true) or {@code wait}
-   * passed (false). A source that cannot be told sleeps {@code wait}: the daemon then polls at its interval.
+   * As {@link #read(String, Set, int)}, but when nothing is there after {@code after} the source may
+   * hold the answer until an event of {@code types} arrives or {@code wait} passed (a long poll); the
+   * page is then empty. A source that cannot wait sleeps {@code wait} and then reads: the daemon then
+   * polls at its interval.
    */
-  default boolean await(String after, Set<String> types, Duration wait) throws InterruptedException {
+  default FeedPage read(String after, Set<String> types, int limit, Duration wait) throws InterruptedException {
     Thread.sleep(wait.toMillis());
-    return false;
+    return read(after, types, limit);
   }
 
   /** The hub's feed through {@code reader}. */
@@ -40,9 +42,9 @@ public interface FeedSource {
       }
 
       @Override
-      public boolean await(String after, Set<String> types, Duration wait) {
+      public FeedPage read(String after, Set<String> types, int limit, Duration wait) {
         // A long poll: the hub answers as soon as an event is stable, holding no thread meanwhile.
-        return !reader.read(after, types, 1, wait).events().isEmpty();
+        return reader.read(after, types, limit, wait);
       }
     };
   }

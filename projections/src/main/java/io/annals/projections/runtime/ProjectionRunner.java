@@ -37,6 +37,8 @@ final class ProjectionRunner {
   private final BatchApplier applier;
   private final Clock clock;
   private final Sleeper sleeper;
+  // The page a long poll answered, for the catch-up that follows it (one thread drives a projection).
+  private volatile Prefetched prefetched;
 
   ProjectionRunner(Projection projection, Database database, FeedSource source, RuntimeConfig config,
       LeaseStore leases, Generations generations, BatchApplier applier, Clock clock, Sleeper sleeper) {
@@ -93,6 +95,21 @@ final class ProjectionRunner {
       Thread.currentThread().interrupt();
       return progress.end(Outcome.LEASE_LOST, "interrupted");
     }
+  }
+
+  /**
+   * Long-polls the feed after {@code cursor} with the page size and types of a catch-up, so that the
+   * page it answers is the one the next catch-up applies: one request per wake instead of a
+   * one-event probe followed by a read (and the reads ahead the probe's full page set off).
+   */
+  boolean await(String cursor, Duration wait) throws InterruptedException {
+    FeedPage page = source.read(cursor, ErasureApplied.withErasures(projection.eventTypes()), config.batchSize(), wait);
+    if (page.events().isEmpty()) {
+      prefetched = null;
+      return false;
+    }
+    prefetched = new Prefetched(cursor, page);
+    return true;
   }
 
   /** Gives up the leases this worker holds on the projection. */
@@ -161,6 +178,13 @@ final class ProjectionRunner {
 
   /** Reads a page, riding out a few retryable hub answers (429, 503, a dropped connection). */
   private FeedPage read(String cursor) throws InterruptedException {
+    Prefetched ahead = prefetched;
+    prefetched = null;
+    if (ahead != null && Objects.equals(ahead.after(), cursor)) {
+      // Any page the feed answered for this cursor is a valid continuation from it, however old:
+      // following its next yields what came after it exactly once.
+      return ahead.page();
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         return source.read(cursor, ErasureApplied.withErasures(projection.eventTypes()), config.batchSize());
@@ -197,6 +221,9 @@ final class ProjectionRunner {
   }
 
   private record Advanced(Checkpoint checkpoint, CatchUpResult result) {}
+
+  /** A page the feed answered after {@code after}. */
+  private record Prefetched(String after, FeedPage page) {}
 
   /** Counts what one catch-up did. */
   private final class Progress {

@@ -163,13 +163,12 @@ public final class ProjectionRuntime implements AutoCloseable {
   }
 
   /**
-   * Waits until the feed holds an event of projection {@code name}'s types after {@code cursor}, or
-   * for {@code wait} (a long poll on the hub); true when there is one.
+   * Waits until the feed holds an event of projection {@code name}'s types (or an erasure) after
+   * {@code cursor}, or for {@code wait} (a long poll on the hub); true when there is one. The page
+   * that answered is kept, and the next {@link #catchUp} applies it instead of reading it again.
    */
   public boolean awaitEvents(String name, String cursor, Duration wait) throws InterruptedException {
-    Projection projection = projections.get(name);
-    runner(name);
-    return source.await(cursor, projection.eventTypes(), wait);
+    return runner(name).await(cursor, wait);
   }
 
   /** Gives up every lease this worker holds, so that another worker can take over at once. */

@@ -118,6 +118,20 @@ class CliTest {
   }
 
   @Test
+  void status_shows_the_freshness_the_worker_stored_with_the_checkpoint() {
+    ListFeedSource feed = new ListFeedSource(List.of(
+        TestEvents.payment(TestEvents.id(1), "2026-01-01T10:00:00Z", "2026-01-01T10:00:01Z", "3.0000/EUR"),
+        TestEvents.payment(TestEvents.id(2), "2026-01-01T10:00:00Z", "2026-01-01T10:00:01.500Z", "3.0000/EUR")));
+    run(feed, "run-once", "--db", db());
+
+    Run status = run(feed, "status", "--db", db());
+
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).containsPattern("(?m)^  freshness:   [0-9]+\\.[0-9]{3} s \\(newest applied event received "
+        + "2026-01-01T10:00:01.500Z, applied 20[0-9-]+T[0-9:.]+Z\\)$");
+  }
+
+  @Test
   void status_says_when_the_hub_cannot_be_asked_for_the_lag() {
     FeedSource down = new FeedSource() {
       @Override
@@ -138,6 +152,7 @@ class CliTest {
     assertThat(once.err()).isEqualTo("projections: hub http://localhost:1 unreachable: Connection refused\n");
     assertThat(status.out()).contains("payments-daily: running").contains("checkpoint:  (start of feed)")
         .contains("events-daily: not installed")
+        .contains("freshness:   none yet (no event applied)")
         .contains("lag:         unknown (hub http://localhost:1 unreachable: Connection refused)");
   }
 }

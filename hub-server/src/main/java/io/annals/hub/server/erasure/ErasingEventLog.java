@@ -44,20 +44,26 @@ public final class ErasingEventLog implements EventLog {
 
   @Override
   public List<AppendResult> append(List<StoredEvent> events) {
+    return append(events, () -> null);
+  }
+
+  @Override
+  public List<AppendResult> append(List<StoredEvent> events,
+      java.util.function.Supplier<io.annals.hub.server.store.InstanceWatermark> publication) {
     gate.readLock().lock();
     try {
       Set<String> ids = new HashSet<>();
       events.forEach(e -> ids.add(e.id()));
       List<ErasureRecord> named = erasures.naming(ids);
       if (named.isEmpty()) {
-        return log.append(events);
+        return log.append(events, publication);
       }
       List<StoredEvent> erased = new ArrayList<>(events.size());
       Instant now = clock.instant();
       for (StoredEvent e : events) {
         erased.add(erase(e, named, now));
       }
-      return log.append(erased);
+      return log.append(erased, publication);
     } finally {
       gate.readLock().unlock();
     }

@@ -70,6 +70,24 @@ public final class InFlightWatermark {
       this.stamp = stamp;
     }
 
+    /**
+     * The watermark as it will stand once this append has ended: the smallest stamp in flight other
+     * than this append's own, or the clock's current value. For a publication written in the same
+     * transaction as this append's events, which become visible together with it.
+     */
+    public Instant watermarkOnceEnded() {
+      ReceivedAtClock.Reading observed = clock.read();
+      synchronized (InFlightWatermark.this) {
+        Instant now = clock.advance(observed);
+        for (java.util.Map.Entry<Instant, Integer> e : inFlight.entrySet()) {
+          if (ended || !e.getKey().equals(stamp) || e.getValue() > 1) {
+            return e.getKey();
+          }
+        }
+        return now;
+      }
+    }
+
     /** The {@code received_at} of every event in this append. */
     public Instant stamp() {
       return stamp;

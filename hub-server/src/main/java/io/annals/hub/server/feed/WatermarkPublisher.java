@@ -34,9 +34,11 @@ public final class WatermarkPublisher implements AutoCloseable {
   private final InFlightWatermark watermark;
   private final ReceivedAtClock clock;
   private final ScheduledExecutorService scheduler;
-  private final Object publishing = new Object();
-  private Instant lastBeat = Instant.MIN; // guarded by publishing
-  private volatile Instant lastPublished; // null until the store acknowledged a publication
+  private final Object publishing = new Object(); // one periodic publication at a time
+  private final Object beats = new Object();
+  private Instant lastBeat = Instant.MIN; // guarded by beats
+  private volatile Instant lastPublished; // null until the store acknowledged a publication; guarded by beats for writes
+  private volatile boolean closed;
   private volatile boolean warned;
   private volatile RuntimeException lastFailure; // of the latest publication that failed
   private volatile Runnable afterPublication = () -> {};
@@ -107,17 +109,10 @@ public final class WatermarkPublisher implements AutoCloseable {
     synchronized (publishing) {
       // Read the watermark before the heartbeat: the promise must hold at the heartbeat's time.
       Instant mark = watermark.watermark();
-      Instant beat = clock.now();
-      if (beat.isBefore(mark)) {
-        beat = mark;
-      }
-      if (!beat.isAfter(lastBeat)) {
-        beat = lastBeat.plus(1, ChronoUnit.MICROS);
-      }
+      Instant beat = nextBeat(mark);
       try {
         store.publishWatermark(new InstanceWatermark(instanceId, mark, beat));
-        lastBeat = beat;
-        lastPublished = beat;
+        acknowledged(beat);
         afterPublication.run(); // the stable point may have moved: waiting consumers look
         if (warned) {
           LOG.info("feed watermark of instance {} is published again", instanceId);
@@ -140,6 +135,78 @@ public final class WatermarkPublisher implements AutoCloseable {
     }
   }
 
+  /**
+   * A heartbeat at least {@code floor} (the publication's watermark, or more) and the clock, and
+   * strictly above every heartbeat handed out before, by either kind of publication.
+   */
+  private Instant nextBeat(Instant floor) {
+    Instant beat = clock.now();
+    if (beat.isBefore(floor)) {
+      beat = floor;
+    }
+    synchronized (beats) {
+      if (!beat.isAfter(lastBeat)) {
+        beat = lastBeat.plus(1, ChronoUnit.MICROS);
+      }
+      lastBeat = beat;
+      return beat;
+    }
+  }
+
+  /** The store holds a heartbeat of at least {@code beat} (publications may be acknowledged out of order). */
+  private void acknowledged(Instant beat) {
+    synchronized (beats) {
+      if (lastPublished == null || beat.isAfter(lastPublished)) {
+        lastPublished = beat;
+      }
+    }
+  }
+
+  /**
+   * The publication that the commit of {@code ticket}'s append carries in its own transaction
+   * ({@link io.annals.hub.server.store.EventLog#append(java.util.List, java.util.function.Supplier)}),
+   * so that this instance's feed shows the append's events as soon as it commits: traced, the
+   * feed waited p50 ~100 ms, p99 ~500 ms under load for the next periodic publication (every
+   * interval after the last one ended, each an fsync of its own behind the writer's lock).
+   */
+  public AppendPublication withAppend(InFlightWatermark.Ticket ticket) {
+    return new AppendPublication(Objects.requireNonNull(ticket, "ticket"));
+  }
+
+  /** A publication written with one append; see {@link #withAppend}. Used by one thread. */
+  public final class AppendPublication implements java.util.function.Supplier<InstanceWatermark> {
+    private final InFlightWatermark.Ticket ticket;
+    private Instant beat;
+
+    private AppendPublication(InFlightWatermark.Ticket ticket) {
+      this.ticket = ticket;
+    }
+
+    /**
+     * Asked inside the append's write: the watermark as it stands once the append ends (its events
+     * commit together with this row), and a fresh heartbeat. Null before this instance joined or
+     * once it is retired (it must not publish then).
+     */
+    @Override
+    public InstanceWatermark get() {
+      if (closed || lastPublished == null) {
+        return null;
+      }
+      Instant mark = ticket.watermarkOnceEnded();
+      // Strictly above the append's own stamp, so that its events lie below this instance's stable point.
+      Instant stampAfter = ticket.stamp().plus(1, ChronoUnit.MICROS);
+      beat = nextBeat(mark.isAfter(stampAfter) ? mark : stampAfter);
+      return new InstanceWatermark(instanceId, mark, beat);
+    }
+
+    /** The append committed, and with it this publication (if one was asked for). */
+    public void committed() {
+      if (beat != null) {
+        acknowledged(beat);
+      }
+    }
+  }
+
   /** Runs {@code listener} after each publication the store acknowledged (the live feed's signal). */
   public void afterEachPublication(Runnable listener) {
     this.afterPublication = Objects.requireNonNull(listener, "listener");
@@ -157,6 +224,7 @@ public final class WatermarkPublisher implements AutoCloseable {
   /** Stops publishing and removes this instance's watermark; call only once it writes nothing more. */
   @Override
   public void close() {
+    closed = true;
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);

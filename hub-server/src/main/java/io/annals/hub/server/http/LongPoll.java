@@ -21,6 +21,7 @@ final class LongPoll extends FeedWaiters.Waiter {
   private final int limit;
   private final ClientWatch watch;
   private final BiConsumer<Context, FeedPage> answer;
+  private final java.time.Instant stableUntil;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicBoolean answered = new AtomicBoolean();
 
@@ -32,6 +33,7 @@ final class LongPoll extends FeedWaiters.Waiter {
     this.limit = limit;
     this.watch = watch;
     this.answer = answer;
+    this.stableUntil = empty.stableUntil();
     // Cancelled by Javalin when Jetty reports the request failed (a timeout, a broken connection).
     done.whenComplete((v, e) -> release());
   }
@@ -41,12 +43,22 @@ final class LongPoll extends FeedWaiters.Waiter {
     return done;
   }
 
-  /** The client closed its connection: nobody to answer, leave at once. */
+  /**
+   * The connection became readable: the client closed it, or sent more (a pipelined request). Leave
+   * at once, answering the empty page at the cursor without reading the store (what a feed read
+   * whose guard tripped answers): it goes nowhere when the client is gone, and is a valid page that
+   * continues where the client stands when it is not. Completing without an answer sent a 200 with
+   * an empty body, which a reader could not parse (seen in the freshness bench).
+   */
   void gone() {
     if (answered.compareAndSet(false, true)) {
       release();
       watch.stop();
-      done.complete(null); // the (empty) answer goes nowhere; Jetty closes the connection
+      try {
+        answer.accept(ctx, new FeedPage(java.util.List.of(), cursor(), stableUntil));
+      } finally {
+        done.complete(null);
+      }
     }
   }
 

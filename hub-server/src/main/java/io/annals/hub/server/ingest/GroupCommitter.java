@@ -3,6 +3,7 @@ package io.annals.hub.server.ingest;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.feed.InFlightWatermark;
+import io.annals.hub.server.feed.WatermarkPublisher;
 import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.AppendResult;
 import io.annals.hub.server.store.EventLog;
@@ -33,6 +34,7 @@ public final class GroupCommitter implements AutoCloseable {
 
   private final EventLog store;
   private final InFlightWatermark watermark;
+  private final WatermarkPublisher publisher; // null: commits publish nothing themselves
   private final IngestLimits limits;
   private final HubMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
@@ -42,9 +44,15 @@ public final class GroupCommitter implements AutoCloseable {
   private int queuedEvents;
   private boolean closed;
 
-  public GroupCommitter(EventLog store, InFlightWatermark watermark, IngestLimits limits, HubMetrics metrics) {
+  /**
+   * @param publisher publishes this instance's feed watermark within each commit's transaction where
+   *     the store can (so the instance's own feed shows the events as the commit returns); null: none
+   */
+  public GroupCommitter(EventLog store, InFlightWatermark watermark, IngestLimits limits, HubMetrics metrics,
+      WatermarkPublisher publisher) {
     this.store = store;
     this.watermark = watermark;
+    this.publisher = publisher;
     this.limits = limits;
     this.metrics = metrics;
     this.writer = new Thread(this::run, "annals-group-committer");
@@ -166,7 +174,14 @@ public final class GroupCommitter implements AutoCloseable {
           stamped.add(new StoredEvent(e, ticket.stamp()));
         }
       }
-      List<AppendResult> results = store.append(stamped);
+      List<AppendResult> results;
+      if (publisher == null) {
+        results = store.append(stamped);
+      } else {
+        WatermarkPublisher.AppendPublication publication = publisher.withAppend(ticket);
+        results = store.append(stamped, publication);
+        publication.committed(); // before the ticket ends: its end wakes the feed's waiters
+      }
       ticket.end();
       if (results.size() != stamped.size()) {
         throw new IllegalStateException("store answered " + results.size() + " results for " + stamped.size() + " events");

@@ -48,6 +48,12 @@ public final class MeteredEventStore implements EventLog, FeedSource, StoreHealt
   }
 
   @Override
+  public List<AppendResult> append(List<StoredEvent> events,
+      java.util.function.Supplier<io.annals.hub.server.store.InstanceWatermark> publication) {
+    return timed("append", () -> log.append(events, publication));
+  }
+
+  @Override
   public Optional<StoredEvent> find(String id) {
     return timed("find", () -> log.find(id));
   }

@@ -26,6 +26,19 @@ public interface EventLog {
    */
   List<AppendResult> append(List<StoredEvent> events);
 
+  /**
+   * As {@link #append(List)}, and in the same write publishes the feed watermark that {@code
+   * publication} supplies once the write holds the store ({@link InstanceRegistry#publishWatermark};
+   * the supplier may answer null: nothing to publish). A heartbeat is only ever raised: a
+   * publication whose heartbeat is not above the stored one leaves the row as it is. So the
+   * instance's own feed can show a commit's events as soon as it returns, without waiting for the
+   * next periodic publication and its own fsync. A store that cannot write both at once only
+   * appends (this default), and the periodic publication covers the events.
+   */
+  default List<AppendResult> append(List<StoredEvent> events, java.util.function.Supplier<InstanceWatermark> publication) {
+    return append(events);
+  }
+
   /** The stored event with this id, if any. */
   Optional<StoredEvent> find(String id);
 

@@ -30,6 +30,25 @@ class InFlightWatermarkTest {
   }
 
   @Test
+  void the_watermark_once_an_append_ended_leaves_out_that_append_and_only_it() {
+    AtomicReference<Instant> storeClock = new AtomicReference<>(T0);
+    InFlightWatermark watermark = new InFlightWatermark(new ReceivedAtClock(storeClock::get));
+    InFlightWatermark.Ticket a = watermark.begin();
+    InFlightWatermark.Ticket sameStamp = watermark.begin(); // no time passed: the same microsecond
+    storeClock.set(T0.plusSeconds(1));
+    InFlightWatermark.Ticket b = watermark.begin();
+    storeClock.set(T0.plusSeconds(2));
+
+    assertThat(a.watermarkOnceEnded()).as("another append holds the same stamp").isEqualTo(T0);
+    sameStamp.end();
+    assertThat(a.watermarkOnceEnded()).as("the next append in flight").isEqualTo(T0.plusSeconds(1));
+    assertThat(b.watermarkOnceEnded()).as("a is still in flight").isEqualTo(T0);
+    a.end();
+    assertThat(b.watermarkOnceEnded()).as("nothing else in flight: the clock").isEqualTo(T0.plusSeconds(2));
+    assertThat(watermark.watermark()).as("b itself still counts for everyone else").isEqualTo(T0.plusSeconds(1));
+  }
+
+  @Test
   void the_watermark_is_the_smallest_stamp_in_flight_and_the_clock_when_idle() {
     AtomicReference<Instant> storeClock = new AtomicReference<>(T0);
     InFlightWatermark watermark = new InFlightWatermark(new ReceivedAtClock(storeClock::get));

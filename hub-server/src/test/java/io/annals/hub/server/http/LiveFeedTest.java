@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.annals.hub.server.Await;
 import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.TestHub;
+import io.annals.hub.server.query.Cursor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveFeedTest {
 
+  private static final String CE_BATCH = "application/cloudevents-batch+json";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path dir;
@@ -54,6 +56,23 @@ class LiveFeedTest {
       JsonNode page = TestEvents.parse(answer.body());
       assertThat(page.get("events")).extracting(e -> e.get("id").asText()).containsExactly(id);
       assertThat(waiters(hub, "long_poll")).isZero();
+    }
+  }
+
+  @Test
+  void an_event_is_in_this_hubs_feed_as_soon_as_its_post_returns_without_waiting_for_the_periodic_publication() {
+    // Heartbeats 10 s apart: the periodic publication would show the event only up to 10 s later.
+    try (TestHub hub = TestHub.configured(dir, Map.of("HUB_FEED_HEARTBEAT", "10s", "HUB_FEED_LAG", "30s"))) {
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+      for (int i = 0; i < 3; i++) {
+        String id = TestEvents.newId();
+        assertThat(hub.postJson(TestEvents.json(id)).statusCode()).isEqualTo(201);
+
+        JsonNode page = TestEvents.parse(hub.get("/feed?after=" + next).body());
+
+        assertThat(page.get("events")).extracting(e -> e.get("id").asText()).containsExactly(id);
+        next = page.get("next").asText();
+      }
     }
   }
 
@@ -83,6 +102,95 @@ class LiveFeedTest {
       JsonNode page = TestEvents.parse(hub.get("/feed?wait=60s").body());
 
       assertThat(page.get("events")).extracting(e -> e.get("id").asText()).containsExactly(id);
+    }
+  }
+
+  @Test
+  void a_long_poll_asking_for_the_cloudevents_batch_form_waits_and_answers_the_event_as_a_cloudevents_batch() throws Exception {
+    try (TestHub hub = TestHub.sqlite(dir)) {
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+      CompletableFuture<HttpResponse<String>> poll = getAsync(hub, "/feed?wait=60s&after=" + next, CE_BATCH);
+      Await.until("the long poll waits", () -> waiters(hub, "long_poll") == 1);
+      assertThat(poll).isNotDone();
+
+      String id = TestEvents.newId();
+      assertThat(hub.postJson(TestEvents.json(id)).statusCode()).isEqualTo(201);
+
+      HttpResponse<String> answer = poll.get(60, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(CE_BATCH));
+      JsonNode batch = TestEvents.parse(answer.body());
+      assertThat(batch.isArray()).as(answer.body()).isTrue();
+      assertThat(batch).extracting(e -> e.get("id").asText()).containsExactly(id);
+      assertThat(batch.get(0).get("specversion").asText()).isEqualTo("1.0");
+      assertThat(batch.get(0).has("receivedat")).isTrue();
+      assertThat(answer.headers().firstValue("Annals-Event-Count")).hasValue("1");
+      assertThat(answer.headers().firstValue("Annals-Stable-Until")).isPresent();
+      // next travels in a header in this form: following it, the event is not served again.
+      String after = answer.headers().firstValue("Annals-Next-Cursor").orElseThrow();
+      assertThat(TestEvents.parse(hub.get("/feed?after=" + after).body()).get("events")).isEmpty();
+      assertThat(waiters(hub, "long_poll")).isZero();
+    }
+  }
+
+  @Test
+  void a_cloudevents_long_poll_with_nothing_new_ends_with_an_empty_batch_and_the_next_cursor_in_its_header() throws Exception {
+    try (TestHub hub = TestHub.sqlite(dir)) {
+      String first = TestEvents.newId();
+      hub.postJson(TestEvents.json(first));
+      Await.until("the event is in the feed", () -> TestEvents.parse(hub.get("/feed").body()).get("events").size() == 1);
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+
+      long started = System.nanoTime();
+      HttpResponse<String> empty = getAsync(hub, "/feed?wait=1s&after=" + next, CE_BATCH).get(60, TimeUnit.SECONDS);
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+      assertThat(tookMillis).as("it waited for its wait").isGreaterThanOrEqualTo(1000);
+      assertThat(empty.statusCode()).isEqualTo(200);
+      assertThat(empty.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(CE_BATCH));
+      assertThat(empty.body()).isEqualTo("[]");
+      assertThat(empty.headers().firstValue("Annals-Event-Count")).hasValue("0");
+      String after = empty.headers().firstValue("Annals-Next-Cursor").orElseThrow();
+      // The cursor of an empty page never moves back; in either form it continues right after what was read.
+      assertThat(Cursor.position(after, "after")).satisfies(p -> assertThat(
+          p.receivedAt()).isAfterOrEqualTo(Cursor.position(next, "after").receivedAt()));
+      String later = TestEvents.newId();
+      hub.postJson(TestEvents.json(later));
+      HttpResponse<String> resumed = getAsync(hub, "/feed?wait=60s&after=" + after, CE_BATCH).get(60, TimeUnit.SECONDS);
+      assertThat(TestEvents.parse(resumed.body())).extracting(e -> e.get("id").asText()).containsExactly(later);
+      // The JSON form's empty answer carries the same cursor in its body and in the same header.
+      HttpResponse<String> json = hub.get("/feed?wait=1s&after=" + resumed.headers().firstValue("Annals-Next-Cursor").orElseThrow());
+      assertThat(TestEvents.parse(json.body()).get("events")).isEmpty();
+      assertThat(json.headers().firstValue("Annals-Next-Cursor")).hasValue(TestEvents.parse(json.body()).get("next").asText());
+    }
+  }
+
+  @Test
+  void a_long_poll_whose_client_pipelines_another_request_is_answered_a_valid_empty_page_then_the_next_request()
+      throws Exception {
+    try (TestHub hub = TestHub.sqlite(dir)) {
+      String next = TestEvents.parse(hub.get("/feed").body()).get("next").asText();
+      try (Socket s = new Socket("127.0.0.1", hub.hub().port())) {
+        s.setSoTimeout(60_000);
+        OutputStream out = s.getOutputStream();
+        out.write(("GET /feed?wait=60s&after=" + next + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Await.until("the long poll waits", () -> waiters(hub, "long_poll") == 1);
+
+        // More bytes on the waiting connection: the hub stops waiting (it cannot tell this from a close).
+        out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        String[] poll = RawAnswer.read(in);
+        String[] live = RawAnswer.read(in);
+
+        assertThat(poll[0]).startsWith("HTTP/1.1 200");
+        JsonNode page = TestEvents.parse(poll[1]);
+        assertThat(page.get("events")).isEmpty();
+        assertThat(page.get("next").asText()).isNotEmpty();
+        assertThat(live[0]).startsWith("HTTP/1.1 200");
+      }
+      assertThat(waiters(hub, "long_poll")).isZero();
     }
   }
 
@@ -251,12 +359,59 @@ class LiveFeedTest {
   }
 
   private static CompletableFuture<HttpResponse<String>> getAsync(TestHub hub, String path) {
-    return HTTP.sendAsync(HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(90)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return getAsync(hub, path, "application/json");
+  }
+
+  private static CompletableFuture<HttpResponse<String>> getAsync(TestHub hub, String path, String accept) {
+    return HTTP.sendAsync(HttpRequest.newBuilder(hub.uri(path)).timeout(Duration.ofSeconds(90)).header("Accept", accept)
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int waiters(TestHub hub, String kind) {
     return (int) hub.metric("annals_hub_feed_waiters{kind=\"" + kind + "\"");
+  }
+
+  /** Reads one HTTP/1.1 answer from a raw socket: {status line, body} (Content-Length or chunked). */
+  static final class RawAnswer {
+    private RawAnswer() {}
+
+    static String[] read(InputStream in) throws IOException {
+      String status = line(in);
+      int length = -1;
+      boolean chunked = false;
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        String lower = header.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(lower.substring("content-length:".length()).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        }
+      }
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      if (chunked) {
+        for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
+          body.write(in.readNBytes(size));
+          line(in);
+        }
+        line(in);
+      } else if (length >= 0) {
+        body.write(in.readNBytes(length));
+      }
+      return new String[] {status, body.toString(StandardCharsets.UTF_8)};
+    }
+
+    private static String line(InputStream in) throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException("connection closed in the middle of an answer: " + line);
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
   }
 
   /** A minimal server-sent events reader over a raw socket (HTTP/1.1, the hub answers close-delimited or chunked). */

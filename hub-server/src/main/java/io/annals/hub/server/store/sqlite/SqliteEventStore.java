@@ -65,7 +65,10 @@ public final class SqliteEventStore implements StoreAdapter {
 
   private static final String WATERMARK_UPSERT =
       "INSERT INTO hub_instances (instance_id, watermark, heartbeat) VALUES (?, ?, ?)"
-          + " ON CONFLICT (instance_id) DO UPDATE SET watermark = excluded.watermark, heartbeat = excluded.heartbeat";
+          + " ON CONFLICT (instance_id) DO UPDATE SET watermark = excluded.watermark, heartbeat = excluded.heartbeat"
+          // Publications of one instance may reach the writer out of order (a commit's own and the
+          // periodic one): the later heartbeat wins, so the row never moves back.
+          + " WHERE excluded.heartbeat > hub_instances.heartbeat";
 
   private static final String HIGH_MARK_RAISE =
       "INSERT INTO hub_clock (id, high_mark) VALUES (1, ?)"
@@ -108,6 +111,12 @@ public final class SqliteEventStore implements StoreAdapter {
 
   @Override
   public List<AppendResult> append(List<StoredEvent> events) {
+    return append(events, () -> null);
+  }
+
+  @Override
+  public List<AppendResult> append(List<StoredEvent> events, java.util.function.Supplier<InstanceWatermark> publication) {
+    Objects.requireNonNull(publication, "publication");
     List<StoredEvent> batch = events.stream().map(EpochMicros::truncate).toList();
     if (batch.isEmpty()) {
       return List.of();
@@ -138,6 +147,11 @@ public final class SqliteEventStore implements StoreAdapter {
       addWeeks(statements.prepared(SqliteQueries.ADD_RECEIVED_WEEK), receivedWeeks);
       // The catalog counts in this same transaction, so that it equals the stored counts after any crash.
       SqliteSchemas.count(statements, created);
+      // Asked for only now, holding the writer: its watermark then already counts this append as ended.
+      InstanceWatermark watermark = publication.get();
+      if (watermark != null) {
+        publish(statements, watermark);
+      }
       return results;
     });
     condition.appended();
@@ -197,18 +211,20 @@ public final class SqliteEventStore implements StoreAdapter {
   @Override
   public void publishWatermark(InstanceWatermark watermark) {
     Objects.requireNonNull(watermark.instanceId(), "instanceId");
+    writer.write("publish of the watermark of instance " + watermark.instanceId(), statements -> publish(statements, watermark));
+  }
+
+  private static int publish(SqliteWriter.Statements statements, InstanceWatermark watermark) throws SQLException {
     long mark = EpochMicros.of(Objects.requireNonNull(watermark.watermark(), "watermark"));
     long heartbeat = EpochMicros.of(Objects.requireNonNull(watermark.heartbeat(), "heartbeat"));
-    writer.write("publish of the watermark of instance " + watermark.instanceId(), statements -> {
-      PreparedStatement upsert = statements.prepared(WATERMARK_UPSERT);
-      upsert.setString(1, watermark.instanceId());
-      upsert.setLong(2, mark);
-      upsert.setLong(3, heartbeat);
-      upsert.executeUpdate();
-      PreparedStatement raise = statements.prepared(HIGH_MARK_RAISE);
-      raise.setLong(1, heartbeat);
-      return raise.executeUpdate();
-    });
+    PreparedStatement upsert = statements.prepared(WATERMARK_UPSERT);
+    upsert.setString(1, watermark.instanceId());
+    upsert.setLong(2, mark);
+    upsert.setLong(3, heartbeat);
+    upsert.executeUpdate();
+    PreparedStatement raise = statements.prepared(HIGH_MARK_RAISE);
+    raise.setLong(1, heartbeat);
+    return raise.executeUpdate();
   }
 
   @Override
