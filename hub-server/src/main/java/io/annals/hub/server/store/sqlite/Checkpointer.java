@@ -46,12 +46,24 @@ final class Checkpointer implements AutoCloseable {
    */
   static final int WRITER_FRAMES = 16_384;
   /**
-   * At most this often: each checkpoint that copies pages ends with an fsync of the database file.
-   * Under single-event load 20 ms left the writer's own checkpoint less to copy than 100 ms did
-   * (measured before this thread flushed the file too: p99 latency 67 against 95-111 ms at 3,700
-   * events/s); appends with 10 M events stored ran alike (README, Benchmarks).
+   * At most this often while the log is short: each checkpoint that copies pages ends with an
+   * fsync of the database file, and a page rewritten by many commits between two checkpoints is
+   * copied and written back once. Checkpointing every 20 ms throughout, this thread took 21-23 µs
+   * of CPU per single event (64 clients, ~2,600 events/s), most of it in the kernel writing pages
+   * back; with this cadence 13-16 (issue 29, docs/decisions.md).
    */
-  private static final Duration INTERVAL = Duration.ofMillis(20);
+  static final Duration INTERVAL = Duration.ofMillis(200);
+  /**
+   * At most this often once the log holds {@link #NEAR_FULL_FRAMES} or more: the commit that takes
+   * it to {@link #WRITER_FRAMES} checkpoints in place, and it should then find nearly everything
+   * copied and flushed already. Under single-event load 20 ms left the writer's own checkpoint less
+   * to copy than 100 ms did (measured before this thread flushed the file too: p99 latency 67
+   * against 95-111 ms at 3,700 events/s); appends with 10 M events stored ran alike (README,
+   * Benchmarks).
+   */
+  static final Duration NEAR_FULL_INTERVAL = Duration.ofMillis(20);
+  /** Three quarters of {@link #WRITER_FRAMES}: from here on, checkpoints come every {@link #NEAR_FULL_INTERVAL}. */
+  static final int NEAR_FULL_FRAMES = WRITER_FRAMES / 4 * 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
@@ -103,11 +115,12 @@ final class Checkpointer implements AutoCloseable {
     Connection connection = null;
     try {
       while (awaitCommit()) {
+        Duration pause = NEAR_FULL_INTERVAL;
         try {
           if (connection == null) {
             connection = settings.openCheckpointer();
           }
-          checkpoint(connection);
+          pause = interval(checkpoint(connection));
           if (failing) {
             LOG.info("background checkpoints of {} work again", settings.file());
             failing = false;
@@ -122,7 +135,7 @@ final class Checkpointer implements AutoCloseable {
           close(connection);
           connection = null;
         }
-        Thread.sleep(INTERVAL.toMillis());
+        Thread.sleep(pause.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -141,12 +154,21 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  private void checkpoint(Connection connection) throws SQLException, IOException {
+  /** The pause before the next checkpoint, for a log of {@code frames} frames. */
+  static Duration interval(int frames) {
+    return frames >= NEAR_FULL_FRAMES ? NEAR_FULL_INTERVAL : INTERVAL;
+  }
+
+  /** Runs one checkpoint and answers the frames in the log (0 when SQLite did not say). */
+  private int checkpoint(Connection connection) throws SQLException, IOException {
     boolean copied;
+    int frames;
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
       // (busy, frames in the log, frames copied so far); busy = another checkpoint was running
-      copied = rs.next() && rs.getInt(1) == 0 && rs.getInt(3) > 0;
+      boolean row = rs.next();
+      copied = row && rs.getInt(1) == 0 && rs.getInt(3) > 0;
+      frames = row ? Math.max(0, rs.getInt(2)) : 0;
     }
     if (copied) {
       file.getFD().sync();
@@ -155,6 +177,7 @@ final class Checkpointer implements AutoCloseable {
       checkpoints++;
       syncs += copied ? 1 : 0;
     }
+    return frames;
   }
 
   private static void close(Connection connection) {
