@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -43,6 +45,8 @@ final class LiveScenarios {
   private static final String PAYMENTS = "payment-completed";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double TARGET_P99_MS = 1000;
+  /** Requests in flight at most, as many as the bench's other single-event loads keep open. */
+  private static final int IN_FLIGHT = 64;
 
   private LiveScenarios() {}
 
@@ -72,11 +76,12 @@ final class LiveScenarios {
     details.put("from", "received_at, stamped before the commit that precedes the 201 (an upper bound of 201 -> applied)");
     Probe one;
     Probe two;
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (MeasuredHub a = run.startHub("live")) {
-      one = probe(run, List.of(a), rate, time, "one");
+      one = probe(run, http, List.of(a), rate, time, "one");
       try (MeasuredHub b = MeasuredHub.start(run.workDir().resolve("live-b.log"), run.target().hubArgs("live"),
           run.target().hubEnv(), run.options().hubJvmArgs())) {
-        two = probe(run, List.of(a, b), rate, time, "two");
+        two = probe(run, http, List.of(a, b), rate, time, "two");
       }
     }
     one.addTo(details, "one_hub");
@@ -103,7 +108,8 @@ final class LiveScenarios {
     }
   }
 
-  private static Probe probe(Run run, List<MeasuredHub> hubs, double rate, Duration time, String round) throws Exception {
+  private static Probe probe(Run run, HttpClient http, List<MeasuredHub> hubs, double rate, Duration time, String round)
+      throws Exception {
     Map<String, Long> acked = new ConcurrentHashMap<>();
     Map<String, Long> applied = new ConcurrentHashMap<>();
     Map<String, Long> seen = new ConcurrentHashMap<>();
@@ -134,12 +140,12 @@ final class LiveScenarios {
     // A warm-up of a fifth of the time at the same rate, not counted (as the latency scenario's): the
     // hub of this round has just started, and its first seconds are the JIT compiler's.
     Map<String, Long> warmUp = new ConcurrentHashMap<>();
-    send(hubs, rate, time.dividedBy(5), warmUp, run.seed(), 9_100);
+    send(http, hubs, rate, time.dividedBy(5), warmUp, run.seed(), 9_100);
     long warmed = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!applied.keySet().containsAll(warmUp.keySet()) && System.nanoTime() < warmed) {
       Thread.sleep(50);
     }
-    int sent = send(hubs, rate, time, acked, run.seed(), 9_000);
+    int sent = send(http, hubs, rate, time, acked, run.seed(), 9_000);
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while ((applied.keySet().containsAll(acked.keySet()) && seen.keySet().containsAll(acked.keySet())) == false
         && System.nanoTime() < end) {
@@ -192,16 +198,22 @@ final class LiveScenarios {
     }
   }
 
-  /** Posts single payment events on a fixed schedule at {@code rate}, to the hubs in turn; returns how many were sent. */
-  private static int send(List<MeasuredHub> hubs, double rate, Duration time, Map<String, Long> acked, long seed,
-      int stream) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  /**
+   * Posts single payment events on a fixed schedule at {@code rate}, to the hubs in turn; returns how
+   * many were sent. One client for the whole scenario, at most {@link #IN_FLIGHT} requests in flight:
+   * a client per round with unbounded {@code sendAsync} left every connection in the JDK's pool for
+   * its 20-minute keep-alive, ~18,000 sockets against the JVM's 20,000 descriptors, and the daemon's
+   * read model in this JVM then failed to open ({@code SQLITE_CANTOPEN}) and waited its 10 s retry.
+   * A hub slower than the schedule delays the sends (the figures count from {@code received_at}).
+   */
+  private static int send(HttpClient http, List<MeasuredHub> hubs, double rate, Duration time, Map<String, Long> acked,
+      long seed, int stream) throws InterruptedException {
     EventGenerator generator = EventGenerator.fresh(seed, stream + hubs.size());
     long intervalNanos = (long) (1e9 / rate);
     long started = System.nanoTime();
     long end = started + time.toNanos();
     int n = 0;
-    List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+    Semaphore inFlight = new Semaphore(IN_FLIGHT);
     for (long due = started; due < end; due += intervalNanos) {
       long wait = due - System.nanoTime();
       if (wait > 0) {
@@ -213,20 +225,19 @@ final class LiveScenarios {
       }
       String id = event.id();
       URI uri = hubs.get(n++ % hubs.size()).url().resolve("/events");
-      pending.add(http.sendAsync(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+      inFlight.acquire();
+      http.sendAsync(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(event.json())).build(), HttpResponse.BodyHandlers.discarding())
-          .thenAccept(r -> {
-            if (r.statusCode() == 201) {
+          .whenComplete((r, failure) -> {
+            // Not acknowledged (no answer, or not 201): not counted.
+            if (failure == null && r.statusCode() == 201) {
               acked.put(id, System.nanoTime());
             }
-          }));
+            inFlight.release();
+          });
     }
-    for (java.util.concurrent.CompletableFuture<?> f : pending) {
-      try {
-        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        // not acknowledged: not counted
-      }
+    if (!inFlight.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the hubs left requests unanswered for a minute after the schedule ended");
     }
     return n;
   }
