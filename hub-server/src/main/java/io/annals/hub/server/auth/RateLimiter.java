@@ -64,18 +64,17 @@ public final class RateLimiter {
     if (bucket == null) {
       throw new IllegalArgumentException("no rate budget for unknown key \"" + keyName + "\"");
     }
-    return bucket.acquire(nanoTime.getAsLong());
+    return bucket.acquire();
   }
 
   /** Takes one request from the bucket of the caller at {@code remoteAddress} (a caller without a known key). */
   public Result acquireForAddress(String remoteAddress) {
     String address = String.valueOf(remoteAddress);
-    long now = nanoTime.getAsLong();
     Bucket bucket;
     synchronized (byAddress) {
-      bucket = byAddress.computeIfAbsent(address, a -> new Bucket(now));
+      bucket = byAddress.computeIfAbsent(address, a -> new Bucket(nanoTime.getAsLong()));
     }
-    return bucket.acquire(now);
+    return bucket.acquire();
   }
 
   /** How many remote addresses have a bucket now; never more than {@code maxAddresses}. */
@@ -107,6 +106,9 @@ public final class RateLimiter {
    * rate algorithm, so that its whole state is one long updated without a lock: each request moves
    * {@code tat} one interval later; a request is refused when that would put {@code tat} more than
    * {@code burst} intervals ahead of now (the bucket is empty). A refused request costs nothing.
+   * The clock is read after {@code tat}, in each turn of the loop: a time read before waiting for
+   * the address map's lock, or before a thread was descheduled, could be seconds older than a
+   * {@code tat} other requests set meanwhile, and would refuse a caller with budget left.
    */
   private final class Bucket {
     private final AtomicLong tat;
@@ -115,11 +117,12 @@ public final class RateLimiter {
       this.tat = new AtomicLong(now); // a new bucket is full
     }
 
-    Result acquire(long now) {
+    Result acquire() {
       long interval = rate.intervalNanos();
       long window = interval * rate.burst();
       while (true) {
         long current = tat.get();
+        long now = nanoTime.getAsLong();
         // Differences, not comparisons, so that nanoTime may wrap around.
         long next = (current - now > 0 ? current : now) + interval;
         long ahead = next - now;

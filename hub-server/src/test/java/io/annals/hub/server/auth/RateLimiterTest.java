@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
@@ -40,6 +42,31 @@ class RateLimiterTest {
 
     assertThat(allowedInARow(limiter, "billing-prod")).isEqualTo(5);
     assertThat(limiter.acquireForKey("billing-prod").allowed()).isFalse();
+  }
+
+  @Test
+  void a_thread_held_up_between_reading_the_clock_and_taking_a_token_is_judged_by_the_time_it_takes_it() {
+    // Under load a request thread can be descheduled for longer than the burst window right after
+    // reading the clock, while other requests of the same caller spend the refilled budget: judged
+    // by its stale time it would find the bucket "seconds ahead" and be refused with budget left.
+    AtomicBoolean stall = new AtomicBoolean();
+    RateLimiter[] limiter = new RateLimiter[1];
+    LongSupplier clock = () -> {
+      long read = now.get();
+      if (stall.compareAndSet(true, false)) {
+        advance(Duration.ofSeconds(3));
+        for (int i = 0; i < 4; i++) {
+          assertThat(limiter[0].acquireForAddress("10.0.0.1").allowed()).as("another request meanwhile").isTrue();
+        }
+      }
+      return read;
+    };
+    limiter[0] = new RateLimiter(new Rate(10, 5), List.of(), 10, clock);
+    limiter[0].acquireForAddress("10.0.0.1");
+    stall.set(true);
+
+    assertThat(limiter[0].acquireForAddress("10.0.0.1").allowed()).as("one token of the five is left").isTrue();
+    assertThat(limiter[0].acquireForAddress("10.0.0.1").allowed()).as("and then none").isFalse();
   }
 
   @Test
