@@ -178,6 +178,33 @@ final class SqliteSchema {
 
   private SqliteSchema() {}
 
+  /**
+   * A step to schema version {@code to}: its statements, skipped when {@code alreadyThere} finds
+   * the file has what they add. Version 2 reads every row once on a file of version 1, to build its
+   * index (about a minute for ten million events), inside the migration's transaction: a failure
+   * leaves version 1. Versions 6 and 7 add columns, checked rather than assumed: ADD COLUMN has no
+   * IF NOT EXISTS, and a file may already have them (written by this version, then marked older by
+   * a tool or by hand).
+   */
+  private record Step(int to, List<String> ddl, Check alreadyThere) {}
+
+  /** A question to the file being migrated. */
+  @FunctionalInterface
+  private interface Check {
+    boolean test(Statement statement) throws SQLException;
+  }
+
+  private static final Check NEVER = statement -> false;
+
+  private static final List<Step> STEPS = List.of(
+      new Step(1, VERSION_1, NEVER),
+      new Step(2, VERSION_2, NEVER),
+      new Step(3, VERSION_3, NEVER),
+      new Step(4, VERSION_4, NEVER),
+      new Step(5, VERSION_5, NEVER),
+      new Step(6, VERSION_6, statement -> hasColumn(statement, "events", "extensions")),
+      new Step(7, VERSION_7, statement -> hasColumn(statement, "quarantine", "extensions")));
+
   /** Creates the schema in a new file, or checks the version of an existing one; runs in one transaction. */
   static void migrate(Connection connection, String file) throws SQLException {
     try (Statement statement = connection.createStatement()) {
@@ -200,43 +227,11 @@ final class SqliteSchema {
       throw new IllegalStateException(file + " has schema version " + version
           + "; this hub understands versions up to " + VERSION + " (was it written by a newer hub?)");
     }
-    if (version == 0) {
-      for (String ddl : VERSION_1) {
-        statement.execute(ddl);
-      }
-    }
-    if (version < 2) {
-      // On a file of version 1 this reads every row once, to build the new index (about a
-      // minute for ten million events), inside this transaction: a failure leaves version 1.
-      for (String ddl : VERSION_2) {
-        statement.execute(ddl);
-      }
-    }
-    if (version < 3) {
-      for (String ddl : VERSION_3) {
-        statement.execute(ddl);
-      }
-    }
-    if (version < 4) {
-      for (String ddl : VERSION_4) {
-        statement.execute(ddl);
-      }
-    }
-    if (version < 5) {
-      for (String ddl : VERSION_5) {
-        statement.execute(ddl);
-      }
-    }
-    if (version < 6 && !hasColumn(statement, "events", "extensions")) {
-      // Checked, not assumed: ADD COLUMN has no IF NOT EXISTS, and a file may already have it
-      // (written by this version, then marked older by a tool or by hand).
-      for (String ddl : VERSION_6) {
-        statement.execute(ddl);
-      }
-    }
-    if (version < 7 && !hasColumn(statement, "quarantine", "extensions")) {
-      for (String ddl : VERSION_7) {
-        statement.execute(ddl);
+    for (Step step : STEPS) {
+      if (version < step.to() && !step.alreadyThere().test(statement)) {
+        for (String ddl : step.ddl()) {
+          statement.execute(ddl);
+        }
       }
     }
     if (version < VERSION) {
