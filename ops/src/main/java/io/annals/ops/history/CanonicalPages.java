@@ -2,6 +2,7 @@ package io.annals.ops.history;
 
 import io.annals.hub.server.store.Position;
 import io.annals.hub.wire.ByteRun;
+import io.annals.hub.wire.CanonicalScanner;
 import io.annals.hub.wire.FeedWire;
 import io.annals.hub.wire.LeavesWire;
 import io.annals.hub.wire.WireTime;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Cuts a feed page or a page of leaves laid out exactly as the hub writes them ({@link FeedWire}'s
@@ -25,18 +27,13 @@ import java.util.List;
  * JSON's grammar: it is the hub's stored text, which the hub checked when the event came in, and
  * {@code verify export} parses every line again.
  */
-final class CanonicalPages {
+final class CanonicalPages extends CanonicalScanner {
 
   /** Payloads nested deeper than this go to the tokenizer. */
   static final int MAX_DEPTH = 64;
 
-  private static final RuntimeException NOT_CANONICAL = new NotCanonical();
-
-  private final byte[] b;
-  private int at;
-
   private CanonicalPages(byte[] page) {
-    this.b = page;
+    super(page);
   }
 
   /** The events of a feed page, or null when it is not in the canonical layout. */
@@ -58,13 +55,7 @@ final class CanonicalPages {
   }
 
   private PageEvents.Page feedPage() {
-    expect(FeedWire.PAGE_START);
-    List<PageEvents.Element> events = new ArrayList<>();
-    if (byteAt(at) != ']') {
-      do {
-        events.add(envelope());
-      } while (take((byte) ','));
-    }
+    List<PageEvents.Element> events = elements(FeedWire.PAGE_START, this::envelope);
     expect(FeedWire.PAGE_NEXT);
     String next = take(FeedWire.NULL) ? null : string();
     if (take(FeedWire.PAGE_STABLE_UNTIL)) {
@@ -72,6 +63,18 @@ final class CanonicalPages {
     }
     end();
     return new PageEvents.Page(events, next);
+  }
+
+  /** {@code start}, then the page's array of elements, each read by {@code element}, to its closing bracket (not read). */
+  private List<PageEvents.Element> elements(ByteRun start, Supplier<PageEvents.Element> element) {
+    expect(start);
+    List<PageEvents.Element> elements = new ArrayList<>();
+    if (byteAt(at) != ']') {
+      do {
+        elements.add(element.get());
+      } while (take((byte) ','));
+    }
+    return elements;
   }
 
   private PageEvents.Element envelope() {
@@ -98,13 +101,7 @@ final class CanonicalPages {
   }
 
   private PageEvents.Page leavesPage() {
-    expect(LeavesWire.PAGE_START);
-    List<PageEvents.Element> leaves = new ArrayList<>();
-    if (byteAt(at) != ']') {
-      do {
-        leaves.add(leaf());
-      } while (take((byte) ','));
-    }
+    List<PageEvents.Element> leaves = elements(LeavesWire.PAGE_START, this::leaf);
     expect(LeavesWire.PAGE_NEXT);
     String next = take(FeedWire.NULL) ? null : digits();
     end();
@@ -223,50 +220,6 @@ final class CanonicalPages {
       } else if (c >= 0 && c < 0x20) {
         throw NOT_CANONICAL;
       }
-    }
-  }
-
-  // Bytes.
-
-  /** The byte at {@code i}; past the end, the page is truncated. */
-  private byte byteAt(int i) {
-    if (i >= b.length) {
-      throw NOT_CANONICAL;
-    }
-    return b[i];
-  }
-
-  private boolean take(byte c) {
-    if (at < b.length && b[at] == c) {
-      at++;
-      return true;
-    }
-    return false;
-  }
-
-  private void expect(byte c) {
-    if (!take(c)) {
-      throw NOT_CANONICAL;
-    }
-  }
-
-  private boolean take(ByteRun expected) {
-    if (expected.matches(b, at)) {
-      at += expected.length();
-      return true;
-    }
-    return false;
-  }
-
-  private void expect(ByteRun expected) {
-    if (!take(expected)) {
-      throw NOT_CANONICAL;
-    }
-  }
-
-  private static final class NotCanonical extends RuntimeException {
-    NotCanonical() {
-      super("not in the hub's canonical page layout", null, false, false);
     }
   }
 }
