@@ -1,6 +1,6 @@
 package io.annals.hub.client;
 
-import io.annals.hub.wire.ByteRun;
+import io.annals.hub.wire.CanonicalScanner;
 import io.annals.hub.wire.FeedWire;
 import io.annals.hub.wire.WireTime;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +24,19 @@ import java.util.List;
  * their strings for well-formed UTF-8) without building anything, so a page whose payload is not
  * JSON still fails when it is read, not later.
  */
-final class CanonicalPageReader {
+final class CanonicalPageReader extends CanonicalScanner {
 
   /** Payloads nested deeper than this go to Jackson (whose own limit is far higher). */
   static final int MAX_DEPTH = 64;
   /** Longer numbers go to Jackson, which refuses numbers of more than 1,000 characters. */
   private static final int MAX_NUMBER_LENGTH = 100;
 
-  /** Thrown to give up; carries nothing, so one instance serves every reader. */
-  private static final RuntimeException NOT_CANONICAL = new NotCanonical();
-
-  private final byte[] b;
-  private int at;
   /** Where the last time read starts in {@link #b} (-1: none yet), and its day. */
   private int lastDateAt = -1;
   private long lastEpochDay;
 
   private CanonicalPageReader(byte[] body) {
-    this.b = body;
+    super(body);
   }
 
   /** The page in {@code body}, or null when it is not in the hub's canonical layout (read it with Jackson then). */
@@ -289,50 +284,6 @@ final class CanonicalPageReader {
   private void whitespace() {
     while (at < b.length && (b[at] == ' ' || b[at] == '\n' || b[at] == '\r' || b[at] == '\t')) {
       at++;
-    }
-  }
-
-  // Bytes.
-
-  /** The byte at {@code i}; past the end, the page is truncated. */
-  private byte byteAt(int i) {
-    if (i >= b.length) {
-      throw NOT_CANONICAL;
-    }
-    return b[i];
-  }
-
-  private boolean take(byte c) {
-    if (at < b.length && b[at] == c) {
-      at++;
-      return true;
-    }
-    return false;
-  }
-
-  private void expect(byte c) {
-    if (!take(c)) {
-      throw NOT_CANONICAL;
-    }
-  }
-
-  private boolean take(ByteRun expected) {
-    if (expected.matches(b, at)) {
-      at += expected.length();
-      return true;
-    }
-    return false;
-  }
-
-  private void expect(ByteRun expected) {
-    if (!take(expected)) {
-      throw NOT_CANONICAL;
-    }
-  }
-
-  private static final class NotCanonical extends RuntimeException {
-    NotCanonical() {
-      super("not in the hub's canonical page layout", null, false, false);
     }
   }
 }

@@ -324,8 +324,7 @@ public final class ExportCommand implements Command {
 
     /** The next segment, written and renamed into place; null when the history to export is done. */
     private ObjectNode writeSegment(int number, Progress progress) {
-      PageEvents.Element first = nextEvent();
-      if (first == null) {
+      if (!fillPending()) {
         return null;
       }
       String name = String.format("events-%06d.ndjson.gz", number);
@@ -334,32 +333,16 @@ public final class ExportCommand implements Command {
       ObjectNode segment = HubHttp.JSON.createObjectNode();
       segment.put("file", name);
       MessageDigest sha = Sha256.digest();
-      long count = 0;
-      Position firstPosition = null;
-      Position last = null;
+      Tally tally = new Tally();
       try (OutputStream raw = Files.newOutputStream(temp);
           DigestOutputStream digesting = new DigestOutputStream(raw, sha);
           GZIPOutputStream gzip = new FastGzip(digesting);
           // Deflate, digest and file writes on a thread of their own, handed 64 KiB at a time (a call into zlib each).
           OutputStream w = new HandOffOutputStream(gzip, 1 << 16, "export-writer")) {
-        PageEvents.Element item = first;
-        while (item != null) {
-          Position p = item.position();
-          PageEvents.Element leaf = withLedger ? leafOf(p.id()) : null;
-          ExportLine.write(w, item, leaf);
-          if (firstPosition == null) {
-            firstPosition = p;
-            if (leaf != null) {
-              segment.put("first_leaf", nextLeaf - 1);
-            }
-          }
-          if (leaf != null) {
-            segment.put("last_leaf", nextLeaf - 1);
-          }
-          last = p;
-          count++;
-          progress.advance(1);
-          item = count < segmentEvents ? nextEvent() : null;
+        while (tally.count < segmentEvents && fillPending()) {
+          int n = (int) Math.min(segmentEvents - tally.count, pending.size());
+          writeLines(w, n, tally);
+          progress.advance(n);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + temp + ": " + e.getMessage(), e);
@@ -370,16 +353,39 @@ public final class ExportCommand implements Command {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
       }
-      segment.put("count", count);
-      position(segment.putObject("first"), firstPosition);
-      position(segment.putObject("last"), last);
-      segment.put("next_cursor", Cursor.of(last));
+      if (tally.firstLeaf >= 0) {
+        segment.put("first_leaf", tally.firstLeaf);
+        segment.put("last_leaf", tally.lastLeaf);
+      }
+      segment.put("count", tally.count);
+      position(segment.putObject("first"), tally.first);
+      position(segment.putObject("last"), tally.last);
+      segment.put("next_cursor", Cursor.of(tally.last));
       segment.put("sha256", HEX.formatHex(sha.digest()));
       return segment;
     }
 
-    /** The next event up to the end, or null. */
-    private PageEvents.Element nextEvent() {
+    /**
+     * The lines of the next {@code n} pending events, each with its leaf. A loop of its own, called
+     * once a page, not the segment's loop: compiled once and kept, where the segment's loop (entered
+     * once a segment) was compiled on the stack again in each short export (issue 26).
+     */
+    private void writeLines(OutputStream w, int n, Tally tally) throws IOException {
+      for (int i = 0; i < n; i++) {
+        PageEvents.Element event = pending.poll();
+        if (withLedger) {
+          PageEvents.Element leaf = leafOf(event.id());
+          ExportLine.write(w, event, leaf);
+          tally.add(event.position(), nextLeaf - 1);
+        } else {
+          ExportLine.write(w, event, null);
+          tally.add(event.position(), -1);
+        }
+      }
+    }
+
+    /** Events up to the end in {@code pending}, a page read when it is empty; false when the history to export is done. */
+    private boolean fillPending() {
       while (pending.isEmpty() && !feedDone) {
         PageEvents.Page feedPage = feedAhead != null ? join(feedAhead) : feedPage(feedPath(cursor));
         feedAhead = null;
@@ -409,7 +415,7 @@ public final class ExportCommand implements Command {
           pending.add(e);
         }
       }
-      return pending.poll();
+      return !pending.isEmpty();
     }
 
     /** The feed page at {@code path}, cut into events (on a read-ahead thread, or this one). */
@@ -464,6 +470,25 @@ public final class ExportCommand implements Command {
               + " but the feed has event " + id + " there: the feed and the ledger disagree (run annals-ops verify store)");
         }
       }
+    }
+  }
+
+  /** What a segment's manifest entry says of its lines: count, first and last position, first and last leaf (-1: none). */
+  private static final class Tally {
+    long count;
+    Position first;
+    Position last;
+    long firstLeaf = -1;
+    long lastLeaf = -1;
+
+    void add(Position p, long leaf) {
+      if (count == 0) {
+        first = p;
+        firstLeaf = leaf;
+      }
+      last = p;
+      lastLeaf = leaf;
+      count++;
     }
   }
 

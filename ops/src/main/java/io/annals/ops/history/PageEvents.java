@@ -42,8 +42,22 @@ final class PageEvents {
   /** A page: its elements in order, and its {@code next} (a cursor, or a leaf index), null when absent or null. */
   record Page(List<Element> elements, String next) {}
 
-  /** The elements of the page's top-level array {@code array} ("events", "leaves"), in order, and {@code next}. */
+  /**
+   * The elements of the page's top-level array {@code array} ("events", "leaves"), in order, and
+   * {@code next}: matched in place when the page is in the hub's canonical layout ({@link
+   * CanonicalPages}), else tokenized.
+   */
   static Page of(byte[] page, String array) {
+    Page canonical = switch (array) {
+      case "events" -> CanonicalPages.feed(page);
+      case "leaves" -> CanonicalPages.leaves(page);
+      default -> null;
+    };
+    return canonical != null ? canonical : tokenized(page, array);
+  }
+
+  /** {@link #of}, always by Jackson's tokenizer: any JSON with these members. */
+  static Page tokenized(byte[] page, String array) {
     List<Element> elements = new ArrayList<>();
     String next = null;
     try (JsonParser p = JSON.createParser(page)) {

@@ -2,8 +2,10 @@ package io.annals.hub.server.http;
 
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.ledger.LedgerLeaf;
 import io.annals.hub.wire.ByteRun;
 import io.annals.hub.wire.FeedWire;
+import io.annals.hub.wire.LeavesWire;
 import io.annals.hub.wire.WireTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,11 +22,14 @@ import java.util.List;
  * forms of control characters, {@code \}{@code u00XX} with upper-case digits for the others, the
  * two surrogates of a character outside the BMP as escapes), and other non-ASCII characters as
  * UTF-8. The layout's member names and punctuation are {@link FeedWire}'s, its times {@link
- * WireTime}'s: the SDK reads the same definitions. One writer per answer: not thread-safe.
+ * WireTime}'s: the SDK reads the same definitions. Pages of ledger leaves ({@link LeavesWire})
+ * are written the same way, for the same reason: as a Jackson tree they cost the hub more than the
+ * feed page they go with (issue 26). One writer per answer: not thread-safe.
  */
 final class EnvelopeWriter {
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LOWER_HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] out;
   private int size;
@@ -54,6 +59,39 @@ final class EnvelopeWriter {
     if (stableUntil != null) {
       run(FeedWire.PAGE_STABLE_UNTIL);
       time(stableUntil);
+    }
+    add((byte) '}');
+    return Arrays.copyOf(out, size);
+  }
+
+  /**
+   * {@code {"leaves": [leaf...], "next": next}} ({@link LeavesWire}), as {@link EventJson#leaves}:
+   * hashes in lower-case hex, the salts as stored (the very object served).
+   */
+  byte[] leaves(List<LedgerLeaf> leaves, Long next) {
+    run(LeavesWire.PAGE_START);
+    for (int i = 0; i < leaves.size(); i++) {
+      LedgerLeaf leaf = leaves.get(i);
+      if (i > 0) {
+        add((byte) ',');
+      }
+      run(LeavesWire.LEAF_INDEX);
+      number(leaf.index());
+      run(LeavesWire.LEAF_ID);
+      string(leaf.eventId());
+      run(LeavesWire.LEAF_RECEIVED_AT);
+      time(leaf.receivedAt());
+      run(LeavesWire.LEAF_HASH);
+      lowerHex(leaf.leafHash());
+      run(LeavesWire.LEAF_PAYLOAD_SALTS);
+      bytes(leaf.saltsJson().getBytes(StandardCharsets.UTF_8));
+      add((byte) '}');
+    }
+    run(LeavesWire.PAGE_NEXT);
+    if (next == null) {
+      run(FeedWire.NULL);
+    } else {
+      number(next);
     }
     add((byte) '}');
     return Arrays.copyOf(out, size);
@@ -176,6 +214,26 @@ final class EnvelopeWriter {
     System.arraycopy(cachedDate, 0, out, size, 10);
     WireTime.writeTimeOfDay((int) (seconds - day * 86_400), t.getNano() / 1000, out, size + 10);
     size += WireTime.LENGTH;
+    out[size++] = '"';
+  }
+
+  /** A whole number, in decimal. */
+  private void number(long n) {
+    String digits = Long.toString(n);
+    room(digits.length());
+    for (int i = 0; i < digits.length(); i++) {
+      out[size++] = (byte) digits.charAt(i);
+    }
+  }
+
+  /** Quoted lower-case hex of {@code bytes}. */
+  private void lowerHex(byte[] bytes) {
+    room(2 * bytes.length + 2);
+    out[size++] = '"';
+    for (byte b : bytes) {
+      out[size++] = LOWER_HEX[b >> 4 & 0xF];
+      out[size++] = LOWER_HEX[b & 0xF];
+    }
     out[size++] = '"';
   }
 

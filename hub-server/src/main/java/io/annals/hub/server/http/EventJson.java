@@ -58,6 +58,14 @@ public final class EventJson {
     return new EnvelopeWriter(128 + 320 * events.size()).page(events, next, stableUntil);
   }
 
+  /**
+   * {@code {"leaves": [leaf...], "next": next}} as UTF-8 JSON ({@link io.annals.hub.wire.LeavesWire}),
+   * {@code next} null at the end: written as bytes, the text Jackson writes for the page built as a tree.
+   */
+  public byte[] leaves(List<io.annals.hub.server.ledger.LedgerLeaf> leaves, Long next) {
+    return new EnvelopeWriter(64 + 256 * leaves.size()).leaves(leaves, next);
+  }
+
   /** {@link #envelope(StoredEvent)} as UTF-8 JSON bytes, written without building the tree. */
   public byte[] bytes(StoredEvent stored) {
     return new EnvelopeWriter(128 + stored.event().payloadJson().length()).event(stored.event(), stored.receivedAt());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
+import io.annals.hub.server.ledger.LedgerLeaf;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,45 @@ class EventJsonPageTest {
     problem.set("stored", json.envelope(e));
 
     assertThat(new String(json.bytes(problem), "UTF-8")).isEqualTo("{\"stored\":" + new String(json.bytes(e), "UTF-8") + "}");
+  }
+
+  @Test
+  void a_page_of_leaves_is_the_tree_built_page_byte_for_byte_with_and_without_next() throws Exception {
+    SplittableRandom random = new SplittableRandom(7);
+    List<LedgerLeaf> leaves = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] hash = new byte[32];
+      random.nextBytes(hash);
+      Instant received = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(100_000_000), random.nextInt(1_000_000) * 1000L);
+      String id = i % 7 == 0 ? "id \"" + i + "\" caf\u00e9\n\ud83d\ude00" : String.format("0190a000-0000-7000-8000-%012x", i);
+      String salts = i % 5 == 0 ? "{}" : "{\"amount\":\"NPV80kOqGAwc02EQJfVm_w\",\"caf\u00e9 \\\"x\\\"\":\"YZDP4KK5jh0JSBMZTNhFcQ\"}";
+      leaves.add(new LedgerLeaf(3_000_000_000L + i, id, received, hash, salts));
+    }
+
+    for (Long next : new Long[] {3_000_000_300L, null}) {
+      assertThat(new String(json.leaves(leaves, next), "UTF-8")).isEqualTo(new String(json.bytes(leavesTree(leaves, next)), "UTF-8"));
+    }
+    assertThat(new String(json.leaves(List.of(), null), "UTF-8")).isEqualTo("{\"leaves\":[],\"next\":null}");
+  }
+
+  /** A page of leaves built as a Jackson tree: what the hub wrote before {@link EventJson#leaves}. */
+  private ObjectNode leavesTree(List<LedgerLeaf> leaves, Long next) {
+    ObjectNode body = json.object();
+    ArrayNode out = body.putArray("leaves");
+    for (LedgerLeaf leaf : leaves) {
+      ObjectNode l = out.addObject();
+      l.put("leaf_index", leaf.index());
+      l.put("id", leaf.eventId());
+      l.put("received_at", EventJson.time(leaf.receivedAt()));
+      l.put("leaf_hash", java.util.HexFormat.of().formatHex(leaf.leafHash()));
+      l.putRawValue("payload_salts", new RawValue(leaf.saltsJson()));
+    }
+    if (next == null) {
+      body.putNull("next");
+    } else {
+      body.put("next", next);
+    }
+    return body;
   }
 
   /** Events with and without correlation ids, text needing escapes, and exact decimals in payloads. */
