@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** {@code POST /events}, {@code POST /events/batch} and {@code GET /events/{id}}. */
@@ -46,10 +47,22 @@ public final class EventRoutes implements Routes {
     app.get("/events/{id}", this::get, Operation.GET_EVENT);
   }
 
-  /** {@code asBatch}: answer with the results list even when the body was one event. */
+  /**
+   * {@code asBatch}: answer with the results list even when the body was one event. The body is
+   * read and validated here; the answer waits for the group commit without a thread (issue 29)
+   * and is written by the committer's answering thread.
+   */
   private void post(Context ctx, boolean asBatch) {
-    IngestResponse response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
+    CompletableFuture<IngestResponse> response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
         ctx.req().getContentLengthLong(), RequestBody.of(ctx), cloudEventHeaders(ctx));
+    if (response.isDone() && !response.isCompletedExceptionally()) {
+      answer(ctx, asBatch, response.join()); // nothing to store: answered on this thread
+      return;
+    }
+    ctx.future(() -> response.thenAccept(r -> answer(ctx, asBatch, r)));
+  }
+
+  private void answer(Context ctx, boolean asBatch, IngestResponse response) {
     if (response.format() == Submission.Format.SINGLE && !asBatch) {
       single(ctx, json, response.results().get(0));
       return;

@@ -56,6 +56,44 @@ class GroupCommitTest {
   }
 
   @Test
+  void requests_waiting_for_their_commit_hold_no_thread_and_are_answered_when_it_ends() throws Exception {
+    // Given a hub whose writer is held in its first transaction
+    GatedEventStore store = new GatedEventStore(Store.of(SqliteEventStore.open(dir)));
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    try (TestHub hub = TestHub.start(store.store(), dir, l -> l)) {
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      answers.add(clients.submit(() -> hub.postJson(json(newId()))));
+      store.awaitFirstAppend();
+
+      // When 15 more requests are queued behind it
+      for (int i = 0; i < 15; i++) {
+        answers.add(clients.submit(() -> hub.postJson(json(newId()))));
+      }
+      Await.until("15 events queued", () -> hub.metric("annals_hub_ingest_queue_events") == 15.0);
+
+      // Then no thread of the hub waits inside the committer for them (issue 29: no parked request thread)
+      assertThat(Thread.getAllStackTraces().values()).noneMatch(GroupCommitTest::waitsInTheCommitter);
+      // And each is answered 201 once the transactions end
+      store.open();
+      for (Future<HttpResponse<String>> answer : answers) {
+        assertThat(answer.get().statusCode()).isEqualTo(201);
+      }
+      assertThat(hub.sqliteRowCount()).isEqualTo(16);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  private static boolean waitsInTheCommitter(StackTraceElement[] stack) {
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().equals(GroupCommitter.class.getName()) && frame.getMethodName().equals("append")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void a_full_queue_answers_429_with_retry_after_and_stores_nothing_of_that_request() throws Exception {
     GatedEventStore store = new GatedEventStore(Store.of(SqliteEventStore.open(dir)));
     ExecutorService clients = Executors.newFixedThreadPool(4);
