@@ -13,6 +13,8 @@ import io.annals.hub.server.store.EventLog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -97,9 +99,9 @@ public final class EventRoutes implements Routes {
     switch (r.outcome()) {
       case CREATED -> {
         ctx.header("Location", "/events/" + r.id());
-        ctx.status(201).contentType(JSON).result(json.bytes(r.stored()));
+        sendSmall(ctx, 201, json.bytes(r.stored()));
       }
-      case DUPLICATE -> ctx.status(200).contentType(JSON).result(json.bytes(r.stored()));
+      case DUPLICATE -> sendSmall(ctx, 200, json.bytes(r.stored()));
       case CONFLICT -> {
         // No stored event in the result: it belongs to a service this caller may not publish.
         ObjectNode p = Problem.of(json, 409, "conflict", "Conflict", "event " + r.id()
@@ -124,6 +126,24 @@ public final class EventRoutes implements Routes {
       case FORBIDDEN -> Problem.send(ctx, json, Problem.of(json, 403, "forbidden-service", "Forbidden",
           "this API key may not publish events of the event's meta.service; nothing was stored", r.errors()), 0);
       default -> throw new IllegalStateException("unexpected outcome " + r.outcome());
+    }
+  }
+
+  /**
+   * The stored event as the answer, written straight to the response with its length. Through
+   * {@code ctx.result} Javalin would copy it with a new 32 KiB buffer and ask its compression
+   * whether to gzip, for every single-event answer (issue 29): an answer that echoes the event the
+   * client just sent is not worth compressing.
+   */
+  private static void sendSmall(Context ctx, int status, byte[] body) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(status);
+    res.setContentType(JSON);
+    res.setContentLength(body.length);
+    try {
+      res.getOutputStream().write(body);
+    } catch (IOException e) {
+      // The client is gone. Its event is stored; a retry is answered as a duplicate.
     }
   }
 
