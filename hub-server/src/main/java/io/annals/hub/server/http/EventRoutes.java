@@ -3,6 +3,7 @@ package io.annals.hub.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.auth.Operation;
+import io.annals.hub.server.event.Outcome;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ingest.EventResult;
 import io.annals.hub.server.ingest.FieldError;
@@ -14,7 +15,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Callback;
+import java.nio.ByteBuffer;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +64,26 @@ public final class EventRoutes implements Routes {
       answer(ctx, asBatch, response.join()); // nothing to store: answered on this thread
       return;
     }
-    ctx.future(() -> response.thenAccept(r -> answer(ctx, asBatch, r)));
+    ctx.future(() -> response.thenCompose(r -> answerAfterCommit(ctx, asBatch, r)));
+  }
+
+  /**
+   * Runs on the group committer's answering thread, which serves every request and so must never
+   * wait for one client: a created or duplicate single event (nearly every answer) goes out with
+   * Jetty's non-blocking write, whatever the client's socket takes now; any other answer (a batch's
+   * results, a problem, however large) is built and written on a Jetty thread, as before.
+   */
+  private CompletableFuture<Void> answerAfterCommit(Context ctx, boolean asBatch, IngestResponse response) {
+    EventResult r = response.results().get(0);
+    if (!asBatch && response.format() == Submission.Format.SINGLE
+        && (r.outcome() == Outcome.CREATED || r.outcome() == Outcome.DUPLICATE)) {
+      if (r.outcome() == Outcome.CREATED) {
+        ctx.header("Location", "/events/" + r.id());
+      }
+      return sendWithoutBlocking(ctx, r.outcome() == Outcome.CREATED ? 201 : 200, json.bytes(r.stored()));
+    }
+    Request base = Request.getBaseRequest(ctx.req());
+    return CompletableFuture.runAsync(() -> answer(ctx, asBatch, response), base.getHttpChannel().getConnector().getExecutor());
   }
 
   private void answer(Context ctx, boolean asBatch, IngestResponse response) {
@@ -99,9 +121,9 @@ public final class EventRoutes implements Routes {
     switch (r.outcome()) {
       case CREATED -> {
         ctx.header("Location", "/events/" + r.id());
-        sendSmall(ctx, 201, json.bytes(r.stored()));
+        ctx.status(201).contentType(JSON).result(json.bytes(r.stored()));
       }
-      case DUPLICATE -> sendSmall(ctx, 200, json.bytes(r.stored()));
+      case DUPLICATE -> ctx.status(200).contentType(JSON).result(json.bytes(r.stored()));
       case CONFLICT -> {
         // No stored event in the result: it belongs to a service this caller may not publish.
         ObjectNode p = Problem.of(json, 409, "conflict", "Conflict", "event " + r.id()
@@ -130,21 +152,21 @@ public final class EventRoutes implements Routes {
   }
 
   /**
-   * The stored event as the answer, written straight to the response with its length. Through
-   * {@code ctx.result} Javalin would copy it with a new 32 KiB buffer and ask its compression
-   * whether to gzip, for every single-event answer (issue 29): an answer that echoes the event the
-   * client just sent is not worth compressing.
+   * The stored event as the whole answer, handed to Jetty to write without blocking; completes once
+   * it is written (or the client is gone: its event is stored, and a retry is answered as a
+   * duplicate). Not through {@code ctx.result}: Javalin would copy it with a new 32 KiB buffer and
+   * ask its compression whether to gzip it, on every single-event answer (issue 29), and write it
+   * with a blocking write on the answering thread.
    */
-  private static void sendSmall(Context ctx, int status, byte[] body) {
+  private static CompletableFuture<Void> sendWithoutBlocking(Context ctx, int status, byte[] body) {
     HttpServletResponse res = ctx.res();
     res.setStatus(status);
     res.setContentType(JSON);
     res.setContentLength(body.length);
-    try {
-      res.getOutputStream().write(body);
-    } catch (IOException e) {
-      // The client is gone. Its event is stored; a retry is answered as a duplicate.
-    }
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    Request.getBaseRequest(ctx.req()).getResponse().getHttpOutput()
+        .sendContent(ByteBuffer.wrap(body), Callback.from(() -> sent.complete(null), gone -> sent.complete(null)));
+    return sent;
   }
 
   private void get(Context ctx) {

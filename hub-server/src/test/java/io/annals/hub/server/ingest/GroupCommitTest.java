@@ -2,14 +2,21 @@ package io.annals.hub.server.ingest;
 
 import static io.annals.hub.server.TestEvents.json;
 import static io.annals.hub.server.TestEvents.newId;
+import static io.annals.hub.server.TestEvents.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.Await;
 import io.annals.hub.server.GatedEventStore;
 import io.annals.hub.server.TestHub;
 import io.annals.hub.server.store.Store;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,9 +67,9 @@ class GroupCommitTest {
   }
 
   private static boolean refusesConnections(int port) {
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
       return false;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return true;
     }
   }
@@ -105,6 +113,47 @@ class GroupCommitTest {
       if (closing == null) {
         hub.close();
       }
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_client_that_does_not_read_its_answers_holds_up_no_other_clients_answer() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    try (TestHub hub = TestHub.sqlite(dir); Socket stalled = new Socket()) {
+      // Given a client that pipelines far more answers than its socket buffers hold, and reads none
+      stalled.setReceiveBufferSize(1024);
+      stalled.connect(new InetSocketAddress("127.0.0.1", hub.hub().port()));
+      String big = "x".repeat(100_000);
+      Future<?> sending = clients.submit(() -> {
+        OutputStream out = stalled.getOutputStream();
+        for (int i = 0; i < 200; i++) {
+          ObjectNode event = node(newId());
+          ((ObjectNode) event.get("payload")).put("note", big);
+          byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
+          out.write(("POST /events HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: "
+              + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(body);
+        }
+        return null;
+      });
+      // (its answers fill the socket buffers, and its requests stop being read: nothing is stored for a while)
+      double[] stored = {-1};
+      int[] quiet = {0};
+      Await.until("the stalled client's connection stops", () -> {
+        double now = hub.metric("annals_hub_ingest_batch_events_sum");
+        quiet[0] = now == stored[0] ? quiet[0] + 1 : 0;
+        stored[0] = now;
+        return now >= 5 && quiet[0] >= 25;
+      });
+
+      // When another client sends an event
+      Future<HttpResponse<String>> other = clients.submit(() -> hub.postJson(json(newId())));
+
+      // Then it is answered (the deadline only turns a hang into a failure)
+      assertThat(other.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+      sending.cancel(true);
+    } finally {
       clients.shutdownNow();
     }
   }
