@@ -55,7 +55,8 @@ public final class EventRoutes implements Routes {
   /**
    * {@code asBatch}: answer with the results list even when the body was one event. The body is
    * read and validated here; the answer waits for the group commit without a thread (issue 29)
-   * and is written by the committer's answering thread.
+   * and goes out as {@link #answerAfterCommit} says. A failed commit (503) is answered by the error
+   * mapping on the thread that failed it, a small problem written with a blocking write.
    */
   private void post(Context ctx, boolean asBatch) {
     CompletableFuture<IngestResponse> response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
