@@ -3,6 +3,7 @@ package io.annals.hub.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.auth.Operation;
+import io.annals.hub.server.event.Outcome;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ingest.EventResult;
 import io.annals.hub.server.ingest.FieldError;
@@ -13,11 +14,16 @@ import io.annals.hub.server.store.EventLog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Callback;
+import java.nio.ByteBuffer;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** {@code POST /events}, {@code POST /events/batch} and {@code GET /events/{id}}. */
@@ -46,10 +52,42 @@ public final class EventRoutes implements Routes {
     app.get("/events/{id}", this::get, Operation.GET_EVENT);
   }
 
-  /** {@code asBatch}: answer with the results list even when the body was one event. */
+  /**
+   * {@code asBatch}: answer with the results list even when the body was one event. The body is
+   * read and validated here; the answer waits for the group commit without a thread (issue 29)
+   * and goes out as {@link #answerAfterCommit} says. A failed commit (503) is answered by the error
+   * mapping on the thread that failed it, a small problem written with a blocking write.
+   */
   private void post(Context ctx, boolean asBatch) {
-    IngestResponse response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
+    CompletableFuture<IngestResponse> response = ingest.ingest(AccessFilter.principal(ctx), ctx.header("Content-Type"),
         ctx.req().getContentLengthLong(), RequestBody.of(ctx), cloudEventHeaders(ctx));
+    if (response.isDone() && !response.isCompletedExceptionally()) {
+      answer(ctx, asBatch, response.join()); // nothing to store: answered on this thread
+      return;
+    }
+    ctx.future(() -> response.thenCompose(r -> answerAfterCommit(ctx, asBatch, r)));
+  }
+
+  /**
+   * Runs on the group committer's answering thread, which serves every request and so must never
+   * wait for one client: a created or duplicate single event (nearly every answer) goes out with
+   * Jetty's non-blocking write, whatever the client's socket takes now; any other answer (a batch's
+   * results, a problem, however large) is built and written on a Jetty thread, as before.
+   */
+  private CompletableFuture<Void> answerAfterCommit(Context ctx, boolean asBatch, IngestResponse response) {
+    EventResult r = response.results().get(0);
+    if (!asBatch && response.format() == Submission.Format.SINGLE
+        && (r.outcome() == Outcome.CREATED || r.outcome() == Outcome.DUPLICATE)) {
+      if (r.outcome() == Outcome.CREATED) {
+        ctx.header("Location", "/events/" + r.id());
+      }
+      return sendWithoutBlocking(ctx, r.outcome() == Outcome.CREATED ? 201 : 200, json.bytes(r.stored()));
+    }
+    Request base = Request.getBaseRequest(ctx.req());
+    return CompletableFuture.runAsync(() -> answer(ctx, asBatch, response), base.getHttpChannel().getConnector().getExecutor());
+  }
+
+  private void answer(Context ctx, boolean asBatch, IngestResponse response) {
     if (response.format() == Submission.Format.SINGLE && !asBatch) {
       single(ctx, json, response.results().get(0));
       return;
@@ -112,6 +150,24 @@ public final class EventRoutes implements Routes {
           "this API key may not publish events of the event's meta.service; nothing was stored", r.errors()), 0);
       default -> throw new IllegalStateException("unexpected outcome " + r.outcome());
     }
+  }
+
+  /**
+   * The stored event as the whole answer, handed to Jetty to write without blocking; completes once
+   * it is written (or the client is gone: its event is stored, and a retry is answered as a
+   * duplicate). Not through {@code ctx.result}: Javalin would copy it with a new 32 KiB buffer and
+   * ask its compression whether to gzip it, on every single-event answer (issue 29), and write it
+   * with a blocking write on the answering thread.
+   */
+  private static CompletableFuture<Void> sendWithoutBlocking(Context ctx, int status, byte[] body) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(status);
+    res.setContentType(JSON);
+    res.setContentLength(body.length);
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    Request.getBaseRequest(ctx.req()).getResponse().getHttpOutput()
+        .sendContent(ByteBuffer.wrap(body), Callback.from(() -> sent.complete(null), gone -> sent.complete(null)));
+    return sent;
   }
 
   private void get(Context ctx) {

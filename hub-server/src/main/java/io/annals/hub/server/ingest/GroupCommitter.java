@@ -14,8 +14,13 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,6 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bounds: a full queue answers 429 at once; a request waits at most
  * {@link IngestLimits#maxWait()} and then answers 503 (its events may still be stored, which a
  * retry sees as {@code duplicate}); a store failure fails every request of that transaction.
+ *
+ * <p>Requests wait without a thread ({@link #appendAsync}): when a transaction ends, one task on the
+ * answering thread completes all of its requests' futures, and what depends on them (the HTTP
+ * answers) runs there. So a commit costs the writer one wake-up, not one per request, and the
+ * writer never serialises or writes an answer itself (issue 29).
  */
 public final class GroupCommitter implements AutoCloseable {
 
@@ -41,6 +51,9 @@ public final class GroupCommitter implements AutoCloseable {
   private final Condition pending = lock.newCondition();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
   private final Thread writer;
+  // One thread: a group's answers go out in order, and on two cores a second would only contend.
+  private final ExecutorService answers = Executors.newSingleThreadExecutor(daemon("annals-ingest-answers"));
+  private final ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, daemon("annals-ingest-timeouts"));
   private int queuedEvents;
   private boolean closed;
 
@@ -58,6 +71,8 @@ public final class GroupCommitter implements AutoCloseable {
     this.writer = new Thread(this::run, "annals-group-committer");
     // Daemon so that a forgotten committer never keeps a JVM alive; close() drains it on shutdown.
     writer.setDaemon(true);
+    // Most requests are answered long before their timeout: drop the timer then, not at its due time.
+    timeouts.setRemoveOnCancelPolicy(true);
     metrics.ingestQueue(this::queuedEvents);
     writer.start();
   }
@@ -68,17 +83,13 @@ public final class GroupCommitter implements AutoCloseable {
    * shutting down) or {@link StoreUnavailableException}.
    */
   public List<AppendResult> append(List<Event> events) {
-    Request request = enqueue(events);
+    CompletableFuture<List<AppendResult>> done = appendAsync(events);
     try {
-      return request.done.get(limits.maxWait().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      // If the writer has not taken it yet it is skipped; if it has, a retry will see a duplicate.
-      request.done.cancel(false);
-      throw RequestRejectedException.timedOut("the store did not confirm the events within "
-          + limits.maxWait().toMillis() + " ms; retry: the event id makes retries safe");
+      return done.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      request.done.cancel(false);
+      // If the writer has not taken it yet it is skipped; if it has, a retry will see a duplicate.
+      done.cancel(false);
       throw RequestRejectedException.shuttingDown();
     } catch (CancellationException e) {
       throw RequestRejectedException.shuttingDown();
@@ -88,6 +99,31 @@ public final class GroupCommitter implements AutoCloseable {
       }
       throw new IllegalStateException("append failed", e.getCause());
     }
+  }
+
+  /**
+   * As {@link #append}, without waiting: the future completes, on the committer's answering thread,
+   * with one result per event once their transaction is committed (and on disk as the store
+   * commits), or fails with {@link RequestRejectedException} (503 after
+   * {@link IngestLimits#maxWait()}, or at shutdown) or {@link StoreUnavailableException}. A full queue
+   * or a closed committer throws {@link RequestRejectedException} at once.
+   */
+  public CompletableFuture<List<AppendResult>> appendAsync(List<Event> events) {
+    Request request = enqueue(events);
+    long waitMillis = limits.maxWait().toMillis();
+    ScheduledFuture<?> timeout;
+    try {
+      timeout = timeouts.schedule(() -> request.done.completeExceptionally(
+          // If the writer has not taken it yet it is skipped; if it has, a retry will see a duplicate.
+          RequestRejectedException.timedOut("the store did not confirm the events within " + waitMillis
+              + " ms; retry: the event id makes retries safe")), waitMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed since it was queued: the writer drains the queue, but nothing would bound the wait.
+      request.done.completeExceptionally(RequestRejectedException.shuttingDown());
+      return request.done;
+    }
+    request.done.whenComplete((results, failure) -> timeout.cancel(false));
+    return request.done;
   }
 
   /** Events queued and not yet taken by the writer. */
@@ -187,16 +223,33 @@ public final class GroupCommitter implements AutoCloseable {
         throw new IllegalStateException("store answered " + results.size() + " results for " + stamped.size() + " events");
       }
       metrics.commitBatch(stamped.size());
-      int from = 0;
-      for (Request r : group) {
-        r.done.complete(List.copyOf(results.subList(from, from + r.events.size())));
-        from += r.events.size();
-      }
+      answer(group, results, null);
     } catch (RuntimeException e) {
       ticket.end();
+      answer(group, null, e);
+    }
+  }
+
+  /**
+   * Completes the requests of one transaction on the answering thread: one hand-off per commit,
+   * and their answers are written while the writer goes on to the next transaction.
+   */
+  private void answer(List<Request> group, List<AppendResult> results, RuntimeException failure) {
+    Runnable task = () -> {
+      int from = 0;
       for (Request r : group) {
-        r.done.completeExceptionally(e);
+        if (failure != null) {
+          r.done.completeExceptionally(failure);
+        } else {
+          r.done.complete(List.copyOf(results.subList(from, from + r.events.size())));
+          from += r.events.size();
+        }
       }
+    };
+    try {
+      answers.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // not expected: the answering thread stops only after the writer
     }
   }
 
@@ -212,9 +265,23 @@ public final class GroupCommitter implements AutoCloseable {
     }
     try {
       writer.join(limits.maxWait().toMillis() * 2);
+      // The last transactions' answers, then the timers of requests no longer waiting.
+      answers.shutdown();
+      answers.awaitTermination(limits.maxWait().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Timers still due fire (the executor's default): a request the writer never took still gets its 503.
+    timeouts.shutdown();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      // Daemon as the writer: close() stops them in order; a forgotten committer keeps no JVM alive.
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private record Request(List<Event> events, CompletableFuture<List<AppendResult>> done) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Ingestion: reads a request, validates each event, checks that the caller may publish it, stores
@@ -53,28 +54,32 @@ public final class IngestService {
    * event whose {@code meta.service} the caller may not publish ({@link Authorizer#mayPublish}) is
    * {@code forbidden}: decided before the store is asked about its id, so the answer tells nothing
    * about what is stored. A {@code conflict} shows the stored event only to a caller who may
-   * publish the stored event's service.
+   * publish the stored event's service. Any {@code ce-*} header (names in lower case) makes the
+   * request a binary-mode CloudEvent.
+   *
+   * <p>The body is read and validated on the calling thread, which throws
+   * {@link RequestRejectedException} for what is refused before anything is stored; the answer
+   * completes once the permitted events are committed (on the committer's answering thread), or
+   * fails as {@link GroupCommitter#appendAsync} does.
    */
-  public IngestResponse ingest(Principal caller, String contentType, long contentLength, InputStream body) {
-    return ingest(caller, contentType, contentLength, body, Map.of());
-  }
-
-  /**
-   * As {@link #ingest(Principal, String, long, InputStream)}, with the request's {@code ce-*}
-   * headers (lower-case names): any of them makes the request a binary-mode CloudEvent.
-   */
-  public IngestResponse ingest(Principal caller, String contentType, long contentLength, InputStream body,
-      Map<String, String> ceHeaders) {
+  public CompletableFuture<IngestResponse> ingest(Principal caller, String contentType, long contentLength,
+      InputStream body, Map<String, String> ceHeaders) {
     Objects.requireNonNull(caller, "caller");
     // What is refused unread is refused before the budget is asked, so that 415 and 413 stay what they are.
     reader.check(contentType, contentLength, ceHeaders);
     // Held until the events are stored: the decoded events cost memory until then.
-    try (BodyBudget.Lease lease = budget.lease(contentLength)) {
-      return ingest(caller, reader.read(contentType, contentLength, lease.meter(body), ceHeaders, lease));
+    BodyBudget.Lease lease = budget.lease(contentLength);
+    CompletableFuture<IngestResponse> answer;
+    try {
+      answer = ingest(caller, reader.read(contentType, contentLength, lease.meter(body), ceHeaders, lease));
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
     }
+    return answer.whenComplete((response, failure) -> lease.close());
   }
 
-  private IngestResponse ingest(Principal caller, Submission submission) {
+  private CompletableFuture<IngestResponse> ingest(Principal caller, Submission submission) {
     List<Validation> validations = new ArrayList<>(submission.items().size());
     List<Event> permitted = new ArrayList<>();
     SchemaGate.Rejection[] rejected = new SchemaGate.Rejection[submission.items().size()];
@@ -102,7 +107,16 @@ public final class IngestService {
     if (!quarantined.isEmpty()) {
       schemas.quarantine(quarantined, why);
     }
-    List<AppendResult> appended = permitted.isEmpty() ? List.of() : committer.append(permitted);
+    if (permitted.isEmpty()) {
+      return CompletableFuture.completedFuture(response(caller, submission, validations, rejected, List.of()));
+    }
+    return committer.appendAsync(permitted)
+        .thenApply(appended -> response(caller, submission, validations, rejected, appended));
+  }
+
+  /** One result per item of {@code submission}; {@code appended} holds the store's answers for the permitted events, in order. */
+  private IngestResponse response(Principal caller, Submission submission, List<Validation> validations,
+      SchemaGate.Rejection[] rejected, List<AppendResult> appended) {
     List<EventResult> results = new ArrayList<>(validations.size());
     int next = 0;
     for (int i = 0; i < validations.size(); i++) {
