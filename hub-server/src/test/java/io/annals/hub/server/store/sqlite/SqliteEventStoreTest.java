@@ -14,17 +14,15 @@ import io.annals.hub.server.store.EventFilter;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
+import io.annals.testsupport.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,14 +256,14 @@ class SqliteEventStoreTest {
 
   @Test
   void the_clock_is_the_injected_clock_and_steps_back_with_it_for_the_received_at_clock_to_see() {
-    MutableClock clock = new MutableClock(T0.plusNanos(123_456_789));
+    TestClock clock = new TestClock(T0.plusNanos(123_456_789));
     try (SqliteEventStore clocked = SqliteEventStore.builder(tempDir.resolve("clocked")).clock(clock).open()) {
       assertThat(clocked.clock()).isEqualTo(T0.plusNanos(123_456_000));
 
-      clock.now = T0.minusSeconds(1);
+      clock.set(T0.minusSeconds(1));
       assertThat(clocked.clock()).isEqualTo(T0.minusSeconds(1));
 
-      clock.now = T0.plusSeconds(1);
+      clock.set(T0.plusSeconds(1));
       assertThat(clocked.clock()).isEqualTo(T0.plusSeconds(1));
     }
   }
@@ -351,30 +349,6 @@ class SqliteEventStoreTest {
     try (ResultSet rs = statement.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
-    }
-  }
-
-  /** A clock a test moves by hand. */
-  private static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }
