@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -50,7 +51,7 @@ class FeedWaitersTest {
 
   @AfterEach
   void close() throws InterruptedException {
-    // The registry's clock is the test's and stands still: close only ends once no waiter is left
+    // Every waiter leaves first, so that each close returns at once rather than after its timeout
     recorders.forEach(Recorder::release);
     for (FeedWaiters w : opened) {
       assertThat(closeWithin(w, 20)).as("the registry closes").isTrue();
@@ -336,6 +337,21 @@ class FeedWaitersTest {
 
     assertThat(slow.calls).containsExactly("shutdown");
     assertThat(waiters.size()).isZero();
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void close_gives_up_on_a_waiter_it_cannot_answer_after_its_timeout_though_the_registry_clock_stands_still() {
+    FeedWaiters waiters = waiters(10, 10);
+    // Never ready: its response is still being set up, so the stop may not answer it
+    Recorder unanswerable = waiter("a", Kind.LONG_POLL, Set.of(), upToDate(), FAR);
+    waiters.register(unanswerable);
+
+    waiters.close(200);
+
+    assertThat(unanswerable.calls).isEmpty();
+    assertThat(unanswerable.waiting()).as("left waiting: the stop gave up on it").isTrue();
+    assertThat(waiters.register(waiter("b", Kind.LONG_POLL, Set.of(), upToDate(), FAR))).isEqualTo(Refusal.CLOSED);
   }
 
   @Test
