@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annals.hub.server.event.Outcome;
 import io.annals.hub.server.store.AggregatePosition;
+import io.annals.hub.server.store.EpochMicros;
 import io.annals.hub.server.store.EventFilter;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
@@ -342,6 +343,34 @@ class SqliteEventStoreTest {
         SqliteQueries.countFeed(Set.of("t0", "t1", "t2"), null, micros(40)))) {
       assertThat(sqlite().explain(count)).as("plan of %s", count.text())
           .anyMatch(line -> line.contains("USING COVERING INDEX"));
+    }
+  }
+
+  @Test
+  void each_append_deletes_the_minute_counts_older_than_two_hours_before_its_newest_event() throws Exception {
+    long first = Math.floorDiv(EpochMicros.of(T0), SqliteSchemas.MINUTE_MICROS);
+    store.append(List.of(anEvent(1).receivedAt(T0).build(), anEvent(2).receivedAt(T0.plusSeconds(60)).build()));
+    assertThat(catalogMinutes()).containsExactly(first, first + 1);
+
+    // 121 minutes on, the first minute falls out of the two hours kept and the next is just inside
+    store.append(List.of(anEvent(3).receivedAt(T0.plus(Duration.ofMinutes(121))).build()));
+    assertThat(catalogMinutes()).containsExactly(first + 1, first + 121);
+
+    // and the next append prunes from its own newest minute, not from the one before's
+    store.append(List.of(anEvent(4).receivedAt(T0.plus(Duration.ofMinutes(122))).build()));
+    assertThat(catalogMinutes()).containsExactly(first + 121, first + 122);
+  }
+
+  /** The minutes that hold counts for the catalog's last hour, read past the store. */
+  private List<Long> catalogMinutes() throws Exception {
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dataDir().resolve(SqliteEventStore.FILE_NAME));
+        Statement statement = other.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT DISTINCT minute FROM catalog_minutes ORDER BY minute")) {
+      List<Long> minutes = new java.util.ArrayList<>();
+      while (rs.next()) {
+        minutes.add(rs.getLong(1));
+      }
+      return minutes;
     }
   }
 
