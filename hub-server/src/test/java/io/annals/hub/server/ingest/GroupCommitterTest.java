@@ -132,7 +132,7 @@ class GroupCommitterTest {
   }
 
   @Test
-  void without_a_publisher_a_commit_stores_its_events_and_with_one_it_publishes_past_them_in_the_same_write() {
+  void without_a_publisher_a_commit_stores_its_events_and_with_one_it_publishes_past_them_in_the_same_write_and_ends_its_ticket() {
     List<Event> alone = events(1);
     assertThat(storedIds(committer(sqlite, 10, 10, null).append(alone))).isEqualTo(ids(alone));
     WatermarkPublisher publisher = new WatermarkPublisher(sqlite, sqlite, "hub-a", watermark, clock);
@@ -142,6 +142,7 @@ class GroupCommitterTest {
     committer(sqlite, 10, 10, publisher).append(published);
 
     java.time.Instant stamp = sqlite.find(published.get(0).id()).orElseThrow().receivedAt();
+    assertThat(watermark.inFlight()).as("the commit's ticket ended, so the feed may pass it").isZero();
     assertThat(publisher.lastPublished()).as("the commit's publication, acknowledged").isAfter(stamp);
     assertThat(sqlite.watermarks()).singleElement().satisfies(w -> assertThat(w.heartbeat()).isEqualTo(publisher.lastPublished()));
     publisher.close();
