@@ -63,6 +63,7 @@ class RequestReaderTest {
     assertThat(refused(JSON, 65, padded(65)).status()).as("declared over the limit").isEqualTo(413);
     assertThat(refused(JSON, -1, padded(65)).status()).as("chunked over the limit").isEqualTo(413);
     assertThat(refused(JSON, 64, padded(65)).status()).as("more than declared").isEqualTo(413);
+    assertThat(refused(JSON, 64, concat(padded(64), new byte[1])).status()).as("more than declared, a zero byte").isEqualTo(413);
   }
 
   @Test
@@ -138,6 +139,7 @@ class RequestReaderTest {
     byte[] onlyBom = concat(bom, "  ".getBytes(UTF_8));
     assertThat(refused(JSON, onlyBom.length, onlyBom).getMessage()).as("a mark and blanks are an empty body")
         .contains("the body is empty");
+    assertThat(refused(JSON, 3, bom).getMessage()).as("a mark alone is an empty body").contains("the body is empty");
     RequestRejectedException e = refused(JSON, bad.length, bad);
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.getMessage()).contains("not valid UTF-8 (1 bad byte(s))");
