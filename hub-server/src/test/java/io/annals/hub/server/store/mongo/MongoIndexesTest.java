@@ -1,0 +1,25 @@
+package io.annals.hub.server.store.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Opening the store creates the indexes its queries are planned on (the results would be the same without them). */
+class MongoIndexesTest {
+
+  @RegisterExtension static InJvmMongo mongo = new InJvmMongo();
+
+  @Test
+  void opening_the_store_creates_the_indexes_of_every_query_on_the_events() {
+    try (MongoEventStore store = mongo.store("indexes-" + System.nanoTime())) {
+      List<String> names = new ArrayList<>();
+      store.database().getCollection(MongoEventStore.EVENTS).listIndexes().forEach(index -> names.add(index.getString("name")));
+
+      assertThat(names).contains("events_by_received", "events_by_type", "events_by_service", "events_by_correlation",
+          "events_by_aggregate");
+    }
+  }
+}
