@@ -99,13 +99,7 @@ public final class LoadClients {
     while (true) {
       HttpResponse<String> answer;
       try {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + "/events"))
-            // Far above any bounded wait of the hub: hitting it means the hub hung.
-            .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(event))
-            .build();
-        answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        answer = postEvents(http, port.getAsInt(), event);
       } catch (java.net.http.HttpTimeoutException e) {
         wrongAnswers.add("request timed out (hub hung) for " + id);
         return false;
@@ -136,6 +130,17 @@ public final class LoadClients {
       wrongAnswers.add(status + " " + answer.body());
       return false;
     }
+  }
+
+  /** One {@code POST /events} of {@code body} (JSON) to the hub on {@code port} of this machine. */
+  public static HttpResponse<String> postEvents(HttpClient http, int port, String body) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+        // Far above any bounded wait of the hub: hitting it means the hub hung.
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** Asserts that each acknowledged event reads back (through {@code get}) as it was sent, plus received_at. */

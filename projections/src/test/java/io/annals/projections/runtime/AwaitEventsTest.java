@@ -8,6 +8,7 @@ import io.annals.projections.support.TestEvents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +19,24 @@ import org.junit.jupiter.api.io.TempDir;
 class AwaitEventsTest {
 
   @TempDir Path dir;
+  Fixture fixture;
+  ProjectionRuntime runtime;
+
+  @BeforeEach
+  void open() {
+    fixture = new Fixture(dir);
+    runtime = fixture.runtime("w1", new RecordingProjection());
+  }
+
+  /** The first {@code count} events of the feed, applied. */
+  void caughtUpWith(int count) throws Exception {
+    fixture.feed.append(Fixture.events(0, count));
+    runtime.catchUp("recording");
+  }
 
   @Test
   void the_page_a_long_poll_answered_is_applied_by_the_next_catch_up_without_reading_it_again() throws Exception {
-    Fixture fixture = new Fixture(dir);
-    ProjectionRuntime runtime = fixture.runtime("w1", new RecordingProjection());
-    fixture.feed.append(Fixture.events(0, 2));
-    runtime.catchUp("recording");
+    caughtUpWith(2);
     fixture.feed.append(Fixture.events(2, 3));
     int reads = fixture.feed.reads();
 
@@ -39,10 +51,7 @@ class AwaitEventsTest {
 
   @Test
   void a_long_poll_that_ends_empty_leaves_the_catch_up_to_read_the_feed_itself() throws Exception {
-    Fixture fixture = new Fixture(dir);
-    ProjectionRuntime runtime = fixture.runtime("w1", new RecordingProjection());
-    fixture.feed.append(Fixture.events(0, 2));
-    runtime.catchUp("recording");
+    caughtUpWith(2);
 
     boolean found = runtime.awaitEvents("recording", runtime.cursor("recording"), Duration.ofMillis(1));
     fixture.feed.append(Fixture.events(2, 1)); // arrives after the long poll ended
@@ -55,12 +64,8 @@ class AwaitEventsTest {
 
   @Test
   void a_page_answered_for_another_cursor_is_not_applied() throws Exception {
-    Fixture fixture = new Fixture(dir);
-    ProjectionRuntime runtime = fixture.runtime("w1", new RecordingProjection());
-    fixture.feed.append(Fixture.events(0, 3));
-
     // Waited from the start of the feed while the checkpoint stands elsewhere (another worker moved it).
-    runtime.catchUp("recording");
+    caughtUpWith(3);
     boolean found = runtime.awaitEvents("recording", null, Duration.ofMillis(1));
     fixture.feed.append(Fixture.events(3, 1));
     CatchUpResult result = runtime.catchUp("recording");

@@ -66,7 +66,10 @@ public final class FeedWaiters implements AutoCloseable {
   private volatile boolean closed;
   private volatile long lastCheckNanos;
 
-  /** @param nanoTime a monotonic clock, {@code System::nanoTime} outside tests */
+  /**
+   * @param nanoTime a monotonic clock for the waiters' deadlines, heartbeats and check spacing,
+   *     {@code System::nanoTime} outside tests ({@link #close(long)} times itself on the machine's)
+   */
   public FeedWaiters(FeedService feed, LiveFeedSettings settings, MeterRegistry registry, LongSupplier nanoTime) {
     this.feed = Objects.requireNonNull(feed, "feed");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -240,9 +243,11 @@ public final class FeedWaiters implements AutoCloseable {
     for (Waiter w : waiters) {
       dispatch(w, w::shutdown); // one busy with a delivery is answered when that ends (see dispatch)
     }
-    long end = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    // The stop's own deadline is on the machine's monotonic clock, not the registry's: that one
+    // times the waiters and may be a test's that stands still, and a stop must end.
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     try {
-      while (!waiters.isEmpty() && nanoTime.getAsLong() - end < 0) {
+      while (!waiters.isEmpty() && System.nanoTime() - end < 0) {
         Thread.sleep(10);
       }
     } catch (InterruptedException e) {

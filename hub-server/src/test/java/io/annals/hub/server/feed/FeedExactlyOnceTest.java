@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.annals.hub.server.LoadClients;
 import io.annals.hub.server.ReadHub;
 import io.annals.hub.server.TestEvents;
 import io.annals.hub.server.store.Store;
@@ -163,7 +164,12 @@ class FeedExactlyOnceTest {
         events.forEach(batch::add);
         body = batch.toString();
       }
-      if (!deliver(http, hub, body, events.size(), outcome)) {
+      try {
+        if (!deliver(http, hub, body, events.size(), outcome)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
       events.forEach(e -> outcome.acknowledged.put(e.get("id").asText(), hub.port()));
@@ -171,24 +177,20 @@ class FeedExactlyOnceTest {
   }
 
   /** Sends until acknowledged, as the SDK would; false after a wrong answer (recorded). */
-  private static boolean deliver(HttpClient http, ReadHub hub, String body, int events, Outcome outcome) {
+  private static boolean deliver(HttpClient http, ReadHub hub, String body, int events, Outcome outcome)
+      throws InterruptedException {
     long end = System.nanoTime() + DEADLINE.toNanos();
     while (System.nanoTime() < end) {
       HttpResponse<String> answer;
       try {
-        answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/events"))
-            .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        answer = LoadClients.postEvents(http, hub.port(), body);
       } catch (IOException e) {
-        pause(50);
+        Thread.sleep(50); // the instance went away for a moment: send again
         continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
       }
       int status = answer.statusCode();
       if (status == 429 || status == 503) {
-        pause(50);
+        Thread.sleep(50);
         continue;
       }
       JsonNode json = TestEvents.parse(answer.body());

@@ -1,5 +1,6 @@
 package io.annals.hub.server.feed;
 
+import static io.annals.hub.server.feed.FeedFixture.SETTINGS;
 import static io.annals.hub.server.store.TestEvents.anEvent;
 import static io.annals.hub.server.store.TestEvents.id;
 import static io.annals.hub.server.store.TestEvents.micros;
@@ -7,11 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annals.hub.server.event.StoredEvent;
-import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.Position;
-import io.annals.hub.server.store.sqlite.SqliteEventStore;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The feed service's edges that its own suite left open (surviving mutants, docs/mutation.md): the
@@ -31,40 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FeedServiceEdgesTest {
 
-  static final FeedSettings SETTINGS = FeedSettings.of(Duration.ofSeconds(5));
   static final long ORIGIN = 7_000_000_000_000L;
 
-  @TempDir Path dir;
-  SqliteEventStore store;
-  HubMetrics metrics;
-  ReceivedAtClock clock;
-  InFlightWatermark watermark;
-  WatermarkPublisher publisher;
-
-  @BeforeEach
-  void open() {
-    store = SqliteEventStore.open(dir);
-    metrics = new HubMetrics();
-    clock = new ReceivedAtClock(store::clock);
-    watermark = new InFlightWatermark(clock);
-    publisher = new WatermarkPublisher(store, store, "hub-a", watermark, clock);
-  }
-
-  @AfterEach
-  void close() {
-    publisher.close();
-    store.close();
-    metrics.close();
-  }
-
-  FeedService feed(LongSupplier nanoTime) {
-    return new FeedService(store, store, watermark, clock, publisher, SETTINGS, metrics, nanoTime);
-  }
+  @RegisterExtension final FeedFixture fx = FeedFixture.onRealClocks();
 
   /** {@code count} events received on 2026-01-01, long below any stable point of today. */
   void given(int count) {
-    store.append(IntStream.rangeClosed(1, count).mapToObj(n -> anEvent(n).receivedAt(micros(n)).build()).toList());
-    publisher.publishOnce();
+    fx.store.append(IntStream.rangeClosed(1, count).mapToObj(n -> anEvent(n).receivedAt(micros(n)).build()).toList());
+    fx.publisher.publishOnce();
   }
 
   static List<String> ids(List<StoredEvent> events) {
@@ -80,7 +49,7 @@ class FeedServiceEdgesTest {
   @Test
   void a_page_of_one_is_served_and_a_page_of_none_is_refused() {
     given(2);
-    FeedService feed = feed(() -> ORIGIN);
+    FeedService feed = fx.feed(() -> ORIGIN);
 
     assertThat(ids(feed.read(Set.of(), null, 1).events())).containsExactly(id(1));
     assertThatThrownBy(() -> feed.read(Set.of(), null, 0))
@@ -92,8 +61,8 @@ class FeedServiceEdgesTest {
     given(3);
     long guard = SETTINGS.guard().toNanos();
     // A read takes three readings of the monotonic clock: its start, the stable point's, its end.
-    FeedService onTime = feed(stepping(guard / 2));
-    FeedService late = feed(stepping(guard / 2 + 1));
+    FeedService onTime = fx.feed(stepping(guard / 2));
+    FeedService late = fx.feed(stepping(guard / 2 + 1));
 
     assertThat(ids(onTime.read(Set.of(), null, 10).events())).containsExactly(id(1), id(2), id(3));
     assertThat(onTime.newSince(null, 10)).isNotNull();
@@ -104,7 +73,7 @@ class FeedServiceEdgesTest {
   @Test
   void new_since_is_complete_only_when_it_found_fewer_than_it_may_return() {
     given(3);
-    FeedService feed = feed(() -> ORIGIN);
+    FeedService feed = fx.feed(() -> ORIGIN);
 
     FeedService.Newly exactly = feed.newSince(null, 3);
     FeedService.Newly fewer = feed.newSince(new Position(micros(1), id(1)), 3);
@@ -119,9 +88,9 @@ class FeedServiceEdgesTest {
   @Test
   void new_since_a_cursor_at_or_beyond_the_stable_point_finds_nothing() {
     given(3);
-    FeedService feed = feed(() -> ORIGIN);
+    FeedService feed = fx.feed(() -> ORIGIN);
     Instant stable = feed.stablePoint();
-    store.append(List.of(anEvent(9).receivedAt(stable.plusSeconds(3600)).build()));
+    fx.store.append(List.of(anEvent(9).receivedAt(stable.plusSeconds(3600)).build()));
 
     FeedService.Newly beyond = feed.newSince(new Position(stable.plusSeconds(1), ""), 10);
 
@@ -143,22 +112,22 @@ class FeedServiceEdgesTest {
   void a_full_page_read_ahead_is_served_as_it_was_read_and_one_that_was_not_full_is_read_again() {
     given(4);
     AtomicLong readings = new AtomicLong();
-    FeedService feed = feed(() -> ORIGIN + readings.incrementAndGet());
+    FeedService feed = fx.feed(() -> ORIGIN + readings.incrementAndGet());
 
     FeedPage first = feed.read(Set.of(), null, 2);
     // A read takes three readings of the clock: once the one ahead has read the stable point, publish again
     awaitReadings(readings, 5);
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
     FeedPage second = feed.read(Set.of(), first.next(), 2);
     awaitReadings(readings, 8);
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
     FeedPage third = feed.read(Set.of(), second.next(), 2);
 
     assertThat(ids(second.events())).containsExactly(id(3), id(4));
     assertThat(second.stableUntil()).as("served as read ahead, under the first page's stable point")
         .isEqualTo(first.stableUntil());
     assertThat(third.events()).isEmpty();
-    assertThat(third.stableUntil()).as("read again, under the latest publication").isEqualTo(publisher.lastPublished())
+    assertThat(third.stableUntil()).as("read again, under the latest publication").isEqualTo(fx.publisher.lastPublished())
         .isAfter(second.stableUntil());
     assertThat(feed.pagesServedAhead()).isEqualTo(1);
   }
@@ -166,7 +135,7 @@ class FeedServiceEdgesTest {
   @Test
   void eight_pages_read_ahead_are_kept_one_for_each_consumer_followed() {
     given(16);
-    FeedService feed = feed(() -> ORIGIN);
+    FeedService feed = fx.feed(() -> ORIGIN);
     // Eight consumers, told apart by their page sizes 1 to 8, each read a full first page
     List<FeedPage> firsts = IntStream.rangeClosed(1, 8).mapToObj(limit -> feed.read(Set.of(), null, limit)).toList();
 

@@ -1,5 +1,6 @@
 package io.annals.hub.server.feed;
 
+import static io.annals.hub.server.feed.FeedFixture.SETTINGS;
 import static io.annals.hub.server.store.TestEvents.anEvent;
 import static io.annals.hub.server.store.TestEvents.id;
 import static io.annals.hub.server.store.TestEvents.micros;
@@ -7,64 +8,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annals.hub.server.event.StoredEvent;
-import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
-import java.nio.file.Path;
+import io.annals.testsupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The feed's pages, cursors, hold-back and guard, on a real SQLite store with a hand-moved monotonic clock. */
 class FeedServiceTest {
 
-  static final FeedSettings SETTINGS = FeedSettings.of(Duration.ofSeconds(5));
-
-  @TempDir Path dir;
-  SqliteEventStore store;
-  HubMetrics metrics;
-  ReceivedAtClock clock;
-  InFlightWatermark watermark;
-  WatermarkPublisher publisher;
+  @RegisterExtension final FeedFixture fx = FeedFixture.onRealClocks();
   final AtomicLong nanos = new AtomicLong();
 
-  @BeforeEach
-  void open() {
-    store = SqliteEventStore.open(dir);
-    metrics = new HubMetrics();
-    clock = new ReceivedAtClock(store::clock);
-    watermark = new InFlightWatermark(clock);
-    publisher = new WatermarkPublisher(store, store, "hub-a", watermark, clock);
-  }
-
-  @AfterEach
-  void close() {
-    publisher.close();
-    store.close();
-    metrics.close();
-  }
-
-  FeedService feed(LongSupplier nanoTime) {
-    return new FeedService(store, store, watermark, clock, publisher, SETTINGS, metrics, nanoTime);
-  }
-
   FeedService feed() {
-    return feed(nanos::get);
+    return fx.feed(nanos::get);
   }
 
   /** Five events received long ago (2026-01-01), so below any stable point of today. */
   void givenFiveEvents() {
-    store.append(IntStream.range(1, 6).mapToObj(n -> anEvent(n).type(n % 2 == 0 ? "even" : "odd").receivedAt(micros(n)).build()).toList());
+    fx.store.append(IntStream.range(1, 6).mapToObj(n -> anEvent(n).type(n % 2 == 0 ? "even" : "odd").receivedAt(micros(n)).build()).toList());
   }
 
   static List<String> ids(FeedPage page) {
@@ -80,7 +50,7 @@ class FeedServiceTest {
   @Test
   void a_full_page_continues_after_its_last_event() {
     givenFiveEvents();
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
 
     FeedPage page = feed().read(Set.of(), null, 2);
 
@@ -91,7 +61,7 @@ class FeedServiceTest {
   @Test
   void after_a_full_page_the_next_is_read_ahead_and_served_only_if_it_is_full() {
     givenFiveEvents();
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
     FeedService feed = feed();
 
     FeedPage first = feed.read(Set.of(), null, 2);
@@ -110,18 +80,18 @@ class FeedServiceTest {
   @Test
   void a_page_that_is_not_full_continues_at_the_stable_point() {
     givenFiveEvents();
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
 
     FeedPage page = feed().read(Set.of("odd"), new Position(micros(1), id(1)), 10);
 
     assertThat(ids(page)).containsExactly(id(3), id(5));
     assertThat(page.next()).isEqualTo(new Position(page.stableUntil(), ""));
-    assertThat(page.stableUntil()).isBeforeOrEqualTo(publisher.lastPublished());
+    assertThat(page.stableUntil()).isBeforeOrEqualTo(fx.publisher.lastPublished());
   }
 
   @Test
   void next_never_moves_back_from_a_cursor_ahead_of_the_stable_point() {
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
     Position ahead = new Position(Instant.now().plusSeconds(3600), id(9));
 
     FeedPage page = feed().read(Set.of(), ahead, 10);
@@ -133,9 +103,9 @@ class FeedServiceTest {
   @Test
   void an_append_in_flight_holds_the_feed_below_its_stamp_until_it_ends() {
     // Given an append stamped and committed, but not yet reported finished
-    InFlightWatermark.Ticket ticket = watermark.begin();
-    store.append(List.of(anEvent(1).receivedAt(ticket.stamp()).build()));
-    publisher.publishOnce();
+    InFlightWatermark.Ticket ticket = fx.watermark.begin();
+    fx.store.append(List.of(anEvent(1).receivedAt(ticket.stamp()).build()));
+    fx.publisher.publishOnce();
 
     // Then the feed does not show it, and its next cursor stays below it
     FeedPage before = feed().read(Set.of(), null, 10);
@@ -144,7 +114,7 @@ class FeedServiceTest {
 
     // When the append ends and the instance publishes again, the event is there
     ticket.end();
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
     FeedPage after = feed().read(Set.of(), before.next(), 10);
     assertThat(ids(after)).containsExactly(id(1));
   }
@@ -152,10 +122,10 @@ class FeedServiceTest {
   @Test
   void a_read_slower_than_half_the_lag_answers_an_empty_page_that_stays_at_its_cursor() {
     givenFiveEvents();
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
     // A monotonic clock on which every reading is 3 s after the one before: longer than lag/2
     AtomicLong slow = new AtomicLong();
-    FeedService feed = feed(() -> slow.addAndGet(Duration.ofSeconds(3).toNanos()));
+    FeedService feed = fx.feed(() -> slow.addAndGet(Duration.ofSeconds(3).toNanos()));
     Position after = new Position(micros(1), id(1));
 
     FeedPage fromCursor = feed.read(Set.of(), after, 10);
@@ -171,50 +141,41 @@ class FeedServiceTest {
   void an_instance_joining_later_never_stamps_below_a_stable_point_handed_out_before_it_was_seen() {
     // Given instance A, which last published at T0 and whose clock has since moved on 10 s
     Instant t0 = Instant.parse("2026-01-01T12:00:00Z");
-    MovableClock aClock = new MovableClock(t0);
-    try (SqliteEventStore aStore = SqliteEventStore.builder(dir.resolve("shared")).clock(aClock).open();
-        SqliteEventStore bStore = SqliteEventStore.builder(dir.resolve("shared"))
-            .clock(java.time.Clock.fixed(t0.minusSeconds(3600), java.time.ZoneOffset.UTC)).open()) {
-      ReceivedAtClock a = new ReceivedAtClock(aStore::clock);
-      InFlightWatermark aWatermark = new InFlightWatermark(a);
-      WatermarkPublisher aPublisher = new WatermarkPublisher(aStore, aStore, "hub-a", aWatermark, a);
-      aPublisher.publishOnce();
-      aClock.now = t0.plusSeconds(10);
-      Instant handedOut = new FeedService(aStore, aStore, aWatermark, a, aPublisher, SETTINGS, metrics, nanos::get)
-          .read(Set.of(), null, 10).stableUntil();
+    TestClock aClock = new TestClock(t0);
+    try (FeedFixture a = FeedFixture.over(SqliteEventStore.builder(fx.dir.resolve("shared")).clock(aClock).open(), "hub-a");
+        FeedFixture b = FeedFixture.over(SqliteEventStore.builder(fx.dir.resolve("shared"))
+            .clock(java.time.Clock.fixed(t0.minusSeconds(3600), java.time.ZoneOffset.UTC)).open(), "hub-b")) {
+      a.publisher.publishOnce();
+      aClock.set(t0.plusSeconds(10));
+      Instant handedOut = a.feed(nanos::get).read(Set.of(), null, 10).stableUntil();
 
       // When instance B, its clock an hour behind, joins
-      ReceivedAtClock b = new ReceivedAtClock(bStore::clock);
-      InFlightWatermark bWatermark = new InFlightWatermark(b);
-      WatermarkPublisher bPublisher = new WatermarkPublisher(bStore, bStore, "hub-b", bWatermark, b);
-      bPublisher.join(Duration.ofHours(1), Duration.ZERO);
+      b.publisher.join(Duration.ofHours(1), Duration.ZERO);
 
       // Then its first stamp is not below what A handed out
-      InFlightWatermark.Ticket first = bWatermark.begin();
+      InFlightWatermark.Ticket first = b.watermark.begin();
       assertThat(first.stamp()).isAfterOrEqualTo(handedOut);
       first.end();
-      bPublisher.close();
-      aPublisher.close();
     }
   }
 
   @Test
   void an_instance_silent_past_the_expiry_is_retired_by_a_reader() {
-    publisher.publishOnce();
-    store.publishWatermark(new InstanceWatermark("hub-killed", micros(1), micros(1)));
+    fx.publisher.publishOnce();
+    fx.store.publishWatermark(new InstanceWatermark("hub-killed", micros(1), micros(1)));
     FeedService feed = feed();
     feed.read(Set.of(), null, 10);
 
     nanos.addAndGet(SETTINGS.expireAfter().plusSeconds(1).toNanos());
     feed.read(Set.of(), null, 10);
 
-    assertThat(store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-a");
+    assertThat(fx.store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-a");
   }
 
   @Test
   void the_lag_counts_the_events_after_a_cursor_below_the_stable_point() {
     givenFiveEvents();
-    publisher.publishOnce();
+    fx.publisher.publishOnce();
 
     FeedLag all = feed().lag(Set.of(), null);
     FeedLag even = feed().lag(Set.of("even"), new Position(micros(2), id(2)));
@@ -229,36 +190,12 @@ class FeedServiceTest {
 
   @Test
   void a_feed_read_sets_the_stable_lag_gauge() {
-    publisher.publishOnce();
-    metrics.feedStableLag(Duration.ofHours(1));
+    fx.publisher.publishOnce();
+    fx.metrics.feedStableLag(Duration.ofHours(1));
 
     feed().read(Set.of(), null, 10);
 
-    double lag = metrics.registry().get("annals.hub.feed.stable.lag").gauge().value();
+    double lag = fx.metrics.registry().get("annals.hub.feed.stable.lag").gauge().value();
     assertThat(lag).isGreaterThanOrEqualTo(0).isLessThan(3600);
-  }
-
-  /** A clock a test moves by hand. */
-  static final class MovableClock extends java.time.Clock {
-    volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.feed.FeedWaiters.Kind;
 import io.annals.hub.server.feed.FeedWaiters.Refusal;
-import io.annals.hub.server.metrics.HubMetrics;
 import io.annals.hub.server.store.Position;
-import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +20,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The registry of waiting consumers on its own, over a real feed on SQLite: its bounds, which
@@ -36,12 +34,7 @@ class FeedWaitersTest {
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   static final Duration FAR = Duration.ofHours(1);
 
-  @TempDir Path dir;
-  SqliteEventStore store;
-  HubMetrics metrics;
-  ReceivedAtClock clock;
-  InFlightWatermark watermark;
-  WatermarkPublisher publisher;
+  @RegisterExtension final FeedFixture fx = FeedFixture.onRealClocks();
   FeedService feed;
   SimpleMeterRegistry registry;
   final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -51,27 +44,18 @@ class FeedWaitersTest {
 
   @BeforeEach
   void open() {
-    store = SqliteEventStore.open(dir);
-    metrics = new HubMetrics();
-    clock = new ReceivedAtClock(store::clock);
-    watermark = new InFlightWatermark(clock);
-    publisher = new WatermarkPublisher(store, store, "hub-a", watermark, clock);
-    publisher.publishOnce();
-    feed = new FeedService(store, store, watermark, clock, publisher, FeedSettings.of(Duration.ofSeconds(5)), metrics,
-        nanos::get);
+    fx.publisher.publishOnce();
+    feed = fx.feed(nanos::get);
     registry = new SimpleMeterRegistry();
   }
 
   @AfterEach
   void close() throws InterruptedException {
-    // The registry's clock is the test's and stands still: close only ends once no waiter is left
+    // Every waiter leaves first, so that each close returns at once rather than after its timeout
     recorders.forEach(Recorder::release);
     for (FeedWaiters w : opened) {
       assertThat(closeWithin(w, 20)).as("the registry closes").isTrue();
     }
-    publisher.close();
-    store.close();
-    metrics.close();
   }
 
   FeedWaiters waiters(int total, int perCaller) {
@@ -103,12 +87,12 @@ class FeedWaitersTest {
 
   /** An event of {@code type} appended as the hub appends (stamped, ended) and below the stable point once published. */
   StoredEvent land(String type) {
-    InFlightWatermark.Ticket ticket = watermark.begin();
+    InFlightWatermark.Ticket ticket = fx.watermark.begin();
     StoredEvent event = anEvent(nextEvent++).type(type).receivedAt(ticket.stamp()).build();
-    store.append(List.of(event));
+    fx.store.append(List.of(event));
     ticket.end();
-    eventually(() -> clock.now().isAfter(ticket.stamp()), "the clock moves past the event's stamp");
-    publisher.publishOnce();
+    eventually(() -> fx.clock.now().isAfter(ticket.stamp()), "the clock moves past the event's stamp");
+    fx.publisher.publishOnce();
     return event;
   }
 
@@ -233,17 +217,17 @@ class FeedWaitersTest {
     FeedWaiters waiters = waiters(10, 10);
     Position start = upToDate();
     List<StoredEvent> many = new ArrayList<>();
-    InFlightWatermark.Ticket ticket = watermark.begin();
+    InFlightWatermark.Ticket ticket = fx.watermark.begin();
     for (int n = 0; n < 600; n++) {
       many.add(anEvent(nextEvent++).type("payment-completed").receivedAt(ticket.stamp()).build());
     }
-    store.append(many);
+    fx.store.append(many);
     ticket.end();
-    eventually(() -> clock.now().isAfter(ticket.stamp()), "the clock moves past the events' stamp");
-    publisher.publishOnce();
+    eventually(() -> fx.clock.now().isAfter(ticket.stamp()), "the clock moves past the events' stamp");
+    fx.publisher.publishOnce();
     // Of another type: only the probe's overflow says it may have something
     Recorder behind = waiter("a", Kind.LONG_POLL, Set.of("refund-issued"), start, FAR);
-    Position ahead = new Position(clock.now().plusSeconds(3600), "");
+    Position ahead = new Position(fx.clock.now().plusSeconds(3600), "");
     Recorder beyond = waiter("b", Kind.LONG_POLL, Set.of(), ahead, FAR);
     waiters.register(behind);
     waiters.register(beyond);
@@ -356,6 +340,21 @@ class FeedWaitersTest {
   }
 
   @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void close_gives_up_on_a_waiter_it_cannot_answer_after_its_timeout_though_the_registry_clock_stands_still() {
+    FeedWaiters waiters = waiters(10, 10);
+    // Never ready: its response is still being set up, so the stop may not answer it
+    Recorder unanswerable = waiter("a", Kind.LONG_POLL, Set.of(), upToDate(), FAR);
+    waiters.register(unanswerable);
+
+    waiters.close(200);
+
+    assertThat(unanswerable.calls).isEmpty();
+    assertThat(unanswerable.waiting()).as("left waiting: the stop gave up on it").isTrue();
+    assertThat(waiters.register(waiter("b", Kind.LONG_POLL, Set.of(), upToDate(), FAR))).isEqualTo(Refusal.CLOSED);
+  }
+
+  @Test
   void a_cursor_moves_only_forward_and_deadlines_are_on_the_registry_clock() {
     FeedWaiters waiters = waiters(10, 10);
     Position at = upToDate();
@@ -381,7 +380,7 @@ class FeedWaitersTest {
    * (waiting beyond the stable point, so that it has nothing to be delivered).
    */
   void afterAnotherCheck(FeedWaiters waiters) {
-    Recorder sentinel = waiter("sentinel", Kind.LONG_POLL, Set.of(), new Position(clock.now().plusSeconds(3600), ""),
+    Recorder sentinel = waiter("sentinel", Kind.LONG_POLL, Set.of(), new Position(fx.clock.now().plusSeconds(3600), ""),
         Duration.ZERO);
     assertThat(waiters.register(sentinel)).isNull();
     sentinel.ready();

@@ -7,72 +7,51 @@ import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.StoreUnavailableException;
-import io.annals.hub.server.store.sqlite.SqliteEventStore;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WatermarkPublisherTest {
 
   static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
 
-  @TempDir Path dir;
-  SqliteEventStore store;
-  ReceivedAtClock clock;
-  InFlightWatermark watermark;
-  WatermarkPublisher publisher;
-
-  @BeforeEach
-  void open() {
-    // A store clock that stands still, the hardest case for telling publications apart
-    store = SqliteEventStore.builder(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).open();
-    clock = new ReceivedAtClock(store::clock, () -> 0L, step -> { }); // no time passes on the monotonic clock either
-    watermark = new InFlightWatermark(clock);
-    publisher = new WatermarkPublisher(store, store, "hub-a", watermark, clock);
-  }
-
-  @AfterEach
-  void close() {
-    publisher.close();
-    store.close();
-  }
+  // A store clock that stands still, and no time passing on the monotonic clock either: the
+  // hardest case for telling publications apart
+  @RegisterExtension final FeedFixture fx = FeedFixture.frozen(Clock.fixed(T0, ZoneOffset.UTC));
 
   @Test
   void each_publication_has_a_later_heartbeat_even_when_the_clock_stands_still() {
-    publisher.publishOnce();
-    Instant first = store.watermarks().get(0).heartbeat();
-    publisher.publishOnce();
-    Instant second = store.watermarks().get(0).heartbeat();
+    fx.publisher.publishOnce();
+    Instant first = fx.store.watermarks().get(0).heartbeat();
+    fx.publisher.publishOnce();
+    Instant second = fx.store.watermarks().get(0).heartbeat();
 
     assertThat(first).isEqualTo(T0);
     assertThat(second).isAfter(first);
-    assertThat(publisher.lastPublished()).isEqualTo(second);
-    assertThat(store.watermarks()).containsExactly(new InstanceWatermark("hub-a", T0, second));
+    assertThat(fx.publisher.lastPublished()).isEqualTo(second);
+    assertThat(fx.store.watermarks()).containsExactly(new InstanceWatermark("hub-a", T0, second));
   }
 
   @Test
   void joining_floors_the_clock_just_above_the_heartbeats_other_instances_published() {
     // Given another instance whose clock is an hour ahead of this one's
-    store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
+    fx.store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
 
     // When this instance joins, then it stamps nothing at or below what the other may have handed out as a stable point
     assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
-    assertThat(store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-a", "hub-b");
+    assertThat(fx.store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-a", "hub-b");
   }
 
   @Test
   void joining_after_an_instance_retired_still_floors_the_clock_above_its_last_heartbeat() {
     // Given an instance an hour ahead that published, then retired (a graceful restart: its row is gone)
-    store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
-    store.retireInstance("hub-b");
+    fx.store.publishWatermark(new InstanceWatermark("hub-b", T0.plusSeconds(3000), T0.plusSeconds(3600)));
+    fx.store.retireInstance("hub-b");
 
     // When this instance joins with its clock an hour behind, then the store's high mark still floors its stamps
     assertThat(firstStampAfterJoining()).isEqualTo(T0.plusSeconds(3600).plusNanos(1000));
@@ -81,7 +60,7 @@ class WatermarkPublisherTest {
   @Test
   void joining_floors_the_clock_above_the_newest_stored_received_at() {
     // Given an event stored with a received_at an hour ahead of this instance's clock
-    store.append(List.of(new StoredEvent(new Event(UUID.randomUUID().toString(), "billing", "paid", T0, "a/1", null, "{}"),
+    fx.store.append(List.of(new StoredEvent(new Event(UUID.randomUUID().toString(), "billing", "paid", T0, "a/1", null, "{}"),
         T0.plusSeconds(3600))));
 
     // When this instance joins, then it stamps after that event, so that a cursor standing on it misses nothing
@@ -90,17 +69,15 @@ class WatermarkPublisherTest {
 
   /** Joins, and returns the stamp of the first append after joining. */
   private Instant firstStampAfterJoining() {
-    publisher.join(Duration.ofHours(1), Duration.ZERO);
-    InFlightWatermark.Ticket ticket = watermark.begin();
+    fx.publisher.join(Duration.ofHours(1), Duration.ZERO);
+    InFlightWatermark.Ticket ticket = fx.watermark.begin();
     ticket.end();
     return ticket.stamp();
   }
 
   @Test
   void a_join_that_cannot_publish_says_why() {
-    SqliteEventStore closed = SqliteEventStore.open(dir.resolve("closed"));
-    closed.close();
-    WatermarkPublisher failing = new WatermarkPublisher(closed, closed, "hub-c", watermark, clock);
+    WatermarkPublisher failing = fx.publisherOverAClosedStore();
 
     assertThatThrownBy(() -> failing.join(Duration.ofHours(1), Duration.ZERO))
         .isInstanceOf(StoreUnavailableException.class)
@@ -110,11 +87,11 @@ class WatermarkPublisherTest {
 
   @Test
   void closing_retires_the_instance() {
-    publisher.join(Duration.ofHours(1), Duration.ZERO);
-    store.publishWatermark(new InstanceWatermark("hub-b", T0, T0));
+    fx.publisher.join(Duration.ofHours(1), Duration.ZERO);
+    fx.store.publishWatermark(new InstanceWatermark("hub-b", T0, T0));
 
-    publisher.close();
+    fx.publisher.close();
 
-    assertThat(store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-b");
+    assertThat(fx.store.watermarks()).extracting(InstanceWatermark::instanceId).containsExactly("hub-b");
   }
 }

@@ -12,6 +12,18 @@ class BodyBudgetTest {
   private static final long LIMIT = 100;
 
   @Test
+  void a_budget_of_exactly_one_largest_body_is_allowed_and_such_a_body_declared_is_reserved_whole() {
+    BodyBudget budget = new BodyBudget(LIMIT, LIMIT);
+
+    assertThat(budget.capacity()).isEqualTo(LIMIT);
+    try (BodyBudget.Lease lease = budget.lease(LIMIT)) {
+      assertThat(lease.reserved()).isEqualTo(LIMIT);
+    }
+    assertThatThrownBy(() -> new BodyBudget(LIMIT - 1, LIMIT)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the body budget (99 bytes) must be at least the body limit (100 bytes)");
+  }
+
+  @Test
   void a_declared_length_is_reserved_before_anything_is_read_and_given_back_on_close() {
     BodyBudget budget = new BodyBudget(250, LIMIT);
 

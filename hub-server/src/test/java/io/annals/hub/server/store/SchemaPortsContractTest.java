@@ -4,6 +4,7 @@ import static io.annals.hub.server.store.TestEvents.T0;
 import static io.annals.hub.server.store.TestEvents.anEvent;
 import static io.annals.hub.server.store.TestEvents.id;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.ingest.FieldError;
@@ -94,6 +95,19 @@ class SchemaPortsContractTest extends StoreContract {
     ports().quarantine().hold(List.of(held(2, "paid")));
     assertThat(ports().quarantine().held(null, null, null, 10)).extracting(QuarantinedEvent::id).containsExactly(id(3), id(4));
     assertThat(ports().quarantine().heldCount()).isEqualTo(2);
+  }
+
+  @Test
+  void each_drop_records_its_own_reason_and_time_when_drops_follow_one_another() {
+    ports().quarantine().hold(List.of(held(1, "paid"), held(2, "paid"), held(3, "paid")));
+
+    ports().quarantine().drop(List.of(id(1)), "test data", T0.plusSeconds(10));
+    ports().quarantine().drop(List.of(id(2), id(3)), "duplicate", T0.plusSeconds(20));
+
+    assertThat(ports().quarantine().entries(null, 10))
+        .extracting(QuarantinedEvent::id, QuarantinedEvent::droppedReason, QuarantinedEvent::droppedAt)
+        .containsExactly(tuple(id(1), "test data", T0.plusSeconds(10)), tuple(id(2), "duplicate", T0.plusSeconds(20)),
+            tuple(id(3), "duplicate", T0.plusSeconds(20)));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.annals.hub.server.store.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annals.hub.server.schema.CatalogEntry;
+import io.annals.hub.server.store.EpochMicros;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,25 @@ class MongoCatalogReconcileTest {
     try (MongoEventStore third = mongo.store(database)) {
       assertThat(third.schemas().entries(now)).extracting(CatalogEntry::type, CatalogEntry::count)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("cancelled", 1L), org.assertj.core.groups.Tuple.tuple("paid", 5L));
+    }
+  }
+
+  @Test
+  void an_old_event_stored_uncounted_below_the_checkpoint_makes_the_next_open_recount_everything_once() {
+    String database = "recount-" + System.nanoTime();
+    Instant now = Instant.now();
+    try (MongoEventStore store = mongo.store(database)) {
+      store.append(List.of(anEvent(1).type("paid").receivedAt(now.minusSeconds(7200)).build()));
+    }
+    try (MongoEventStore reopened = mongo.store(database)) {
+      // A migration of old history: stored below the checkpoint this open just moved, and not counted
+      reopened.database().getCollection(MongoEventStore.EVENTS).insertOne(
+          EventDocuments.toDocument(anEvent(2).type("paid").receivedAt(now.minusSeconds(3600)).build()));
+      assertThat(reopened.schemas().entries(now)).extracting(CatalogEntry::count).containsExactly(1L);
+    }
+    try (MongoEventStore third = mongo.store(database)) {
+      assertThat(third.schemas().entries(now)).extracting(CatalogEntry::type, CatalogEntry::count, CatalogEntry::firstReceivedAt)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("paid", 2L, EpochMicros.truncate(now.minusSeconds(7200))));
     }
   }
 }

@@ -5,6 +5,7 @@ import static io.annals.hub.server.store.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.MongoClientException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.WriteError;
@@ -13,6 +14,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.InstanceWatermark;
 import io.annals.hub.server.store.StoreCorruptException;
+import io.annals.hub.server.store.StoreUnavailableException;
 import java.util.List;
 import org.bson.BSONException;
 import org.bson.BsonDocument;
@@ -37,6 +39,21 @@ class MongoStoreFaultsTest {
     assertThatThrownBy(() -> MongoErrors.call("query of events", () -> {
       throw new BSONException("unexpected end of document");
     })).isInstanceOf(StoreCorruptException.class).hasMessageContaining("query of events");
+  }
+
+  @Test
+  void a_server_error_of_a_transient_code_or_labelled_retryable_is_an_outage_and_a_client_error_never_is() {
+    MongoCommandException shuttingDown = new MongoCommandException(BsonDocument.parse(
+        "{ok: 0, code: 11600, codeName: 'InterruptedAtShutdown', errmsg: 'shutting down'}"), new ServerAddress());
+    MongoCommandException labelled = new MongoCommandException(BsonDocument.parse(
+        "{ok: 0, code: 2, codeName: 'BadValue', errmsg: 'x', errorLabels: ['RetryableWriteError']}"), new ServerAddress());
+    MongoClientException misconfigured = new MongoClientException("authentication failed");
+    misconfigured.addLabel("RetryableWriteError");
+
+    assertThat(MongoErrors.isTransient(shuttingDown)).isTrue();
+    assertThat(MongoErrors.isTransient(labelled)).isTrue();
+    assertThat(MongoErrors.isTransient(misconfigured)).as("client-side, whatever its labels").isFalse();
+    assertThat(MongoErrors.translate("find", shuttingDown)).isInstanceOf(StoreUnavailableException.class);
   }
 
   @Test

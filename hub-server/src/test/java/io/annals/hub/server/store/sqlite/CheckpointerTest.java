@@ -61,6 +61,30 @@ class CheckpointerTest {
   }
 
   @Test
+  void a_checkpoint_flushes_the_file_only_when_it_copied_pages_from_the_log() throws Exception {
+    Path file = tempDir.resolve("events.db");
+    try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = writer.createStatement()) {
+      statement.execute("PRAGMA journal_mode = WAL");
+      statement.execute("PRAGMA wal_autocheckpoint = 0");
+      statement.execute("CREATE TABLE t (x TEXT)");
+      statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      try (Checkpointer checkpointer = new Checkpointer(settings(file))) {
+        // Given an empty log: a checkpoint copies nothing, so there is nothing to flush
+        checkpointer.committed();
+        assertThat(eventually(checkpointer::checkpoints)).isEqualTo(1);
+        assertThat(checkpointer.syncs()).isZero();
+
+        // When a commit leaves pages in the log, then its checkpoint copies them and flushes once
+        statement.execute("INSERT INTO t VALUES ('" + "y".repeat(10_000) + "')");
+        checkpointer.committed();
+        assertThat(eventually(checkpointer::syncs)).isEqualTo(1);
+        assertThat(checkpointer.checkpoints()).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
   void checkpoints_come_every_200_ms_while_the_log_is_short_and_every_20_ms_once_it_nears_the_writers_threshold() {
     // Given the writer checkpoints in place at WRITER_FRAMES, and this thread speeds up at three quarters of it
     assertThat(Checkpointer.NEAR_FULL_FRAMES).isEqualTo(Checkpointer.WRITER_FRAMES * 3 / 4);

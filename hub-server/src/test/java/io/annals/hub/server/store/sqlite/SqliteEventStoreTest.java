@@ -10,21 +10,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annals.hub.server.event.Outcome;
 import io.annals.hub.server.store.AggregatePosition;
+import io.annals.hub.server.store.EpochMicros;
 import io.annals.hub.server.store.EventFilter;
 import io.annals.hub.server.store.Position;
 import io.annals.hub.server.store.StoreUnavailableException;
 import io.annals.hub.server.store.sqlite.SqliteQueries.Sql;
+import io.annals.testsupport.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,14 +257,14 @@ class SqliteEventStoreTest {
 
   @Test
   void the_clock_is_the_injected_clock_and_steps_back_with_it_for_the_received_at_clock_to_see() {
-    MutableClock clock = new MutableClock(T0.plusNanos(123_456_789));
+    TestClock clock = new TestClock(T0.plusNanos(123_456_789));
     try (SqliteEventStore clocked = SqliteEventStore.builder(tempDir.resolve("clocked")).clock(clock).open()) {
       assertThat(clocked.clock()).isEqualTo(T0.plusNanos(123_456_000));
 
-      clock.now = T0.minusSeconds(1);
+      clock.set(T0.minusSeconds(1));
       assertThat(clocked.clock()).isEqualTo(T0.minusSeconds(1));
 
-      clock.now = T0.plusSeconds(1);
+      clock.set(T0.plusSeconds(1));
       assertThat(clocked.clock()).isEqualTo(T0.plusSeconds(1));
     }
   }
@@ -347,34 +346,38 @@ class SqliteEventStoreTest {
     }
   }
 
+  @Test
+  void each_append_deletes_the_minute_counts_older_than_two_hours_before_its_newest_event() throws Exception {
+    long first = Math.floorDiv(EpochMicros.of(T0), SqliteSchemas.MINUTE_MICROS);
+    store.append(List.of(anEvent(1).receivedAt(T0).build(), anEvent(2).receivedAt(T0.plusSeconds(60)).build()));
+    assertThat(catalogMinutes()).containsExactly(first, first + 1);
+
+    // 121 minutes on, the first minute falls out of the two hours kept and the next is just inside
+    store.append(List.of(anEvent(3).receivedAt(T0.plus(Duration.ofMinutes(121))).build()));
+    assertThat(catalogMinutes()).containsExactly(first + 1, first + 121);
+
+    // and the next append prunes from its own newest minute, not from the one before's
+    store.append(List.of(anEvent(4).receivedAt(T0.plus(Duration.ofMinutes(122))).build()));
+    assertThat(catalogMinutes()).containsExactly(first + 121, first + 122);
+  }
+
+  /** The minutes that hold counts for the catalog's last hour, read past the store. */
+  private List<Long> catalogMinutes() throws Exception {
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dataDir().resolve(SqliteEventStore.FILE_NAME));
+        Statement statement = other.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT DISTINCT minute FROM catalog_minutes ORDER BY minute")) {
+      List<Long> minutes = new java.util.ArrayList<>();
+      while (rs.next()) {
+        minutes.add(rs.getLong(1));
+      }
+      return minutes;
+    }
+  }
+
   private static String single(Statement statement, String sql) throws Exception {
     try (ResultSet rs = statement.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
-    }
-  }
-
-  /** A clock a test moves by hand. */
-  private static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }
