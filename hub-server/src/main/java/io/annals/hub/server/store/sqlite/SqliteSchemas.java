@@ -286,9 +286,11 @@ public final class SqliteSchemas implements SchemaRegistry, Quarantine, Catalog,
         while (rs.next()) {
           Event event = new Event(rs.getString(1), rs.getString(2), rs.getString(3), EpochMicros.toInstant(rs.getLong(4)),
               rs.getString(5), rs.getString(6), rs.getString(7), Extensions.fromJson(rs.getString(13)));
-          long droppedAt = rs.getLong(12);
+          long droppedMicros = rs.getLong(12);
+          // wasNull right after its column: it answers for the last column read.
+          java.time.Instant droppedAt = rs.wasNull() ? null : EpochMicros.toInstant(droppedMicros);
           found.add(new QuarantinedEvent(event, EpochMicros.toInstant(rs.getLong(8)), rs.getInt(9),
-              ErrorsJson.read(rs.getString(10)), rs.getString(11), rs.wasNull() ? null : EpochMicros.toInstant(droppedAt)));
+              ErrorsJson.read(rs.getString(10)), rs.getString(11), droppedAt));
         }
       }
       return found;
