@@ -59,7 +59,8 @@ class IngestServiceTest {
 
   EventResult post(Principal caller, ObjectNode event) {
     byte[] body = event.toString().getBytes(UTF_8);
-    return ingest.ingest(caller, "application/json", body.length, new ByteArrayInputStream(body)).results().get(0);
+    return ingest.ingest(caller, "application/json", body.length, new ByteArrayInputStream(body), java.util.Map.of())
+        .join().results().get(0);
   }
 
   double events(String outcome) {
