@@ -46,24 +46,16 @@ final class Checkpointer implements AutoCloseable {
    */
   static final int WRITER_FRAMES = 16_384;
   /**
-   * At most this often while the log is short: each checkpoint that copies pages ends with an
-   * fsync of the database file, and a page rewritten by many commits between two checkpoints is
-   * copied and written back once. Checkpointing every 20 ms throughout, this thread took 21-23 µs
-   * of CPU per single event (64 clients, ~2,600 events/s), most of it in the kernel writing pages
-   * back; with this cadence 13-16 (issue 29, docs/decisions.md).
+   * At most this often. Each checkpoint that copies pages ends with an fsync of the database file,
+   * and the commits whose WAL fsync lands behind that flush wait for it: the longer the interval,
+   * the more pages one flush writes back and the longer the wait. Quiet quick runs of
+   * {@code latency-p99-half-load} (issue 29, session 12, README): p99 at half load 15-26 ms with
+   * 200 ms, 57-58 ms with 5 s, 11.4 ms with 50 ms and 9.4-10.4 ms with 20 ms, at the same hub CPU
+   * per event (112-130 µs against 119-122). The 200 ms once chosen while the log is short (session
+   * 11: less checkpointer CPU, measured with a thread parked per request) cost the tail more than
+   * it saved.
    */
-  static final Duration INTERVAL = Duration.ofMillis(200);
-  /**
-   * At most this often once the log holds {@link #NEAR_FULL_FRAMES} or more: the commit that takes
-   * it to {@link #WRITER_FRAMES} checkpoints in place, and it should then find nearly everything
-   * copied and flushed already. Under single-event load 20 ms left the writer's own checkpoint less
-   * to copy than 100 ms did (measured before this thread flushed the file too: p99 latency 67
-   * against 95-111 ms at 3,700 events/s); appends with 10 M events stored ran alike (README,
-   * Benchmarks).
-   */
-  static final Duration NEAR_FULL_INTERVAL = Duration.ofMillis(20);
-  /** Three quarters of {@link #WRITER_FRAMES}: from here on, checkpoints come every {@link #NEAR_FULL_INTERVAL}. */
-  static final int NEAR_FULL_FRAMES = WRITER_FRAMES / 4 * 3;
+  static final Duration INTERVAL = Duration.ofMillis(20);
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
@@ -115,12 +107,11 @@ final class Checkpointer implements AutoCloseable {
     Connection connection = null;
     try {
       while (awaitCommit()) {
-        Duration pause = NEAR_FULL_INTERVAL;
         try {
           if (connection == null) {
             connection = settings.openCheckpointer();
           }
-          pause = interval(checkpoint(connection));
+          checkpoint(connection);
           if (failing) {
             LOG.info("background checkpoints of {} work again", settings.file());
             failing = false;
@@ -135,7 +126,7 @@ final class Checkpointer implements AutoCloseable {
           close(connection);
           connection = null;
         }
-        Thread.sleep(pause.toMillis());
+        Thread.sleep(INTERVAL.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -154,21 +145,13 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** The pause before the next checkpoint, for a log of {@code frames} frames. */
-  static Duration interval(int frames) {
-    return frames >= NEAR_FULL_FRAMES ? NEAR_FULL_INTERVAL : INTERVAL;
-  }
-
-  /** Runs one checkpoint and answers the frames in the log (0 when SQLite did not say). */
-  private int checkpoint(Connection connection) throws SQLException, IOException {
+  /** Runs one checkpoint, and flushes the file when it copied pages. */
+  private void checkpoint(Connection connection) throws SQLException, IOException {
     boolean copied;
-    int frames;
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
       // (busy, frames in the log, frames copied so far); busy = another checkpoint was running
-      boolean row = rs.next();
-      copied = row && rs.getInt(1) == 0 && rs.getInt(3) > 0;
-      frames = row ? Math.max(0, rs.getInt(2)) : 0;
+      copied = rs.next() && rs.getInt(1) == 0 && rs.getInt(3) > 0;
     }
     if (copied) {
       file.getFD().sync();
@@ -177,7 +160,6 @@ final class Checkpointer implements AutoCloseable {
       checkpoints++;
       syncs += copied ? 1 : 0;
     }
-    return frames;
   }
 
   private static void close(Connection connection) {

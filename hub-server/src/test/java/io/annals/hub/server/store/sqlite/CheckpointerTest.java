@@ -84,18 +84,6 @@ class CheckpointerTest {
     }
   }
 
-  @Test
-  void checkpoints_come_every_200_ms_while_the_log_is_short_and_every_20_ms_once_it_nears_the_writers_threshold() {
-    // Given the writer checkpoints in place at WRITER_FRAMES, and this thread speeds up at three quarters of it
-    assertThat(Checkpointer.NEAR_FULL_FRAMES).isEqualTo(Checkpointer.WRITER_FRAMES * 3 / 4);
-
-    // Then a short log waits the long interval, a log near the threshold (or past it) the short one
-    assertThat(Checkpointer.interval(0)).isEqualTo(Duration.ofMillis(200));
-    assertThat(Checkpointer.interval(Checkpointer.NEAR_FULL_FRAMES - 1)).isEqualTo(Duration.ofMillis(200));
-    assertThat(Checkpointer.interval(Checkpointer.NEAR_FULL_FRAMES)).isEqualTo(Duration.ofMillis(20));
-    assertThat(Checkpointer.interval(Checkpointer.WRITER_FRAMES * 2)).isEqualTo(Duration.ofMillis(20));
-  }
-
   private static long eventually(LongSupplier counter) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (counter.getAsLong() == 0 && System.nanoTime() < deadline) {
