@@ -37,15 +37,11 @@ class DaemonRetryTest {
     Fixture fixture = new Fixture(dir);
     FailingWaits source = new FailingWaits(fixture, 2, new HubException("hub answered 429", 429, true, null));
     fixture.feed.append(Fixture.events(0, 2));
-    Daemon daemon = daemon(fixture, source);
-    daemon.start();
-    try {
+    whileRunning(fixture, source, () -> {
       waitFor(() -> source.failed.get() == 2);
       fixture.feed.append(Fixture.events(2, 3));
       waitFor(() -> fixture.seen("seen").size() == 5);
-    } finally {
-      daemon.stop();
-    }
+    });
 
     assertThat(fixture.seen("seen")).containsExactlyElementsOf(Fixture.ids(Fixture.events(0, 5)));
     assertThat(pauses).as("one pause per refusal: 250 ms then 500 ms, each with up to half of it as jitter")
@@ -58,13 +54,7 @@ class DaemonRetryTest {
   void a_lasting_failure_is_tried_again_once_per_interval_at_most() throws Exception {
     Fixture fixture = new Fixture(dir);
     FailingWaits source = new FailingWaits(fixture, 16, new HubException("hub unreachable", 0, true, null));
-    Daemon daemon = daemon(fixture, source);
-    daemon.start();
-    try {
-      waitFor(() -> pauses.size() >= 16);
-    } finally {
-      daemon.stop();
-    }
+    whileRunning(fixture, source, () -> waitFor(() -> pauses.size() >= 16));
 
     assertThat(pauses).allSatisfy(pause -> assertThat(pause).isLessThanOrEqualTo(INTERVAL));
     assertThat(pauses.subList(0, 4)).as("the first pauses are short")
@@ -77,21 +67,27 @@ class DaemonRetryTest {
   void an_answer_that_retrying_cannot_change_waits_the_whole_interval() throws Exception {
     Fixture fixture = new Fixture(dir);
     FailingWaits source = new FailingWaits(fixture, 1, new HubException("hub answered 403", 403, false, null));
-    Daemon daemon = daemon(fixture, source);
-    daemon.start();
-    try {
-      waitFor(() -> !pauses.isEmpty());
-    } finally {
-      daemon.stop();
-    }
+    whileRunning(fixture, source, () -> waitFor(() -> !pauses.isEmpty()));
 
     assertThat(pauses.get(0)).isEqualTo(INTERVAL);
   }
 
-  private Daemon daemon(Fixture fixture, FeedSource source) {
+  /** Runs a daemon on {@code source} (its pauses recorded, not slept) while {@code meanwhile} runs, then stops it. */
+  private void whileRunning(Fixture fixture, FeedSource source, Meanwhile meanwhile) throws Exception {
     ProjectionRuntime runtime = fixture.runtime(Fixture.config("w1").withInterval(INTERVAL), source,
         new RecordingProjection());
-    return new Daemon(runtime, fixture.clock, pauses::add);
+    Daemon daemon = new Daemon(runtime, fixture.clock, pauses::add);
+    daemon.start();
+    try {
+      meanwhile.run();
+    } finally {
+      daemon.stop();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Meanwhile {
+    void run() throws Exception;
   }
 
   private static void waitFor(BooleanSupplier condition) throws InterruptedException {
