@@ -53,6 +53,11 @@ final class CpuTally {
     return hubNanos > 0 && events > 0 ? (hubNanos - compilerNanos) / 1000.0 / events : Double.NaN;
   }
 
+  /** The raw baseline's CPU microseconds per event over the raw windows; NaN when unknown. */
+  double rawMicrosPerEvent(long events) {
+    return rawNanos > 0 && events > 0 ? rawNanos / 1000.0 / events : Double.NaN;
+  }
+
   /** KiB the hub passed to write calls per event over the hub windows; NaN when unknown. */
   double hubWriteKibPerEvent(long events) {
     return hubWriteBytes > 0 && events > 0 ? hubWriteBytes / 1024.0 / events : Double.NaN;
@@ -66,7 +71,7 @@ final class CpuTally {
       details.put("load_generator_cpu_us_per_event", clientNanos / 1000.0 / hubEvents);
     }
     if (rawNanos > 0 && rawEvents > 0) {
-      details.put("raw_cpu_us_per_event", rawNanos / 1000.0 / rawEvents);
+      details.put("raw_cpu_us_per_event", rawMicrosPerEvent(rawEvents));
     }
   }
 }

@@ -34,6 +34,11 @@ record JitWarmUp(Duration time, double lastCompilerShare) {
 
   /** Runs {@code slice} on {@code hub} until it is warm (see the class comment), for at least {@code least}. */
   static JitWarmUp until(Run run, MeasuredHub hub, String what, Duration least, Slice slice) throws InterruptedException {
+    return until(run, hub.pid(), what, least, slice);
+  }
+
+  /** As {@link #until(Run, MeasuredHub, String, Duration, Slice)}, for any process (e.g. {@link HttpFloor}'s server). */
+  static JitWarmUp until(Run run, long pid, String what, Duration least, Slice slice) throws InterruptedException {
     // Scaled with the run (--scale), so that smoke tests stop after a slice or two.
     Duration max = Duration.ofMillis((long) (MAX.toMillis() * run.options().scale()));
     Duration warmed = Duration.ZERO;
@@ -41,11 +46,11 @@ record JitWarmUp(Duration time, double lastCompilerShare) {
     int settled = 0;
     int index = 0;
     do {
-      long cpuBefore = hub.cpuNanos();
-      long compilerBefore = hub.threads().compilerNanos();
+      long cpuBefore = Cpu.processNanos(pid).orElse(0);
+      long compilerBefore = Cpu.threads(pid).compilerNanos();
       warmed = warmed.plus(slice.run(index++));
-      long cpu = hub.cpuNanos() - cpuBefore;
-      share = cpu > 0 ? (double) (hub.threads().compilerNanos() - compilerBefore) / cpu : 0;
+      long cpu = Cpu.processNanos(pid).orElse(0) - cpuBefore;
+      share = cpu > 0 ? (double) (Cpu.threads(pid).compilerNanos() - compilerBefore) / cpu : 0;
       settled = share < SETTLED_COMPILER_SHARE ? settled + 1 : 0;
       run.progress("warm-up (%s): %.0f s, JIT compilers %.0f%% of the hub's CPU", what, warmed.toMillis() / 1000.0,
           100 * share);
