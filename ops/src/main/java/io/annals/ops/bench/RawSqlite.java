@@ -3,6 +3,7 @@ package io.annals.ops.bench;
 import io.annals.hub.server.store.sqlite.SqliteEventStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -57,11 +58,11 @@ final class RawSqlite implements RawStore {
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = FULL");
         s.execute("PRAGMA busy_timeout = 30000");
-        // The hub's writer connection has this page cache too.
-        s.execute("PRAGMA cache_size = -" + SqliteEventStore.WRITER_CACHE_KIB);
+        // The page cache the hub's writer connection has on a file of this size.
+        s.execute("PRAGMA cache_size = -" + SqliteEventStore.writerCacheKib(Files.size(file)));
       }
       return new RawSqlite(connection, file);
-    } catch (SQLException e) {
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException("cannot open " + file + ": " + e.getMessage(), e);
     }
   }
@@ -191,7 +192,7 @@ final class RawSqlite implements RawStore {
       }
       s.execute("PRAGMA synchronous = FULL");
       s.execute("PRAGMA journal_mode = WAL");
-      s.execute("PRAGMA cache_size = -" + SqliteEventStore.WRITER_CACHE_KIB);
+      s.execute("PRAGMA cache_size = -" + SqliteEventStore.writerCacheKib(Files.size(file)));
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("loading history into " + file + " failed: " + e.getMessage(), e);
     }

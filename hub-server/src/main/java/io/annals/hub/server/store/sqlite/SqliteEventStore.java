@@ -54,12 +54,17 @@ public final class SqliteEventStore implements StoreAdapter {
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_READER_CONNECTIONS = 4;
   /**
-   * The page cache of the writer connection, in KiB (SQLite's {@code PRAGMA cache_size = -N});
+   * The page cache of the writer connection on a file past 1 GiB, in KiB (SQLite's {@code PRAGMA cache_size = -N}; {@link WriterCache});
    * allocated only as pages are cached. With two million events stored, plain JDBC appends ran at
    * about 0.75 of their empty-store rate with SQLite's 2 MB default and about 0.85 with 64 MiB
    * (README, Benchmarks): the random-key indexes (aggregate, correlation) outgrow a small cache.
    */
   public static final int WRITER_CACHE_KIB = 64 * 1024;
+
+  /** The writer's page cache on a file of {@code fileBytes}, in KiB: smaller below 1 GiB ({@link WriterCache}). */
+  public static int writerCacheKib(long fileBytes) {
+    return WriterCache.DEFAULT.kibFor(fileBytes);
+  }
   /** The file the store keeps in its data directory. */
   public static final String FILE_NAME = "events.db";
 

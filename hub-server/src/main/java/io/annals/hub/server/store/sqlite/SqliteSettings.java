@@ -25,15 +25,14 @@ record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Cl
   }
 
   /**
-   * The writer stays in auto-commit mode: the store issues BEGIN IMMEDIATE / COMMIT itself. It
-   * gets a larger page cache than SQLite's 2 MB default: every append touches a random page of the
-   * aggregate and correlation indexes, and once those outgrow the cache each such page is read back
-   * from the file, which makes appends slower as the history grows ({@link
-   * SqliteEventStore#WRITER_CACHE_KIB}).
+   * The writer stays in auto-commit mode: the store issues BEGIN IMMEDIATE / COMMIT itself. Its
+   * page cache is {@code cacheKib} ({@link WriterCache}): larger than SQLite's 2 MB default, since
+   * every append touches a random page of the aggregate and correlation indexes, and once those
+   * outgrow the cache each such page is read back from the file.
    */
-  Connection openWriter() throws SQLException {
+  Connection openWriter(int cacheKib) throws SQLException {
     SQLiteConfig config = config();
-    config.setCacheSize(-SqliteEventStore.WRITER_CACHE_KIB);
+    config.setCacheSize(-cacheKib);
     Connection connection = config.createConnection(url());
     try (Statement statement = connection.createStatement()) {
       // The Checkpointer copies the log into the file; the writer's own checkpoint is a backstop.

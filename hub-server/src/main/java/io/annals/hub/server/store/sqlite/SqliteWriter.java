@@ -35,14 +35,22 @@ final class SqliteWriter implements AutoCloseable {
   private final SqliteErrors.Translator errors;
   private final ReentrantLock lock = new ReentrantLock();
   private final Checkpointer checkpointer;
+  private final WriterCache cache;
   private Connection connection; // guarded by lock; null until needed again after a failure
+  private int cacheKib; // guarded by lock; the page cache of connection
+  private int commitsSinceSizeCheck; // guarded by lock
   private final Map<String, PreparedStatement> prepared = new HashMap<>(); // guarded by lock; of connection
   private boolean closed; // guarded by lock
 
   SqliteWriter(SqliteSettings settings, SqliteErrors.Translator errors) throws SQLException {
+    this(settings, errors, WriterCache.DEFAULT);
+  }
+
+  SqliteWriter(SqliteSettings settings, SqliteErrors.Translator errors, WriterCache cache) throws SQLException {
     this.settings = settings;
     this.errors = errors;
-    this.connection = settings.openWriter();
+    this.cache = cache;
+    open();
     try {
       // Before anything writes to it: a damaged file is refused, not migrated (SqliteIntegrity).
       if (settings.startupCheck()) {
@@ -91,7 +99,7 @@ final class SqliteWriter implements AutoCloseable {
         throw new StoreUnavailableException(what + " failed: the SQLite store is closed", null);
       }
       if (connection == null) {
-        connection = settings.openWriter();
+        open();
       }
       return work.apply(connection);
     } catch (SQLException e) {
@@ -102,9 +110,52 @@ final class SqliteWriter implements AutoCloseable {
     }
   }
 
+  private void open() throws SQLException {
+    cacheKib = cache.kibFor(fileBytes());
+    connection = settings.openWriter(cacheKib);
+    commitsSinceSizeCheck = 0;
+  }
+
+  /** The file's size now; 0 before it exists or when it cannot be read (the small cache then). */
+  private long fileBytes() {
+    try {
+      return java.nio.file.Files.size(settings.file());
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  /** Every {@link WriterCache#checkEvery} commits, grows the cache once the file has outgrown the small one. */
+  private void resizeCacheIfGrown() {
+    if (cacheKib == cache.largeKib() || ++commitsSinceSizeCheck < cache.checkEvery()) {
+      return;
+    }
+    commitsSinceSizeCheck = 0;
+    int wanted = cache.kibFor(fileBytes());
+    if (wanted != cacheKib) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("PRAGMA cache_size = -" + wanted);
+        cacheKib = wanted;
+      } catch (SQLException e) {
+        // Runs after COMMIT: a cache size is only speed, and must not turn a stored append into an
+        // error. The next look tries again; a broken connection fails the next write instead.
+      }
+    }
+  }
+
+  /** The writer connection's page cache now, in KiB (for tests). */
+  int cacheKib() {
+    lock.lock();
+    try {
+      return cacheKib;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private <T> T transaction(Work<T> work) throws SQLException {
     if (connection == null) {
-      connection = settings.openWriter();
+      open();
     }
     try (Statement tx = connection.createStatement()) {
       tx.execute("BEGIN IMMEDIATE");
@@ -112,6 +163,7 @@ final class SqliteWriter implements AutoCloseable {
         T result = work.apply(this::prepared);
         tx.execute("COMMIT");
         checkpointer.committed();
+        resizeCacheIfGrown();
         return result;
       } catch (SQLException | RuntimeException e) {
         try {

@@ -24,9 +24,9 @@ class SqliteSettingsTest {
   }
 
   @Test
-  void every_connection_syncs_fully_in_wal_mode_the_writer_with_its_larger_cache_and_the_reader_read_only() throws Exception {
+  void every_connection_syncs_fully_in_wal_mode_the_writer_with_the_cache_it_is_given_and_the_reader_read_only() throws Exception {
     SqliteSettings settings = new SqliteSettings(dir.resolve("events.db"), Duration.ofMillis(300), 1, Clock.systemUTC(), true);
-    try (Connection writer = settings.openWriter();
+    try (Connection writer = settings.openWriter(WriterCache.SMALL_FILE_KIB);
         Connection checkpointer = settings.openCheckpointer();
         Connection reader = settings.openReader()) {
       for (Connection any : new Connection[] {writer, checkpointer, reader}) {
@@ -34,7 +34,7 @@ class SqliteSettingsTest {
         assertThat(pragma(any, "journal_mode")).isEqualTo("wal");
         assertThat(pragma(any, "busy_timeout")).isEqualTo("300");
       }
-      assertThat(pragma(writer, "cache_size")).isEqualTo(String.valueOf(-SqliteEventStore.WRITER_CACHE_KIB));
+      assertThat(pragma(writer, "cache_size")).isEqualTo(String.valueOf(-WriterCache.SMALL_FILE_KIB));
       assertThat(pragma(writer, "wal_autocheckpoint")).isEqualTo(String.valueOf(Checkpointer.WRITER_FRAMES));
       assertThat(pragma(writer, "secure_delete")).isEqualTo("1");
       assertThat(pragma(reader, "query_only")).isEqualTo("1");
