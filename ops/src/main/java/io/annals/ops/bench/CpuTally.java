@@ -67,6 +67,11 @@ final class CpuTally {
     return clientNanos > 0 ? (double) clientCompilerNanos / clientNanos : Double.NaN;
   }
 
+  /** This JVM's CPU microseconds per event over the hub windows; NaN when unknown. */
+  double clientMicrosPerEvent(long events) {
+    return clientNanos > 0 && events > 0 ? clientNanos / 1000.0 / events : Double.NaN;
+  }
+
   /** This JVM's CPU microseconds per event over the hub windows, less its JIT compiler threads'; NaN when unknown. */
   double clientMicrosPerEventWithoutJit(long events) {
     return clientNanos > 0 && events > 0 ? (clientNanos - clientCompilerNanos) / 1000.0 / events : Double.NaN;

@@ -41,6 +41,8 @@ final class HistoryScenarios {
   private static final String SOURCE = "history-source";
   /** Events a timed turn of {@code export} covers at least (times --scale), in whole passes. */
   static final int TURN_EVENTS = 300_000;
+  /** Lines of the export deflated for the floor, at most (held in memory: 60,000 lines are about 34 MB). */
+  static final int FLOOR_LINES = 60_000;
 
   private final Run run;
   private final int events;
@@ -162,7 +164,29 @@ final class HistoryScenarios {
     details.put("feed_reader_cpu_us_per_event_without_jit", feedCpu.clientMicrosPerEventWithoutJit(measured));
     details.put("exporter_jit_cpu_share", exportCpu.clientJitShare());
     details.put("feed_reader_jit_cpu_share", feedCpu.clientJitShare());
+    floor(details, exportCpu.clientMicrosPerEventWithoutJit(measured),
+        feedCpu.hubMicrosPerEvent(measured) + feedCpu.clientMicrosPerEvent(measured));
     return ScenarioResult.ratio(EXPORT, Run.rate(measured, exportTime), Run.rate(measured, feedTime), "events/s", 0.7, details);
+  }
+
+  /**
+   * The same run's floor ({@link DeflateFloor}): the CPU per event of only deflating and hashing the
+   * export's lines, its share of the exporter's CPU (without JIT), and the ratio an export would
+   * reach if it cost feed paging (reader and hub, {@code feedMicros}) plus that floor and nothing
+   * more, both saturating the same cores.
+   */
+  private void floor(Map<String, Object> details, double exporterMicros, double feedMicros) throws IOException {
+    int lines = Math.min(events, FLOOR_LINES);
+    int passes = (int) Math.max(1, Math.ceil(TURN_EVENTS * run.options().scale() / lines));
+    DeflateFloor floor = DeflateFloor.measure(exportDir, lines, passes);
+    details.put("floor_deflate_sha256_cpu_us_per_event", floor.cpuMicrosPerLine());
+    details.put("floor_lines", floor.lines());
+    details.put("floor_passes", floor.passes());
+    details.put("floor_bytes_per_line", floor.bytesPerLine());
+    details.put("floor_gzip_bytes_per_line", floor.gzipBytesPerLine());
+    details.put("floor_share_of_exporter_cpu_without_jit", floor.cpuMicrosPerLine() / exporterMicros);
+    details.put("feed_paging_cpu_us_per_event", feedMicros);
+    details.put("ratio_bound_feed_paging_plus_floor", feedMicros / (feedMicros + floor.cpuMicrosPerLine()));
   }
 
   /** Pages the whole feed {@code passes} times with the SDK's reader. */

@@ -101,6 +101,11 @@ class BenchCommandTest {
         "feed_reader_jit_cpu_share", "warm_up_last_client_jit_compiler_cpu_share")) {
       assertThat(exported.path(share).isNumber()).as(share).isTrue();
     }
+    // beside it the same run's floor: only deflating and hashing the export's lines, in-process
+    assertThat(exported.path("floor_deflate_sha256_cpu_us_per_event").asDouble()).as(exported.toString()).isPositive();
+    assertThat(exported.path("floor_lines").asInt()).isEqualTo(1200);
+    assertThat(exported.path("floor_gzip_bytes_per_line").asDouble()).isPositive()
+        .isLessThan(exported.path("floor_bytes_per_line").asDouble());
     // import also weighs the SDK's spool against the importer, in turns, each over two fresh hubs
     JsonNode imported = json.path("scenarios").get(1).path("details");
     assertThat(imported.path("sdk_import_events_per_s").asDouble()).as(imported.toString()).isPositive();
