@@ -71,6 +71,7 @@ record JitWarmUp(Duration time, int slices, double lastCompilerShare, double las
         long own = Cpu.ownNanos() - ownBefore;
         clientShare = own > 0 ? (double) (Cpu.ownCompilerNanos() - ownCompilerBefore) / own : 0;
       }
+      // clientShare is NaN when this JVM is not watched, and then does not hold the warm-up back.
       boolean quiet = share < SETTLED_COMPILER_SHARE && !(clientShare >= SETTLED_COMPILER_SHARE);
       settled = quiet ? settled + 1 : 0;
       if (client) {
