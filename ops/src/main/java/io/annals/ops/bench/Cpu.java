@@ -78,6 +78,11 @@ final class Cpu {
     return 0;
   }
 
+  /** CPU time of this JVM's JIT compiler threads so far, in nanoseconds ({@link #threads}). */
+  static long ownCompilerNanos() {
+    return threads(ProcessHandle.current().pid()).compilerNanos();
+  }
+
   /** CPU time of the calling thread so far, in nanoseconds. */
   static long threadNanos() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();

@@ -20,12 +20,15 @@ final class CpuTally {
   private long hubWriteMark;
   private long compilerNanos;
   private long compilerMark;
+  private long clientCompilerNanos;
+  private long clientCompilerMark;
 
   void startHub(MeasuredHub hub) {
     hubMark = hub.cpuNanos();
     clientMark = Cpu.ownNanos();
     hubWriteMark = hub.writtenBytes();
     compilerMark = hub.threads().compilerNanos();
+    clientCompilerMark = Cpu.ownCompilerNanos();
   }
 
   void stopHub(MeasuredHub hub) {
@@ -33,6 +36,7 @@ final class CpuTally {
     clientNanos += Cpu.ownNanos() - clientMark;
     hubWriteBytes += hub.writtenBytes() - hubWriteMark;
     compilerNanos += hub.threads().compilerNanos() - compilerMark;
+    clientCompilerNanos += Cpu.ownCompilerNanos() - clientCompilerMark;
   }
 
   void startRaw() {
@@ -56,6 +60,26 @@ final class CpuTally {
   /** The raw baseline's CPU microseconds per event over the raw windows; NaN when unknown. */
   double rawMicrosPerEvent(long events) {
     return rawNanos > 0 && events > 0 ? rawNanos / 1000.0 / events : Double.NaN;
+  }
+
+  /** The hub's JIT compiler threads' share of its CPU over the hub windows; NaN when unknown. */
+  double hubJitShare() {
+    return hubNanos > 0 ? (double) compilerNanos / hubNanos : Double.NaN;
+  }
+
+  /** This JVM's (the load generator's) JIT compiler threads' share of its CPU over the hub windows; NaN when unknown. */
+  double clientJitShare() {
+    return clientNanos > 0 ? (double) clientCompilerNanos / clientNanos : Double.NaN;
+  }
+
+  /** This JVM's CPU microseconds per event over the hub windows; NaN when unknown. */
+  double clientMicrosPerEvent(long events) {
+    return clientNanos > 0 && events > 0 ? clientNanos / 1000.0 / events : Double.NaN;
+  }
+
+  /** This JVM's CPU microseconds per event over the hub windows, less its JIT compiler threads'; NaN when unknown. */
+  double clientMicrosPerEventWithoutJit(long events) {
+    return clientNanos > 0 && events > 0 ? (clientNanos - clientCompilerNanos) / 1000.0 / events : Double.NaN;
   }
 
   /** KiB the hub passed to write calls per event over the hub windows; NaN when unknown. */

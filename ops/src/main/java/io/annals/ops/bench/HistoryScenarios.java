@@ -39,6 +39,10 @@ final class HistoryScenarios {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SOURCE = "history-source";
+  /** Events a timed turn of {@code export} covers at least (times --scale), in whole passes. */
+  static final int TURN_EVENTS = 300_000;
+  /** Lines of the export deflated for the floor, at most (held in memory: 60,000 lines are about 34 MB). */
+  static final int FLOOR_LINES = 60_000;
 
   private final Run run;
   private final int events;
@@ -93,40 +97,130 @@ final class HistoryScenarios {
     }
   }
 
-  private ScenarioResult export(MeasuredHub hub) throws IOException {
-    ReadScenarios.page(hub, Set.of()); // warm-up of the hub's feed path, as feed-paging does
-    CpuTally feedCpu = new CpuTally();
-    feedCpu.startHub(hub);
-    ReadScenarios.Paging paging = ReadScenarios.page(hub, Set.of());
-    feedCpu.stopHub(hub);
-    // Warm-up of the export path in both JVMs, as the feed is paged once before it is measured: without
-    // it a quick run measured mostly the JIT compilers (54% of the exporter's CPU, 39% of the hub's; issue 26).
-    Path warmUp = run.workDir().resolve("history-export-warm-up");
-    command(ExportCommand::new, "--hub", hub.url().toString(), "--out", warmUp.toString());
-    deleteTree(warmUp);
+  /**
+   * The export beside feed paging, both warmed first until the JIT compilers of the hub and of this
+   * JVM (the exporter, the reader) take less than 5% of their process's CPU ({@link JitWarmUp}; a
+   * slice is a turn of each), then timed in turns, feed, export, export, feed, so that drifting load
+   * hits both alike. With one warm-up export, the quick run measured C2 still compiling the export
+   * (it compiles through the first three or four exports of 60,000 events) where the full run's
+   * million events did not (issue 26). A turn is as many whole passes (paging the feed, exporting
+   * the history) as make {@link #TURN_EVENTS}: a single quick pass took a fifth of a second.
+   */
+  private ScenarioResult export(MeasuredHub hub) throws IOException, InterruptedException {
+    int passes = (int) Math.max(1, Math.ceil(TURN_EVENTS * run.options().scale() / events));
+    JitWarmUp warm = JitWarmUp.untilBoth(run, hub, "feed paging and export", Duration.ZERO, i -> {
+      long start = System.nanoTime();
+      pageTurn(hub, passes);
+      exportTurn(hub, passes, null);
+      return Duration.ofNanos(System.nanoTime() - start);
+    });
     exportDir = run.workDir().resolve("history-export");
+    CpuTally feedCpu = new CpuTally();
     CpuTally exportCpu = new CpuTally();
-    exportCpu.startHub(hub);
-    long start = System.nanoTime();
-    String out = command(ExportCommand::new, "--hub", hub.url().toString(), "--out", exportDir.toString());
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    exportCpu.stopHub(hub);
-    long exported = JSON.readTree(exportDir.resolve("manifest.json").toFile()).path("events").asLong();
-    if (exported != events || paging.events() != events) {
-      throw new IllegalStateException("exported " + exported + " and paged " + paging.events() + " of " + events + " events: " + out);
+    Duration feedTime = Duration.ZERO;
+    Duration exportTime = Duration.ZERO;
+    Map<String, Object> perTurn = new LinkedHashMap<>();
+    for (int turn = 0; turn < 4; turn++) {
+      boolean exporting = turn == 1 || turn == 2; // feed, export, export, feed
+      CpuTally cpu = exporting ? exportCpu : feedCpu;
+      cpu.startHub(hub);
+      long start = System.nanoTime();
+      if (exporting) {
+        exportTurn(hub, passes, turn == 1 ? exportDir : null); // the first export is kept for the import scenario
+      } else {
+        pageTurn(hub, passes);
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      cpu.stopHub(hub);
+      perTurn.put("turn_" + (turn + 1) + (exporting ? "_export" : "_feed_paging") + "_events_per_s",
+          Math.round(Run.rate((long) passes * events, elapsed)));
+      if (exporting) {
+        exportTime = exportTime.plus(elapsed);
+      } else {
+        feedTime = feedTime.plus(elapsed);
+      }
     }
+    long measured = 2L * passes * events; // two turns each
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("events", exported);
-    details.put("export_seconds", elapsed.toMillis() / 1000.0);
-    details.put("feed_paging_seconds", paging.elapsed().toMillis() / 1000.0);
-    details.put("warm_up", "each side once before it is measured: the feed paged, a whole export written and deleted");
+    details.put("events", events);
+    details.put("passes_per_turn", passes);
+    details.put("export_seconds", exportTime.toMillis() / 1000.0);
+    details.put("feed_paging_seconds", feedTime.toMillis() / 1000.0);
+    details.put("turns", "feed paging, export, export, feed paging; each figure over its two turns");
+    details.putAll(perTurn);
+    details.put("warm_up", "in slices of a turn of each side until the JIT compilers take < "
+        + Math.round(100 * JitWarmUp.SETTLED_COMPILER_SHARE) + "% of the hub's and of this JVM's CPU in " + JitWarmUp.SETTLED_SLICES
+        + " slices in a row, at most " + JitWarmUp.MAX.toSeconds() + " s times --scale");
+    warm.addTo(details, "");
     details.put("export_bytes", directorySize(exportDir));
-    details.put("hub_cpu_us_per_event_export", exportCpu.hubMicrosPerEvent(events));
-    details.put("hub_cpu_us_per_event_feed_paging", feedCpu.hubMicrosPerEvent(events));
-    details.put("hub_cpu_us_per_event_export_without_jit", exportCpu.hubMicrosPerEventWithoutJit(events));
-    details.put("hub_cpu_us_per_event_feed_paging_without_jit", feedCpu.hubMicrosPerEventWithoutJit(events));
-    tallyClient(details, "exporter", exportCpu, "feed_reader", feedCpu);
-    return ScenarioResult.ratio(EXPORT, Run.rate(events, elapsed), paging.perSecond(), "events/s", 0.7, details);
+    details.put("hub_cpu_us_per_event_export", exportCpu.hubMicrosPerEvent(measured));
+    details.put("hub_cpu_us_per_event_feed_paging", feedCpu.hubMicrosPerEvent(measured));
+    details.put("hub_cpu_us_per_event_export_without_jit", exportCpu.hubMicrosPerEventWithoutJit(measured));
+    details.put("hub_cpu_us_per_event_feed_paging_without_jit", feedCpu.hubMicrosPerEventWithoutJit(measured));
+    details.put("hub_jit_cpu_share_export", exportCpu.hubJitShare());
+    details.put("hub_jit_cpu_share_feed_paging", feedCpu.hubJitShare());
+    tallyClient(details, "exporter", exportCpu, measured, "feed_reader", feedCpu, measured);
+    details.put("exporter_cpu_us_per_event_without_jit", exportCpu.clientMicrosPerEventWithoutJit(measured));
+    details.put("feed_reader_cpu_us_per_event_without_jit", feedCpu.clientMicrosPerEventWithoutJit(measured));
+    details.put("exporter_jit_cpu_share", exportCpu.clientJitShare());
+    details.put("feed_reader_jit_cpu_share", feedCpu.clientJitShare());
+    floor(details, exportCpu.clientMicrosPerEventWithoutJit(measured),
+        feedCpu.hubMicrosPerEvent(measured) + feedCpu.clientMicrosPerEvent(measured));
+    return ScenarioResult.ratio(EXPORT, Run.rate(measured, exportTime), Run.rate(measured, feedTime), "events/s", 0.7, details);
+  }
+
+  /**
+   * The same run's floor ({@link DeflateFloor}): the CPU per event of only deflating and hashing the
+   * export's lines, its share of the exporter's CPU (without JIT), and the ratio an export would
+   * reach if it cost feed paging (reader and hub, {@code feedMicros}) plus that floor and nothing
+   * more, both saturating the same cores.
+   */
+  private void floor(Map<String, Object> details, double exporterMicros, double feedMicros) throws IOException {
+    int lines = Math.min(events, FLOOR_LINES);
+    int passes = (int) Math.max(1, Math.ceil(TURN_EVENTS * run.options().scale() / lines));
+    DeflateFloor floor = DeflateFloor.measure(exportDir, lines, passes);
+    details.put("floor_deflate_sha256_cpu_us_per_event", floor.cpuMicrosPerLine());
+    details.put("floor_lines", floor.lines());
+    details.put("floor_passes", floor.passes());
+    details.put("floor_bytes_per_line", floor.bytesPerLine());
+    details.put("floor_gzip_bytes_per_line", floor.gzipBytesPerLine());
+    details.put("floor_share_of_exporter_cpu_without_jit", floor.cpuMicrosPerLine() / exporterMicros);
+    details.put("feed_paging_cpu_us_per_event", feedMicros);
+    details.put("ratio_bound_feed_paging_plus_floor", feedMicros / (feedMicros + floor.cpuMicrosPerLine()));
+  }
+
+  /** Pages the whole feed {@code passes} times with the SDK's reader. */
+  private void pageTurn(MeasuredHub hub, int passes) {
+    for (int i = 0; i < passes; i++) {
+      long paged = ReadScenarios.page(hub, Set.of()).events();
+      if (paged != events) {
+        throw new IllegalStateException("paged " + paged + " of " + events + " events");
+      }
+    }
+  }
+
+  /** Exports the whole history {@code passes} times; the first export is kept in {@code keep}, the others deleted (all when null). */
+  private void exportTurn(MeasuredHub hub, int passes, Path keep) {
+    for (int i = 0; i < passes; i++) {
+      Path dir = i == 0 && keep != null ? keep : run.workDir().resolve("history-export-pass");
+      long exported = export(hub, dir);
+      if (exported != events) {
+        throw new IllegalStateException("exported " + exported + " of " + events + " events");
+      }
+      if (dir != keep) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  /** {@code annals-ops export} of the hub's whole history into {@code dir}; answers the events the manifest counts. */
+  private static long export(MeasuredHub hub, Path dir) {
+    String out = command(ExportCommand::new, "--hub", hub.url().toString(), "--out", dir.toString());
+    try {
+      return JSON.readTree(dir.resolve("manifest.json").toFile()).path("events").asLong();
+    } catch (IOException e) {
+      throw new IllegalStateException("the export wrote no readable manifest: " + out, e);
+    }
   }
 
   /**
@@ -243,11 +337,6 @@ final class HistoryScenarios {
     return ScenarioResult.ratio(MIGRATE, Run.rate(events, elapsed), Run.rate(events, rawTime), "events/s", 0.5, details);
   }
 
-  private static void tallyClient(Map<String, Object> details, String figure, CpuTally figureCpu, String baseline, CpuTally baselineCpu) {
-    long events = ((Number) details.get("events")).longValue();
-    tallyClient(details, figure, figureCpu, events, baseline, baselineCpu, events);
-  }
-
   private static void tallyClient(Map<String, Object> details, String figure, CpuTally figureCpu, long figureEvents, String baseline,
       CpuTally baselineCpu, long baselineEvents) {
     Map<String, Object> a = new LinkedHashMap<>();
@@ -301,13 +390,17 @@ final class HistoryScenarios {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.delete(f);
+  private static void deleteTree(Path dir) {
+    try {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
       }
+      Files.delete(dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    Files.delete(dir);
   }
 
   private static long directorySize(Path dir) throws IOException {

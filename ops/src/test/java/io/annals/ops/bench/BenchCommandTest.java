@@ -91,6 +91,21 @@ class BenchCommandTest {
       assertThat(scenario.path("baseline").asDouble()).as(scenario.toString()).isPositive();
       assertThat(scenario.path("details").path("events").asLong()).as(scenario.toString()).isEqualTo(1200);
     }
+    // export and feed paging are warmed until the JIT settles, then timed in turns, the JIT's share reported for both
+    JsonNode exported = json.path("scenarios").get(0).path("details");
+    for (String turn : List.of("turn_1_feed_paging", "turn_2_export", "turn_3_export", "turn_4_feed_paging")) {
+      assertThat(exported.path(turn + "_events_per_s").asDouble()).as(turn).isPositive();
+    }
+    assertThat(exported.path("warm_up_slices").asInt()).as(exported.toString()).isPositive();
+    for (String share : List.of("hub_jit_cpu_share_export", "hub_jit_cpu_share_feed_paging", "exporter_jit_cpu_share",
+        "feed_reader_jit_cpu_share", "warm_up_last_client_jit_compiler_cpu_share")) {
+      assertThat(exported.path(share).isNumber()).as(share).isTrue();
+    }
+    // beside it the same run's floor: only deflating and hashing the export's lines, in-process
+    assertThat(exported.path("floor_deflate_sha256_cpu_us_per_event").asDouble()).as(exported.toString()).isPositive();
+    assertThat(exported.path("floor_lines").asInt()).isEqualTo(1200);
+    assertThat(exported.path("floor_gzip_bytes_per_line").asDouble()).isPositive()
+        .isLessThan(exported.path("floor_bytes_per_line").asDouble());
     // import also weighs the SDK's spool against the importer, in turns, each over two fresh hubs
     JsonNode imported = json.path("scenarios").get(1).path("details");
     assertThat(imported.path("sdk_import_events_per_s").asDouble()).as(imported.toString()).isPositive();

@@ -53,7 +53,7 @@ class HttpFloorTest {
   @Test
   void the_hubs_cpu_beyond_the_floor_and_the_raw_insert_and_the_ceiling_follow_from_the_floor_figures() {
     // 25,000 requests/s on 2 cores: each costs the machine 80 µs; with a raw insert of 20 µs, 100 µs.
-    HttpFloor.Figures floor = new HttpFloor.Figures(25_000, 30, 0.25, new JitWarmUp(Duration.ofSeconds(6), 0.01), 2);
+    HttpFloor.Figures floor = new HttpFloor.Figures(25_000, 30, 0.25, new JitWarmUp(Duration.ofSeconds(6), 2, 0.01, Double.NaN), 2);
     Map<String, Object> details = new LinkedHashMap<>();
 
     floor.addTo(details, 110, 20);

@@ -210,7 +210,10 @@ public final class SqliteLedger implements Ledger {
         List<LedgerLeaf> out = new ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
-            out.add(new LedgerLeaf(rs.getLong(1), rs.getString(2), EpochMicros.toInstant(rs.getLong(3)), rs.getBytes(4), rs.getString(5)));
+            // Text by getBytes, as the feed's rows are read (SqliteQueries.text: getString makes a direct buffer
+            // through JNI per call): an export reads every leaf, a page beside each feed page (issue 26).
+            out.add(new LedgerLeaf(rs.getLong(1), SqliteQueries.text(rs, 2), EpochMicros.toInstant(rs.getLong(3)), rs.getBytes(4),
+                SqliteQueries.text(rs, 5)));
           }
         }
         return out;

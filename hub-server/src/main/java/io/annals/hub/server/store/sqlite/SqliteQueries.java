@@ -179,7 +179,7 @@ final class SqliteQueries {
    * getBytes} copies the same UTF-8 bytes into an array: reading the feed's rows this way ran at
    * about 1.5 times the rate (README, Benchmarks).
    */
-  private static String text(ResultSet rs, int column) throws SQLException {
+  static String text(ResultSet rs, int column) throws SQLException {
     byte[] utf8 = rs.getBytes(column);
     return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
   }
