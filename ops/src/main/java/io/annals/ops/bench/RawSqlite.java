@@ -53,7 +53,10 @@ final class RawSqlite implements RawStore {
     SqliteEventStore.open(dataDir).close();
     Path file = dataDir.resolve(SqliteEventStore.FILE_NAME);
     try {
-      Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+      // No generated keys, as the hub's connections: else sqlite-jdbc runs a query after each insert.
+      org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+      config.setGetGeneratedKeys(false);
+      Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
       try (Statement s = connection.createStatement()) {
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = FULL");

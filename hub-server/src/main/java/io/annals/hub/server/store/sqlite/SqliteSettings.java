@@ -21,6 +21,9 @@ record SqliteSettings(Path file, Duration busyTimeout, int readerConnections, Cl
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout((int) busyTimeout.toMillis());
+    // Nothing here asks for generated keys; with them on, sqlite-jdbc matches every statement
+    // against a regex and, after each INSERT, prepares and runs "SELECT last_insert_rowid()".
+    config.setGetGeneratedKeys(false);
     return config;
   }
 

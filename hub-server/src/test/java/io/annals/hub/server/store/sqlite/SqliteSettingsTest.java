@@ -33,6 +33,8 @@ class SqliteSettingsTest {
         assertThat(pragma(any, "synchronous")).as("FULL").isEqualTo("2");
         assertThat(pragma(any, "journal_mode")).isEqualTo("wal");
         assertThat(pragma(any, "busy_timeout")).isEqualTo("300");
+        // No query after each insert for keys nobody reads.
+        assertThat(any.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()).isFalse();
       }
       assertThat(pragma(writer, "cache_size")).isEqualTo(String.valueOf(-WriterCache.SMALL_FILE_KIB));
       assertThat(pragma(writer, "wal_autocheckpoint")).isEqualTo(String.valueOf(Checkpointer.WRITER_FRAMES));
