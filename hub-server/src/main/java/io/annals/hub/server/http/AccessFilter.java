@@ -60,10 +60,18 @@ final class AccessFilter {
     }
   }
 
+  /** The one operation among the route's roles; null for none or several. A loop: it runs on every request (issue 29). */
   private static Operation operation(Set<RouteRole> roles) {
-    List<Operation> operations = roles.stream()
-        .filter(Operation.class::isInstance).map(Operation.class::cast).toList();
-    return operations.size() == 1 ? operations.get(0) : null;
+    Operation found = null;
+    for (RouteRole role : roles) {
+      if (role instanceof Operation operation) {
+        if (found != null) {
+          return null;
+        }
+        found = operation;
+      }
+    }
+    return found;
   }
 
   private static void deny(Context ctx, HubServices s, AccessDecision.Denied denied) {

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Checks one CloudEvent 1.0 (its JSON form, or the same object assembled from binary-mode headers
@@ -48,8 +47,6 @@ final class CloudEventValidator {
   /** Longest {@code id}, as long as the longest {@code aggregate_id}. */
   static final int MAX_ID_LENGTH = EventValidator.MAX_ID_LENGTH;
 
-  private static final Pattern UUID_TEXT = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   /** Attributes with a place of their own; everything else is an extension. */
   private static final Set<String> CORE = Set.of("specversion", "id", "source", "type", "time", "subject",
       "datacontenttype", "dataschema", "data", "data_base64", "correlationid", "receivedat");
@@ -192,7 +189,7 @@ final class CloudEventValidator {
         : !id.isTextual() ? "must be a string, not " + kind(id)
         : id.asText().isEmpty() || id.asText().length() > MAX_ID_LENGTH
             ? "must be a non-empty string of at most " + MAX_ID_LENGTH + " characters"
-        : id.asText().chars().anyMatch(Character::isISOControl) ? "must not contain control characters"
+        : EventValidator.hasControlCharacter(id.asText()) ? "must not contain control characters"
         : null;
     if (problem != null) {
       errors.add(error(prefix, "id", binary, problem));
@@ -200,7 +197,7 @@ final class CloudEventValidator {
     }
     String original = id.asText();
     JsonNode source = ce.get("source");
-    String hubId = UUID_TEXT.matcher(original).matches() ? original.toLowerCase(Locale.ROOT)
+    String hubId = EventValidator.isUuid(original) ? original.toLowerCase(Locale.ROOT)
         : hubId(source != null && source.isTextual() ? source.asText() : "", original).toString();
     env.put("id", hubId);
     if (!hubId.equals(original)) {
@@ -272,7 +269,10 @@ final class CloudEventValidator {
 
   /** True for {@code text/*} and XML media types: data a JSON string can carry. */
   static boolean isText(String mediaType) {
-    String type = mediaType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String type = RequestReader.mediaType(mediaType);
+    if (type == null) {
+      return false; // blank
+    }
     return type.startsWith("text/") || type.equals("application/xml") || type.endsWith("+xml");
   }
 
@@ -340,7 +340,10 @@ final class CloudEventValidator {
 
   /** True for {@code application/json} and {@code type/subtype+json}, parameters allowed. */
   static boolean isJson(String mediaType) {
-    String type = mediaType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String type = RequestReader.mediaType(mediaType);
+    if (type == null) {
+      return false; // blank
+    }
     int slash = type.indexOf('/');
     return type.equals("application/json")
         || (slash > 0 && slash < type.length() - 1 && type.endsWith("+json") && type.indexOf('/', slash + 1) < 0);

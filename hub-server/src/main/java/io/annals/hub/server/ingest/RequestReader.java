@@ -35,13 +35,13 @@ public final class RequestReader {
   static final String JSON = "application/json";
   static final String NDJSON = "application/x-ndjson";
 
-  private final ObjectMapper json;
+  private final ObjectReader treeReader; // made once: each request only adds its own node factory
   private final RequestLimits limits;
   private final CloudEventsReader cloudEvents;
 
   /** @param json a {@link StrictJson#mapper(RequestLimits)} with the same {@code limits} */
   public RequestReader(ObjectMapper json, RequestLimits limits) {
-    this.json = json;
+    this.treeReader = json.reader();
     this.limits = limits;
     this.cloudEvents = new CloudEventsReader(json);
   }
@@ -67,7 +67,7 @@ public final class RequestReader {
       return cloudEvents.binary(ceHeaders, contentType, null, raw.length == 0 ? null : raw);
     }
     // Parsed from the bytes as they came: a decoded copy of the text would double what a body costs.
-    Body text = utf8(raw).parsedBy(json.reader().with(new DecodeMeter(lease)));
+    Body text = utf8(raw).parsedBy(treeReader.with(new DecodeMeter(lease)));
     if (binary) {
       return cloudEvents.binary(ceHeaders, contentType, text.isBlank() ? null : parse(text, 0), null);
     }
@@ -100,9 +100,17 @@ public final class RequestReader {
     return binary;
   }
 
-  private static String mediaType(String contentType) {
-    return contentType == null || contentType.isBlank() ? null
-        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+  /**
+   * The media type of a Content-Type, without parameters, trimmed, in lower case; null for none.
+   * By indexOf, not split: split compiles nothing for one character but still builds a list and
+   * an array, on every request (issue 29).
+   */
+  static String mediaType(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return null;
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   /** A slice of the body's bytes, checked to be UTF-8. */
@@ -159,6 +167,9 @@ public final class RequestReader {
   }
 
   private static void checkCharset(String contentType) {
+    if (contentType.indexOf(';') < 0) {
+      return; // no parameters, so no charset (the common case: not worth a split per request)
+    }
     String[] parts = contentType.split(";");
     for (int i = 1; i < parts.length; i++) {
       String[] kv = parts[i].trim().split("=", 2);

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.annals.hub.server.event.Event;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.http.EventJson;
+import io.annals.hub.wire.WireTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,10 +41,17 @@ public final class LeafEncoding {
   /** SHA-256(field(tag) ‖ field(salt) ‖ field(name) ‖ field(value text)). */
   public static byte[] memberDigest(byte[] salt, String name, String valueJson) {
     MessageDigest sha = Rfc6962.sha256();
-    sha.update(field(MEMBER_TAG));
-    sha.update(field(salt));
-    sha.update(field(utf8(name)));
-    return sha.digest(field(utf8(valueJson)));
+    update(sha, MEMBER_TAG);
+    update(sha, salt);
+    update(sha, utf8(name));
+    update(sha, utf8(valueJson));
+    return sha.digest();
+  }
+
+  /** field(value) into {@code sha}, without building the field first. */
+  private static void update(MessageDigest sha, byte[] value) {
+    sha.update(length(value.length));
+    sha.update(value);
   }
 
   /** The member digests of a payload, one salt per member name (every member must have one). */
@@ -72,27 +81,45 @@ public final class LeafEncoding {
   /** leaf_data of docs/ledger.md for this event and its payload's member digests (in any order). */
   public static byte[] leafData(StoredEvent stored, List<byte[]> memberDigests) {
     Event e = stored.event();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    out.writeBytes(field(LEAF_TAG));
-    out.writeBytes(field(utf8(e.id())));
-    out.writeBytes(field(utf8(e.service())));
-    out.writeBytes(field(utf8(e.type())));
-    out.writeBytes(field(utf8(e.aggregateId())));
+    // Room for a typical leaf: 256 bytes made every leaf grow the buffer once (issue 29).
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    write(out, LEAF_TAG);
+    write(out, utf8(e.id()));
+    write(out, utf8(e.service()));
+    write(out, utf8(e.type()));
+    write(out, utf8(e.aggregateId()));
     if (e.correlationId() == null) {
       out.write(0);
     } else {
       out.write(1);
-      out.writeBytes(field(utf8(e.correlationId())));
+      write(out, utf8(e.correlationId()));
     }
-    out.writeBytes(field(utf8(EventJson.time(e.createdAt()))));
-    out.writeBytes(field(utf8(EventJson.time(stored.receivedAt()))));
+    write(out, time(e.createdAt()));
+    write(out, time(stored.receivedAt()));
     List<byte[]> sorted = new ArrayList<>(memberDigests);
     sorted.sort(Arrays::compareUnsigned);
-    ByteArrayOutputStream commitment = new ByteArrayOutputStream(sorted.size() * Rfc6962.HASH_BYTES);
-    sorted.forEach(commitment::writeBytes);
-    out.writeBytes(field(commitment.toByteArray()));
+    // field(concatenated digests), written digest by digest.
+    out.writeBytes(length(sorted.size() * Rfc6962.HASH_BYTES));
+    sorted.forEach(out::writeBytes);
     extensions(e.extensions(), out);
     return out.toByteArray();
+  }
+
+  /** field(value) onto {@code out}, without building the field first. */
+  private static void write(ByteArrayOutputStream out, byte[] value) {
+    out.writeBytes(length(value.length));
+    out.writeBytes(value);
+  }
+
+  /** The 4-byte big-endian length that starts a field. */
+  private static byte[] length(int bytes) {
+    return ByteBuffer.allocate(4).putInt(bytes).array();
+  }
+
+  /** {@link EventJson#time} as UTF-8, written straight into bytes when the year has four digits (always, in practice). */
+  private static byte[] time(Instant t) {
+    byte[] text = new byte[WireTime.LENGTH];
+    return WireTime.write(t, text, 0) ? text : utf8(EventJson.time(t));
   }
 
   /**
@@ -104,11 +131,11 @@ public final class LeafEncoding {
     if (extensions.isEmpty()) {
       return;
     }
-    out.writeBytes(field(EXTENSIONS_TAG));
+    write(out, EXTENSIONS_TAG);
     // Event keeps them sorted by name (String order, which is byte order for the ASCII names allowed).
     extensions.forEach((name, value) -> {
-      out.writeBytes(field(utf8(name)));
-      out.writeBytes(field(utf8(value)));
+      write(out, utf8(name));
+      write(out, utf8(value));
     });
   }
 
@@ -148,10 +175,6 @@ public final class LeafEncoding {
       throw new IllegalArgumentException("a stored payload is not a JSON object: " + e.getMessage(), e);
     }
     return members;
-  }
-
-  static byte[] field(byte[] value) {
-    return ByteBuffer.allocate(4 + value.length).putInt(value.length).put(value).array();
   }
 
   private static byte[] utf8(String s) {

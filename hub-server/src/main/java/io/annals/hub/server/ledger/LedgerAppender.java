@@ -3,6 +3,7 @@ package io.annals.hub.server.ledger;
 import io.annals.hub.server.event.StoredEvent;
 import io.annals.hub.server.store.FeedSource;
 import io.annals.hub.server.store.Position;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,11 +61,22 @@ public final class LedgerAppender {
       long from = edge.size();
       List<LedgerLeaf> leaves = new ArrayList<>(events.size());
       List<CompactRange.Node> nodes = new ArrayList<>();
+      List<List<PayloadMember>> payloads = new ArrayList<>(events.size());
+      int salts = 0;
       for (StoredEvent e : events) {
-        List<PayloadMember> members = LeafEncoding.members(e.event().payloadJson()); // parsed once for both
-        PayloadSalts salts = PayloadSalts.fresh(members, random);
-        byte[] hash = LeafEncoding.leafHash(e, members, salts.byMember());
-        leaves.add(new LedgerLeaf(edge.size(), e.id(), e.receivedAt(), hash, salts.toJson()));
+        List<PayloadMember> members = LeafEncoding.members(e.event().payloadJson()); // parsed once for salts and hash
+        payloads.add(members);
+        salts += PayloadSalts.needed(members);
+      }
+      // The whole batch's salts in one draw: each nextBytes call costs the same whatever its length.
+      byte[] randomBytes = new byte[salts * LeafEncoding.SALT_BYTES];
+      random.nextBytes(randomBytes);
+      ByteBuffer saltSource = ByteBuffer.wrap(randomBytes);
+      for (int i = 0; i < events.size(); i++) {
+        StoredEvent e = events.get(i);
+        PayloadSalts fresh = PayloadSalts.fresh(payloads.get(i), saltSource);
+        byte[] hash = LeafEncoding.leafHash(e, payloads.get(i), fresh.byMember());
+        leaves.add(new LedgerLeaf(edge.size(), e.id(), e.receivedAt(), hash, fresh.toJson()));
         nodes.addAll(edge.append(hash));
       }
       if (!ledger.append(from, leaves, nodes)) {

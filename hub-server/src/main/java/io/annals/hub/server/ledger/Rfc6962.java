@@ -18,6 +18,7 @@ public final class Rfc6962 {
   public static final int HASH_BYTES = 32;
   private static final byte LEAF_PREFIX = 0x00;
   private static final byte NODE_PREFIX = 0x01;
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Rfc6962::newSha256);
 
   private Rfc6962() {}
 
@@ -145,7 +146,19 @@ public final class Rfc6962 {
     return true;
   }
 
+  /**
+   * The calling thread's SHA-256 digest, reset: finish with it ({@code digest()}) before asking for
+   * it again. One per thread rather than one per hash: {@code MessageDigest.getInstance} looks the
+   * provider up and builds the digest by reflection on every call, and the ledger appender hashes
+   * several times per event (issue 29).
+   */
   static MessageDigest sha256() {
+    MessageDigest sha = SHA256.get();
+    sha.reset(); // in case a use before ended without digest() (an exception between updates)
+    return sha;
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -249,6 +249,23 @@ class CloudEventsApiTest extends SqliteHubPerTest {
     }
 
     @Test
+    void ce_header_names_are_read_in_any_case() {
+      // Read from Jetty's fields since issue 29 (was the servlet's set of names): case still does not matter.
+      String id = newId();
+      Map<String, String> headers = new TreeMap<>();
+      binaryHeaders(id).forEach((name, value) ->
+          headers.put(name.startsWith("ce-") ? name.toUpperCase(java.util.Locale.ROOT) : name, value));
+      headers.put("Ce-CorrelationId", "checkout/7");
+
+      HttpResponse<String> answer = postWithHeaders(headers, PAYLOAD);
+
+      assertThat(answer.statusCode()).isEqualTo(201);
+      assertThat(parse(answer.body()).at("/id").asText()).isEqualTo(id);
+      assertThat(parse(answer.body()).at("/meta/aggregate_id").asText()).isEqualTo("payment/23");
+      assertThat(parse(answer.body()).at("/meta/correlation_id").asText()).isEqualTo("checkout/7");
+    }
+
+    @Test
     void data_that_is_not_json_is_stored_as_its_bytes_and_read_back_as_sent() {
       String id = newId();
       CloudEvent sent = event(id).withData("text/plain", "three euros".getBytes(StandardCharsets.UTF_8)).build();

@@ -144,4 +144,30 @@ class RequestReaderTest {
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.getMessage()).contains("not valid UTF-8 (1 bad byte(s))");
   }
+
+  @Test
+  void media_types_are_read_without_parameters_case_or_spaces_and_a_blank_one_is_none() {
+    // Read by indexOf since issue 29 (was split): the same answers, a blank type included.
+    assertThat(RequestReader.mediaType(" Application/JSON ; charset=utf-8")).isEqualTo("application/json");
+    assertThat(RequestReader.mediaType("application/x-ndjson")).isEqualTo("application/x-ndjson");
+    assertThat(RequestReader.mediaType(";charset=utf-8")).isEmpty();
+    assertThat(RequestReader.mediaType("  ")).isNull();
+    assertThat(RequestReader.mediaType(null)).isNull();
+    assertThat(CloudEventValidator.isJson("application/vnd.x+json; v=1")).isTrue();
+    assertThat(CloudEventValidator.isJson(" ")).isFalse();
+    assertThat(CloudEventValidator.isText("Text/Plain;charset=utf-8")).isTrue();
+    assertThat(CloudEventValidator.isText("")).isFalse();
+  }
+
+  @Test
+  void uuids_are_36_characters_of_hex_digits_in_either_case_with_four_dashes_in_place() {
+    assertThat(EventValidator.isUuid("0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a11")).isTrue();
+    assertThat(EventValidator.isUuid("0192F0C4-6D1E-7B3A-9C55-2F1D8C0E4A11")).isTrue();
+    assertThat(EventValidator.isUuid("0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a1")).isFalse();
+    assertThat(EventValidator.isUuid("0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a111")).isFalse();
+    assertThat(EventValidator.isUuid("0192f0c4-6d1e-7b3a-9c55x2f1d8c0e4a11")).isFalse();
+    assertThat(EventValidator.isUuid("0192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a1g")).isFalse();
+    assertThat(EventValidator.isUuid("0192f0c4d6d1e-7b3a-9c55-2f1d8c0e4a1")).isFalse();
+    assertThat(EventValidator.isUuid("０192f0c4-6d1e-7b3a-9c55-2f1d8c0e4a11")).isFalse(); // a full-width digit
+  }
 }

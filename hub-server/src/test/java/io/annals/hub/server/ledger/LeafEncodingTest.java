@@ -156,6 +156,40 @@ class LeafEncodingTest {
     s.byMember().forEach((k, v) -> assertThat(back.byMember().get(k)).isEqualTo(v));
   }
 
+  @Test
+  void salts_are_stored_as_the_text_jackson_writes_for_them() {
+    // Written by hand since issue 29: the stored text must stay what the ObjectNode wrote.
+    Map<String, byte[]> byMember = new LinkedHashMap<>();
+    String[] names = {"plain", "a \"quoted\" name", "back\\slash", "tab\tand\u0001control", "\u00e9t\u00e9 \ud83d\ude00", "", "/slash"};
+    for (int i = 0; i < names.length; i++) {
+      byte[] salt = new byte[LeafEncoding.SALT_BYTES];
+      java.util.Arrays.fill(salt, (byte) (i * 37 - 100));
+      byMember.put(names[i], salt);
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode tree = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    byMember.forEach((name, salt) -> tree.put(name, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(salt)));
+
+    assertThat(new PayloadSalts(byMember).toJson()).isEqualTo(tree.toString());
+    assertThat(new PayloadSalts(Map.of()).toJson()).isEqualTo("{}");
+  }
+
+  @Test
+  void one_draw_of_random_bytes_gives_each_member_its_own_slice() {
+    List<PayloadMember> members = LeafEncoding.members("{\"a\":1,\"b\":{\"annals:erased\":{\"erasure_id\":\"e\","
+        + "\"erased_at\":\"2026-01-01T00:00:00Z\",\"digest\":\"" + "ab".repeat(32) + "\"}},\"c\":2}");
+    byte[] draw = new byte[PayloadSalts.needed(members) * LeafEncoding.SALT_BYTES];
+    for (int i = 0; i < draw.length; i++) {
+      draw[i] = (byte) i;
+    }
+
+    PayloadSalts salts = PayloadSalts.fresh(members, java.nio.ByteBuffer.wrap(draw));
+
+    assertThat(PayloadSalts.needed(members)).isEqualTo(2); // b is erased with its digest kept: no salt
+    assertThat(salts.byMember().keySet()).containsExactly("a", "c");
+    assertThat(salts.byMember().get("a")).isEqualTo(java.util.Arrays.copyOfRange(draw, 0, 16));
+    assertThat(salts.byMember().get("c")).isEqualTo(java.util.Arrays.copyOfRange(draw, 16, 32));
+  }
+
   private static byte[] lp(byte[] b) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new DataOutputStream(out).writeInt(b.length);
