@@ -3,6 +3,7 @@ package io.annals.ops.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.annals.ops.history.ExportCommand;
+import io.annals.ops.history.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
@@ -42,7 +42,7 @@ record DeflateFloor(int lines, int passes, double bytesPerLine, double gzipBytes
     long gzipBytes = 0;
     long cpu = 0;
     for (int pass = 0; pass < passes; pass++) {
-      MessageDigest sha = sha256();
+      MessageDigest sha = Sha256.digest();
       CountingSink sink = new CountingSink();
       long start = Cpu.threadNanos();
       try (OutputStream gzip = ExportCommand.segmentGzip(new DigestOutputStream(sink, sha))) {
@@ -84,14 +84,6 @@ record DeflateFloor(int lines, int passes, double bytesPerLine, double gzipBytes
       throw new IllegalStateException("the export in " + dir + " has no lines");
     }
     return Arrays.copyOf(text, size);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 
   /** Counts what it is given, keeps nothing. */
