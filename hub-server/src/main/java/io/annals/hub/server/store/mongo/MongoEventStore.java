@@ -380,8 +380,12 @@ public final class MongoEventStore implements StoreAdapter {
           parsed, database, serverSelectionTimeout, connectTimeout, socketTimeout, clockRefresh, clock));
     }
 
+    /**
+     * The driver takes whole milliseconds and reads 0 as "no limit", so a duration under 1 ms
+     * (500 µs, 1 ns) would not be a short timeout but none at all.
+     */
     private static void positive(String name, Duration value) {
-      if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+      if (value.compareTo(Duration.ofMillis(1)) < 0 || value.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(name + " must be between 1 ms and " + Integer.MAX_VALUE + " ms, was " + value);
       }
     }
