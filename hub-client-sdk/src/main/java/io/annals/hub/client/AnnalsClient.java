@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ public final class AnnalsClient implements AutoCloseable {
   private final String service;
   private final Clock clock;
   private final Duration sendTimeout;
+  private final LongSupplier nanoTime;
   private final UuidV7 ids;
   private final Spool spool;
   private final Spool heldBack;
@@ -60,6 +63,7 @@ public final class AnnalsClient implements AutoCloseable {
     this.service = config.service;
     this.clock = config.clock;
     this.sendTimeout = config.sendTimeout;
+    this.nanoTime = config.nanoTime;
     this.ids = new UuidV7(clock);
     this.spool = spools.main();
     this.heldBack = spools.heldBack();
@@ -167,15 +171,17 @@ public final class AnnalsClient implements AutoCloseable {
    */
   public SendResult send(EventBuilder event) {
     EventBuilder.Envelope envelope = event.toEnvelope(service, ids, clock.instant());
-    long started = clock.millis();
-    long deadline = started + sendTimeout.toMillis();
+    // Elapsed time on the monotonic clock: a step of the wall clock (NTP, a test clock) must
+    // neither cut the timeout short nor stretch it.
+    long started = nanoTime.getAsLong();
+    long timeoutNanos = TimeUnit.NANOSECONDS.convert(sendTimeout); // saturates: a timeout of centuries is "none"
     try {
       for (int attempt = 1; ; attempt++) {
         Answer answer = hub.post(List.of(envelope.json()));
         if (answer instanceof Answer.Results results) {
           Answer.EventResult result = results.results().get(0);
           if (result.outcome().delivered()) {
-            metrics.delivered(result.outcome(), Duration.ofMillis(clock.millis() - started));
+            metrics.delivered(result.outcome(), Duration.ofNanos(nanoTime.getAsLong() - started));
           }
           return new SendResult(envelope.id(), result.outcome(), result.receivedAt(), result.errors());
         }
@@ -185,7 +191,8 @@ public final class AnnalsClient implements AutoCloseable {
         }
         Answer.Retry retry = (Answer.Retry) answer;
         Duration wait = backoff.delay(attempt, retry.retryAfter());
-        if (clock.millis() + wait.toMillis() > deadline) {
+        // Elapsed nanos compared, not instants: nanoTime values may overflow, their differences do not.
+        if (TimeUnit.NANOSECONDS.convert(wait) > timeoutNanos - (nanoTime.getAsLong() - started)) {
           throw new HubException("event " + envelope.id() + " not accepted within " + sendTimeout
               + " (" + attempt + " attempts): " + retry.reason(), retry.status(), true, null);
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -41,6 +42,7 @@ public final class AnnalsClientBuilder {
   Clock clock = Clock.systemUTC();
   LongUnaryOperator backoffRandom; // tests only: null means a real random source
   Sleeper sleeper = Sleeper.system(); // tests only: to observe the waits between attempts
+  LongSupplier nanoTime = System::nanoTime; // tests only: the monotonic clock that times send()
   private Object meterRegistry; // Object: Micrometer is optional, so its types stay out of fields
 
   AnnalsClientBuilder() {}
@@ -284,6 +286,15 @@ public final class AnnalsClientBuilder {
   /** Tests only: waits between attempts with {@code sleeper} instead of {@link Thread#sleep}. */
   AnnalsClientBuilder sleeper(Sleeper sleeper) {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /**
+   * Tests only: times {@link AnnalsClient#send}'s timeout on {@code nanoTime} instead of
+   * {@link System#nanoTime}, so that a test moves it along with its sleeper.
+   */
+  AnnalsClientBuilder nanoTime(LongSupplier nanoTime) {
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     return this;
   }
 

@@ -3,9 +3,16 @@ package io.annals.hub.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.annals.hub.client.internal.delivery.Sleeper;
+import io.annals.testsupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class SendTest extends AgainstFakeHub {
@@ -60,6 +67,40 @@ class SendTest extends AgainstFakeHub {
             assertThat(e.getMessage()).contains("not accepted within PT0.3S");
           });
     }
+  }
+
+  @Test
+  void a_step_of_the_wall_clock_neither_cuts_short_nor_stretches_the_send_timeout() {
+    hub.answerNext(10_000, 503, null);
+
+    // 100 ms waits within 450 ms: 4 waits, then the 5th attempt's wait would end past the timeout.
+    assertThat(waitsBeforeGivingUp(Duration.ZERO)).as("wall clock steady").hasSize(4);
+    assertThat(waitsBeforeGivingUp(Duration.ofHours(1))).as("wall clock stepped an hour ahead").hasSize(4);
+    assertThat(waitsBeforeGivingUp(Duration.ofSeconds(-10))).as("wall clock stepped 10 s back").hasSize(4);
+  }
+
+  /**
+   * Sends against a hub that keeps failing, waiting 100 ms between attempts, until send gives up
+   * (450 ms). Each wait moves the monotonic clock and the wall clock by what it waits; the first
+   * also steps the wall clock by {@code step}, as NTP does. Returns the waits.
+   */
+  private List<Duration> waitsBeforeGivingUp(Duration step) {
+    TestClock wall = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    AtomicLong monotonic = new AtomicLong(123_456_789L);
+    AtomicReference<Duration> stepOnce = new AtomicReference<>(step);
+    List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+    Sleeper sleeper = wait -> {
+      waits.add(wait);
+      monotonic.addAndGet(wait.toNanos());
+      wall.advance(wait.plus(stepOnce.getAndSet(Duration.ZERO)));
+    };
+    try (AnnalsClient client = clientOfBilling().clock(wall).nanoTime(monotonic::get).sleeper(sleeper)
+        .backoff(Duration.ofMillis(100), Duration.ofMillis(100)).backoffRandom(bound -> bound - 1)
+        .sendTimeout(Duration.ofMillis(450)).build()) {
+      assertThatThrownBy(() -> client.send("payment-completed", "payment/1", Map.of()))
+          .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.retryable()).isTrue());
+    }
+    return List.copyOf(waits);
   }
 
   @Test
