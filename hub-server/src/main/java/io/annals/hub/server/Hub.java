@@ -209,7 +209,7 @@ public final class Hub implements AutoCloseable {
     SchemaService schemas = new SchemaService(store.schemas(), clock, System::nanoTime);
     IngestService ingest = new IngestService(new RequestReader(strict, config.requestLimits()),
         new EventValidator(strict, clock, config.ingest().maxClockSkew(), config.maxEventBytes()), committer, metrics,
-        bodyBudget(config), schemas);
+        bodyBudget(config, metrics), schemas);
     EventJson json = new EventJson();
     // For the alert AnnalsQuarantineGrowing; read from the store at each scrape (an index count).
     Gauge.builder("annals.hub.quarantine.held", store.schemas().quarantine(), q -> q.heldCount())
@@ -277,13 +277,13 @@ public final class Hub implements AutoCloseable {
   }
 
   /** HUB_BODY_BUDGET, or by default a share of this JVM's heap (logged, since it depends on -Xmx). */
-  private static BodyBudget bodyBudget(HubConfig config) {
+  private static BodyBudget bodyBudget(HubConfig config, HubMetrics metrics) {
     long maxBody = config.ingest().maxBodyBytes();
     if (config.http().bodyBudgetBytes() > 0) {
-      return new BodyBudget(config.http().bodyBudgetBytes(), maxBody);
+      return new BodyBudget(config.http().bodyBudgetBytes(), maxBody, metrics::bodyBudgetRefused);
     }
     long maxHeap = Runtime.getRuntime().maxMemory();
-    BodyBudget budget = new BodyBudget(BodyBudget.forHeap(maxHeap, maxBody), maxBody);
+    BodyBudget budget = new BodyBudget(BodyBudget.forHeap(maxHeap, maxBody), maxBody, metrics::bodyBudgetRefused);
     LOG.info("request bodies read and decoded at once: up to {} bytes (HUB_BODY_BUDGET; from a heap of {} MiB)",
         budget.capacity(), maxHeap >> 20);
     if (maxHeap * BodyBudget.HEAP_SHARE / BodyBudget.EXPANSION < maxBody) {

@@ -3,7 +3,9 @@ package io.annals.hub.server.ingest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The request body bytes that may be read and decoded at once, across all requests: what keeps
@@ -33,8 +35,14 @@ public final class BodyBudget {
   /** A chunked body reserves at least this much at a time, so that small reads do not contend. */
   static final int STEP = 64 * 1024;
 
+  /** Refusal reason: the budget cannot cover the body now (503), since other bodies hold it. */
+  public static final String BUSY = "busy";
+  /** Refusal reason: the body decodes to more than the whole budget could ever cover (413). */
+  public static final String TOO_LARGE = "too_large";
+
   private final long capacity;
   private final long maxBodyBytes;
+  private final Consumer<String> refused;
   private final AtomicLong used = new AtomicLong();
 
   /**
@@ -44,12 +52,21 @@ public final class BodyBudget {
    *     refused as too large without reading, so reserves nothing
    */
   public BodyBudget(long capacity, long maxBodyBytes) {
+    this(capacity, maxBodyBytes, reason -> {});
+  }
+
+  /**
+   * As above; {@code refused} is told the reason ({@link #BUSY} or {@link #TOO_LARGE}) of each
+   * request the budget refuses, once per request, on the request's thread.
+   */
+  public BodyBudget(long capacity, long maxBodyBytes, Consumer<String> refused) {
     if (maxBodyBytes < 1 || capacity < maxBodyBytes) {
       throw new IllegalArgumentException("the body budget (" + capacity + " bytes) must be at least the body limit ("
           + maxBodyBytes + " bytes)");
     }
     this.capacity = capacity;
     this.maxBodyBytes = maxBodyBytes;
+    this.refused = Objects.requireNonNull(refused, "refused");
   }
 
   /**
@@ -176,6 +193,7 @@ public final class BodyBudget {
       long needed = (2 * bodyBytes + decodedBytes + EXPANSION - 1) / EXPANSION;
       if (needed > reserved) {
         if (needed > capacity) {
+          refused.accept(TOO_LARGE);
           throw RequestRejectedException.tooLarge("the body decodes to more JSON nodes than the hub holds for request"
               + " bodies at once (" + capacity + " bytes of bodies, HUB_BODY_BUDGET, at about " + EXPANSION
               + " bytes of memory each); send fewer or flatter events per request");
@@ -190,6 +208,7 @@ public final class BodyBudget {
         throw new IllegalStateException("the lease is closed");
       }
       if (!tryTake(bytes)) {
+        refused.accept(BUSY);
         throw RequestRejectedException.busy("the hub is decoding as many request bodies as its memory allows ("
             + capacity + " bytes, HUB_BODY_BUDGET); nothing of this request was stored, retry in "
             + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);

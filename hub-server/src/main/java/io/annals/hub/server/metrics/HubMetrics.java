@@ -37,7 +37,12 @@ public final class HubMetrics implements AutoCloseable {
 
   private static final int MAX_SERVICE_TYPE_PAIRS = 1_000;
   private static final int MAX_SERVICES = 200;
-  private static final List<String> AUTH_DENIED_REASONS = List.of("unauthenticated", "forbidden", "rate_limited");
+  private static final ReasonCounter AUTH_DENIED = new ReasonCounter("annals.hub.auth.denied", "auth denial",
+      "requests refused by authentication, authorisation or the rate limit, by reason",
+      List.of("unauthenticated", "forbidden", "rate_limited"));
+  private static final ReasonCounter BODY_BUDGET_REFUSED = new ReasonCounter("annals.hub.ingest.body.budget.refusals",
+      "body budget refusal", "requests refused by the body budget before (more of) their body was read, by reason",
+      List.of("busy", "too_large"));
 
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -72,8 +77,10 @@ public final class HubMetrics implements AutoCloseable {
         .description("1 once the store reported damage (a corrupt file), until the hub restarts")
         .register(registry);
     // Every reason from the start, so that rate() and alerts see 0 rather than no series.
-    for (String reason : AUTH_DENIED_REASONS) {
-      authDeniedCounter(reason);
+    for (ReasonCounter counter : List.of(AUTH_DENIED, BODY_BUDGET_REFUSED)) {
+      for (String reason : counter.reasons()) {
+        counter.on(registry, reason);
+      }
     }
   }
 
@@ -134,17 +141,28 @@ public final class HubMetrics implements AutoCloseable {
    * (403) or {@code rate_limited} (429).
    */
   public void authDenied(String reason) {
-    if (!AUTH_DENIED_REASONS.contains(reason)) {
-      throw new IllegalArgumentException("unknown auth denial reason \"" + reason + "\"; expected one of " + AUTH_DENIED_REASONS);
-    }
-    authDeniedCounter(reason).increment();
+    AUTH_DENIED.on(registry, reason).increment();
   }
 
-  private Counter authDeniedCounter(String reason) {
-    return Counter.builder("annals.hub.auth.denied")
-        .description("requests refused by authentication, authorisation or the rate limit, by reason")
-        .tag("reason", reason)
-        .register(registry);
+  /**
+   * Counts one request refused by the body budget (HUB_BODY_BUDGET): {@code busy} (503, the
+   * bodies in flight hold the budget) or {@code too_large} (413, the body decodes to more than the
+   * whole budget).
+   */
+  public void bodyBudgetRefused(String reason) {
+    BODY_BUDGET_REFUSED.on(registry, reason).increment();
+  }
+
+  /** A counter with a {@code reason} label whose values are known in advance; {@code what} names it in errors. */
+  private record ReasonCounter(String name, String what, String description, List<String> reasons) {
+
+    /** The series of {@code reason}, registered the first time; an unknown reason is a bug of the caller. */
+    Counter on(MeterRegistry registry, String reason) {
+      if (!reasons.contains(reason)) {
+        throw new IllegalArgumentException("unknown " + what + " reason \"" + reason + "\"; expected one of " + reasons);
+      }
+      return Counter.builder(name).description(description).tag("reason", reason).register(registry);
+    }
   }
 
   /** Records one HTTP request; {@code route} must be a route template, never a raw path. */

@@ -70,7 +70,7 @@ class HttpLayerProblemsTest {
   }
 
   @Test
-  void a_body_the_budget_cannot_cover_while_another_is_read_answers_503_with_retry_after_unread() throws Exception {
+  void a_body_the_budget_cannot_cover_while_another_is_read_answers_503_with_retry_after_unread_and_is_counted() throws Exception {
     int limit = 64 * 1024;
     try (TestHub hub = TestHub.configured(dir, Map.of("HUB_MAX_BODY_BYTES", Integer.toString(limit),
             "HUB_BODY_BUDGET", Integer.toString(limit)));
@@ -96,6 +96,8 @@ class HttpLayerProblemsTest {
       assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
           t -> assertThat(t).startsWith(Problem.CONTENT_TYPE));
       assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:busy");
+      assertThat(hub.metric("annals_hub_ingest_body_budget_refusals_total{reason=\"busy\"}"))
+          .as("the refusal counted").isEqualTo(1.0);
     }
   }
 }

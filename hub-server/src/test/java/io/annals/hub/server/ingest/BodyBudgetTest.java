@@ -3,6 +3,7 @@ package io.annals.hub.server.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.annals.hub.server.metrics.HubMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class BodyBudgetTest {
 
   private static final long LIMIT = 100;
+  private static final String REFUSALS = "annals_hub_ingest_body_budget_refusals_total";
 
   @Test
   void a_budget_of_exactly_one_largest_body_is_allowed_and_such_a_body_declared_is_reserved_whole() {
@@ -139,6 +141,36 @@ class BodyBudgetTest {
           });
     }
     assertThat(budget.inUse()).isZero();
+  }
+
+  @Test
+  void each_refusal_is_counted_in_the_metrics_by_its_reason() {
+    try (HubMetrics metrics = new HubMetrics()) {
+      BodyBudget budget = new BodyBudget(150, LIMIT, metrics::bodyBudgetRefused);
+      assertThat(metrics.scrape()).as("every reason exported from the start")
+          .contains(REFUSALS + "{reason=\"busy\"} 0.0", REFUSALS + "{reason=\"too_large\"} 0.0");
+
+      try (BodyBudget.Lease first = budget.lease(LIMIT)) {
+        assertThatThrownBy(() -> budget.lease(60)).isInstanceOf(RequestRejectedException.class);
+        assertThatThrownBy(() -> first.decoded(BodyBudget.EXPANSION * 1_000L)).isInstanceOf(RequestRejectedException.class);
+      }
+      try (BodyBudget.Lease taken = budget.lease(LIMIT)) {
+        assertThatThrownBy(() -> budget.lease(-1).meter(new ByteArrayInputStream(new byte[80])).readNBytes(80))
+            .isInstanceOf(RequestRejectedException.class);
+      }
+
+      assertThat(metrics.scrape())
+          .contains(REFUSALS + "{reason=\"busy\"} 2.0", REFUSALS + "{reason=\"too_large\"} 1.0");
+    }
+  }
+
+  @Test
+  void an_unknown_refusal_reason_is_refused_naming_the_known_ones() {
+    try (HubMetrics metrics = new HubMetrics()) {
+      assertThatThrownBy(() -> metrics.bodyBudgetRefused("full"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("unknown body budget refusal reason \"full\"; expected one of [busy, too_large]");
+    }
   }
 
   @Test
