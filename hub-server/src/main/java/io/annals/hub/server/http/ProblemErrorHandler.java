@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 /**
  * Jetty's answers to what never reaches a route, as problem details like every other answer of
  * the hub: a request Jetty cannot parse or refuses (414 URI too long, 431 headers too large, 400
- * for a {@code %00} in the path or both Content-Length and Transfer-Encoding), and an error that
- * escaped the application. Jetty's own {@link ErrorHandler} writes HTML pages for these.
+ * for a {@code %00} in the path or both Content-Length and Transfer-Encoding, 408 from
+ * {@link HeaderDeadline}), and an error that escaped the application. Jetty's own {@link ErrorHandler} writes HTML pages for these.
  */
 final class ProblemErrorHandler extends ErrorHandler {
 
@@ -71,6 +71,7 @@ final class ProblemErrorHandler extends ErrorHandler {
   private static String slug(int status) {
     return switch (status) {
       case 400 -> "malformed-request";
+      case 408 -> "request-timeout";
       case 414 -> "uri-too-long";
       case 431 -> "headers-too-large";
       default -> status >= 500 ? "server-error" : "refused-by-http-layer";

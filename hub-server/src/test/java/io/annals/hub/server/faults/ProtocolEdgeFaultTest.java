@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Fault injection, case 7 of issue 19: the real hub in a child JVM, spoken to over raw sockets
  * with what HTTP clients do not send. Every answer the HTTP layer makes on its own is problem
  * details; a refused body is not invited with {@code 100 Continue}; a client that trickles its
- * headers is disconnected at the header deadline.
+ * headers is answered 408 and disconnected at the header deadline.
  */
 class ProtocolEdgeFaultTest {
 
@@ -104,15 +104,36 @@ class ProtocolEdgeFaultTest {
   }
 
   @Test
-  void a_client_trickling_header_lines_is_disconnected_at_the_header_deadline() throws Exception {
+  void a_client_trickling_header_lines_is_answered_408_and_disconnected_at_the_header_deadline() throws Exception {
     try (RawHttp http = new RawHttp(hub.port())) {
       http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
 
-      assertThat(trickledUntilClosed(http)).as("connection closed before the headers were complete").isTrue();
-      assertThat(http.text()).as("nothing answered to an incomplete request").isEmpty();
+      assertThat(trickledUntilTheHubEnds(http)).as("the hub ended the request before its headers were complete")
+          .isTrue();
+      assertRequestTimeout(http);
     }
     // The hub still serves well-behaved clients.
     assertThat(exchange("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_request_line_cut_short_is_answered_408_at_the_header_deadline() throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("GET /health/li");
+
+      assertRequestTimeout(http);
+    }
+  }
+
+  @Test
+  void a_connection_that_sent_no_byte_of_a_request_is_closed_at_the_header_deadline_without_an_answer()
+      throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      http.send("\r\n"); // a blank line before a request line: allowed, and not yet a request
+
+      assertThat(http.closedByHubWithin(20_000)).as("closed; received: %s", http.text()).isTrue();
+      assertThat(http.text()).as("nothing answered to no request").isEmpty();
+    }
   }
 
   @Test
@@ -131,31 +152,34 @@ class ProtocolEdgeFaultTest {
   }
 
   @Test
-  void a_second_request_trickling_its_headers_on_a_kept_alive_connection_is_disconnected_at_its_deadline()
+  void a_second_request_trickling_its_headers_on_a_kept_alive_connection_is_answered_408_at_its_deadline()
       throws Exception {
     try (RawHttp http = new RawHttp(hub.port())) {
       http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(http.finalAnswer().status()).isEqualTo(200);
+      http.forget();
       // The connection's timer, armed by the first request, fires while the second one trickles:
       // it must watch the second request's deadline rather than forget the connection.
       Thread.sleep(1_500);
       http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
 
-      assertThat(trickledUntilClosed(http)).as("second request's connection closed before its headers were complete")
+      assertThat(trickledUntilTheHubEnds(http)).as("the hub ended the second request before its headers were complete")
           .isTrue();
+      assertRequestTimeout(http);
     }
   }
 
   /**
    * One header line every 500 ms for up to 60 s (never idle for long, never done; the deadline is
-   * 2 s) until the hub closes the connection: true when it did.
+   * 2 s) until the hub answers or closes the connection: true when it did.
    */
-  private static boolean trickledUntilClosed(RawHttp http) throws InterruptedException {
+  private static boolean trickledUntilTheHubEnds(RawHttp http) throws InterruptedException {
     try {
       for (int line = 0; line < 120; line++) {
         Thread.sleep(500);
         http.send("X-Slow-" + line + ": still coming\r\n");
-        if (http.closedByHubWithin(50)) { // a short wait: "nothing yet" means still open
+        // A short wait: "nothing yet" means still open; a byte read is kept for the answer.
+        if (http.closedByHubWithin(50) || !http.text().isEmpty()) {
           return true;
         }
       }
@@ -163,6 +187,18 @@ class ProtocolEdgeFaultTest {
     } catch (java.io.IOException e) {
       return true; // the write failed: the hub closed the connection
     }
+  }
+
+  /** The hub answers 408 problem details with Connection: close, then closes the connection. */
+  private static void assertRequestTimeout(RawHttp http) throws Exception {
+    RawHttp.Answer answer = http.finalAnswer();
+
+    assertThat(answer.status()).as("answer: %s", http.text()).isEqualTo(408);
+    assertThat(answer.header("connection")).isEqualTo("close");
+    assertProblem(answer, 408);
+    assertThat(TestEvents.parse(answer.body()).path("type").asText()).isEqualTo("urn:annals:problem:request-timeout");
+    assertThat(TestEvents.parse(answer.body()).path("detail").asText()).contains("within 2 s", "HUB_HEADER_TIMEOUT");
+    assertThat(http.closedByHubWithin(10_000)).as("closed after the 408").isTrue();
   }
 
   private static RawHttp.Answer exchange(String request) throws Exception {

@@ -91,6 +91,11 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** Drops what was received so far, so that {@link #finalAnswer} parses the next answer. */
+  void forget() {
+    received.reset();
+  }
+
   /** Everything received so far, as ISO-8859-1 text (bytes kept one for one). */
   String text() {
     return received.toString(StandardCharsets.ISO_8859_1);
