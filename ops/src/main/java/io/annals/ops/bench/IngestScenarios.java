@@ -113,13 +113,28 @@ final class IngestScenarios {
     double rawAtHubGroup = 0;
     try (RawStore raw = run.target().openRaw("raw-ingest-single")) {
       raw.insert(generator.next(sizes.clients() * 10), sizes.clients());
-      List<BenchEvent> events = generator.next(rawEvents);
-      cpu.startRaw();
-      rawGroup = Run.rate(rawEvents, raw.insert(events, sizes.clients()));
-      cpu.stopRaw();
-      if (hubGroup >= 1) {
-        // Right after the baseline, on a file grown by as much: the two differ only in group size.
-        rawAtHubGroup = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), (int) Math.round(hubGroup)));
+      int groupSize = (int) Math.round(hubGroup);
+      if (groupSize >= 1) {
+        // The baseline and the store at the hub's own group size in turns (half, half, half, half),
+        // so that neither runs on a file grown by the other's events alone.
+        int half = rawEvents / 2;
+        Duration baseline = Duration.ZERO;
+        Duration atGroup = Duration.ZERO;
+        for (int turn = 0; turn < 2; turn++) {
+          List<BenchEvent> events = generator.next(half);
+          cpu.startRaw();
+          baseline = baseline.plus(raw.insert(events, sizes.clients()));
+          cpu.stopRaw();
+          atGroup = atGroup.plus(raw.insert(generator.next(half), groupSize));
+        }
+        rawEvents = 2 * half;
+        rawGroup = Run.rate(rawEvents, baseline);
+        rawAtHubGroup = Run.rate(rawEvents, atGroup);
+      } else {
+        List<BenchEvent> events = generator.next(rawEvents);
+        cpu.startRaw();
+        rawGroup = Run.rate(rawEvents, raw.insert(events, sizes.clients()));
+        cpu.stopRaw();
       }
       rawBatch = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.batchSize()));
     }
