@@ -66,6 +66,21 @@ class BenchCommandTest {
   }
 
   @Test
+  void a_tiny_run_of_concurrent_singles_also_measures_the_store_alone_at_the_hubs_own_group_size() throws Exception {
+    JsonNode json = tinyRun(dir, "ingest-concurrent-single", new StringBuilder());
+    JsonNode scenario = json.path("scenarios").get(0);
+    JsonNode details = scenario.path("details");
+    assertThat(scenario.path("name").asText()).isEqualTo("ingest-concurrent-single");
+    assertThat(scenario.path("figure").asDouble()).as(scenario.toString()).isPositive();
+    assertThat(details.path("hub_events_per_transaction").asDouble()).as(details.toString()).isGreaterThanOrEqualTo(1);
+    assertThat(details.path("raw_at_hub_group_size_events_per_s").asDouble()).as(details.toString()).isPositive();
+    // The report rounds to three significant digits.
+    assertThat(details.path("ratio_raw_at_hub_group_size_to_baseline").asDouble()).as(details.toString())
+        .isCloseTo(details.path("raw_at_hub_group_size_events_per_s").asDouble() / scenario.path("baseline").asDouble(),
+            org.assertj.core.data.Percentage.withPercentage(0.5));
+  }
+
+  @Test
   void a_tiny_run_measures_freshness_and_the_idle_cost_of_waiting_consumers() throws Exception {
     StringBuilder printed = new StringBuilder();
     JsonNode json = tinyRun(dir, "freshness,feed-idle", printed);
