@@ -108,8 +108,11 @@ final class HeaderDeadline extends HttpConnectionFactory {
         return;
       }
       try {
-        // Bytes have come while no request is in progress: a new request starts, and its clock with it.
-        if (requestStart == NO_REQUEST && getParser().isStart()) {
+        // Bytes have come while no request's headers are being timed: a new request starts, and its
+        // clock with it. In a header state, not only at the start: a pipelined request whose first
+        // bytes came in the previous request's read was parsed up to there when that one completed,
+        // with no read of its own to start it (its clock then starts at its next bytes).
+        if (requestStart == NO_REQUEST && getParser().inHeaderState()) {
           requestStart = System.nanoTime();
           // Written before the timer is read; check() clears the timer before it reads the start, so
           // one of the two always sees the other's write and a started request is never left unwatched.

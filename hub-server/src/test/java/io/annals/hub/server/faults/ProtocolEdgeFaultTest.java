@@ -169,6 +169,21 @@ class ProtocolEdgeFaultTest {
     }
   }
 
+  @Test
+  void a_pipelined_second_request_whose_start_came_with_the_first_is_answered_408_at_its_deadline() throws Exception {
+    try (RawHttp http = new RawHttp(hub.port())) {
+      // One write: the whole first request and the start of the second. Its first bytes were read
+      // with the first request's, so no read of its own starts it: its clock must start all the same.
+      http.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\nGET /health/live HTTP/1.1\r\nHost: x\r\n");
+      assertThat(http.finalAnswer().status()).isEqualTo(200);
+      http.forget();
+
+      assertThat(trickledUntilTheHubEnds(http)).as("the hub ended the second request before its headers were complete")
+          .isTrue();
+      assertRequestTimeout(http);
+    }
+  }
+
   /**
    * One header line every 500 ms for up to 60 s (never idle for long, never done; the deadline is
    * 2 s) until the hub answers or closes the connection: true when it did.
