@@ -9,6 +9,7 @@ import io.annals.hub.server.store.EpochMicros;
 import io.annals.hub.wire.WireTime;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,7 +173,69 @@ public final class EventValidator {
     return extensions;
   }
 
+  /**
+   * Whether {@code event} is larger than the bound as compact JSON in UTF-8, as the mapper's byte
+   * writer writes it. Exact, but written out only when {@link #sizeBound} cannot settle it: that
+   * serialisation was a second one of every event besides its payload's, for events that are
+   * almost always far below the bound (issue 29).
+   */
   private boolean tooLarge(JsonNode event) {
+    return sizeBound(event) > maxEventBytes && writtenTooLarge(event);
+  }
+
+  /** Stands for a node whose size is not bounded here: the event is then written out and counted. */
+  private static final long UNBOUNDED = Long.MAX_VALUE / 4;
+
+  /**
+   * At least as many bytes as Jackson writes for {@code node} as compact JSON, from lengths alone
+   * (no text is made): a string's character is at most 6 bytes (the longest escape, a backslash, u
+   * and four hex digits; a surrogate pair is at most two such escapes); a
+   * number at most its digits and the sign, point, exponent and leading zeros of
+   * {@link BigDecimal#toString()}, or its scale's zeros written plain. {@link #UNBOUNDED} for kinds
+   * the parser does not make. Package-private for the test that holds it against the writer.
+   */
+  static long sizeBound(JsonNode node) {
+    switch (node.getNodeType()) {
+      case STRING:
+        return 2 + 6L * node.textValue().length();
+      case OBJECT: {
+        long bytes = 2 + Math.max(0, node.size() - 1); // braces and commas
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext() && bytes < UNBOUNDED; ) {
+          Map.Entry<String, JsonNode> field = it.next();
+          bytes += 3 + 6L * field.getKey().length() + sizeBound(field.getValue()); // quotes and colon
+        }
+        return Math.min(bytes, UNBOUNDED);
+      }
+      case ARRAY: {
+        long bytes = 2 + Math.max(0, node.size() - 1);
+        for (int i = 0; i < node.size() && bytes < UNBOUNDED; i++) {
+          bytes += sizeBound(node.get(i));
+        }
+        return Math.min(bytes, UNBOUNDED);
+      }
+      case NUMBER:
+        return numberBound(node);
+      case BOOLEAN:
+        return 5;
+      case NULL:
+        return 4;
+      default:
+        return UNBOUNDED;
+    }
+  }
+
+  private static long numberBound(JsonNode number) {
+    return switch (number.numberType()) {
+      case INT, LONG -> 20;
+      case BIG_INTEGER -> 2 + (long) (number.bigIntegerValue().bitLength() * 0.302) + 1;
+      // Digits, sign, point, "0.00000" before the first digit, "E+" and an int's exponent, with room
+      // to spare; and the zeros of the scale, should a mapper write decimals plain.
+      case BIG_DECIMAL -> number.decimalValue().precision() + 32L + Math.abs((long) number.decimalValue().scale());
+      case FLOAT, DOUBLE -> 32;
+    };
+  }
+
+  private boolean writtenTooLarge(JsonNode event) {
     try {
       json.writeValue(new Budget(maxEventBytes), event);
       return false;

@@ -17,8 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -34,6 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bounds: a full queue answers 429 at once; a request waits at most
  * {@link IngestLimits#maxWait()} and then answers 503 (its events may still be stored, which a
  * retry sees as {@code duplicate}); a store failure fails every request of that transaction.
+ * The 503 comes from one sweeper thread, not a timer per request: requests are kept in the order
+ * they were queued, which is the order of their deadlines, and the sweeper sleeps until the oldest
+ * unanswered one is due. So it comes once {@code maxWait} has passed, late by the sweeper's wake-up
+ * only (well under a millisecond on an idle machine, a scheduler's delay on a saturated one), both
+ * to a request still queued and to one the writer has taken but not answered.
  *
  * <p>Requests wait without a thread ({@link #appendAsync}): when a transaction ends, one task on the
  * answering thread completes all of its requests' futures, and what depends on them (the HTTP
@@ -49,11 +52,18 @@ public final class GroupCommitter implements AutoCloseable {
   private final HubMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition pending = lock.newCondition();
+  private final Condition sweepable = lock.newCondition();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
+  /**
+   * Every request queued and not yet seen answered, in the order queued (so of deadlines): the
+   * still queued ones and those the writer took. Its answered head is dropped by the writer at each
+   * take and by the sweeper, so it holds about what is in flight.
+   */
+  private final ArrayDeque<Request> unanswered = new ArrayDeque<>();
   private final Thread writer;
   // One thread: a group's answers go out in order, and on two cores a second would only contend.
   private final ExecutorService answers = Executors.newSingleThreadExecutor(daemon("annals-ingest-answers"));
-  private final ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, daemon("annals-ingest-timeouts"));
+  private final long maxWaitNanos;
   private int queuedEvents;
   private boolean closed;
 
@@ -68,13 +78,13 @@ public final class GroupCommitter implements AutoCloseable {
     this.publisher = publisher;
     this.limits = limits;
     this.metrics = metrics;
+    this.maxWaitNanos = limits.maxWait().toNanos();
     this.writer = new Thread(this::run, "annals-group-committer");
     // Daemon so that a forgotten committer never keeps a JVM alive; close() drains it on shutdown.
     writer.setDaemon(true);
-    // Most requests are answered long before their timeout: drop the timer then, not at its due time.
-    timeouts.setRemoveOnCancelPolicy(true);
     metrics.ingestQueue(this::queuedEvents);
     writer.start();
+    daemon("annals-ingest-timeouts").newThread(this::sweep).start();
   }
 
   /**
@@ -104,26 +114,13 @@ public final class GroupCommitter implements AutoCloseable {
   /**
    * As {@link #append}, without waiting: the future completes, on the committer's answering thread,
    * with one result per event once their transaction is committed (and on disk as the store
-   * commits), or fails with {@link RequestRejectedException} (503 after
-   * {@link IngestLimits#maxWait()}, or at shutdown) or {@link StoreUnavailableException}. A full queue
-   * or a closed committer throws {@link RequestRejectedException} at once.
+   * commits), or fails with {@link RequestRejectedException} (503 once {@link IngestLimits#maxWait()}
+   * has passed, on the sweeper's thread) or {@link StoreUnavailableException}. A full queue or a
+   * closed committer throws {@link RequestRejectedException} at once.
    */
   public CompletableFuture<List<AppendResult>> appendAsync(List<Event> events) {
-    Request request = enqueue(events);
-    long waitMillis = limits.maxWait().toMillis();
-    ScheduledFuture<?> timeout;
-    try {
-      timeout = timeouts.schedule(() -> request.done.completeExceptionally(
-          // If the writer has not taken it yet it is skipped; if it has, a retry will see a duplicate.
-          RequestRejectedException.timedOut("the store did not confirm the events within " + waitMillis
-              + " ms; retry: the event id makes retries safe")), waitMillis, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // Closed since it was queued: the writer drains the queue, but nothing would bound the wait.
-      request.done.completeExceptionally(RequestRejectedException.shuttingDown());
-      return request.done;
-    }
-    request.done.whenComplete((results, failure) -> timeout.cancel(false));
-    return request.done;
+    // No timer here: the sweeper answers 503 once maxWait has passed (see the class comment).
+    return enqueue(events).done;
   }
 
   /** Events queued and not yet taken by the writer. */
@@ -137,7 +134,7 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   private Request enqueue(List<Event> events) {
-    Request request = new Request(List.copyOf(events));
+    List<Event> copy = List.copyOf(events);
     lock.lock();
     try {
       if (closed) {
@@ -147,7 +144,10 @@ public final class GroupCommitter implements AutoCloseable {
         throw RequestRejectedException.overloaded(queuedEvents + " events are waiting to be stored (limit "
             + limits.queueCapacityEvents() + "); retry after the Retry-After delay");
       }
+      // The deadline is read under the lock, so that the order queued is the order of deadlines.
+      Request request = new Request(copy, new CompletableFuture<>(), System.nanoTime() + maxWaitNanos);
       queue.add(request);
+      unanswered.add(request);
       queuedEvents += events.size();
       pending.signal();
       return request;
@@ -170,6 +170,7 @@ public final class GroupCommitter implements AutoCloseable {
   private List<Request> takeGroup() {
     lock.lock();
     try {
+      forgetAnswered();
       while (true) {
         while (queue.isEmpty() && !closed) {
           pending.awaitUninterruptibly();
@@ -186,7 +187,8 @@ public final class GroupCommitter implements AutoCloseable {
           }
           queue.poll();
           queuedEvents -= next.events.size();
-          // A request that gave up waiting is not written: its client was told 503 already.
+          // A request that gave up waiting is not written: its client was told 503 already (the
+          // sweeper did, so it is never kept waiting by the writer's hold on the store).
           if (!next.done.isDone()) {
             group.add(next);
             events += next.events.size();
@@ -198,6 +200,53 @@ public final class GroupCommitter implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Drops the answered requests at the head of {@link #unanswered}; under the lock. */
+  private void forgetAnswered() {
+    while (!unanswered.isEmpty() && unanswered.peek().done.isDone()) {
+      unanswered.poll();
+    }
+  }
+
+  /**
+   * The sweeper: sleeps until the oldest unanswered request is due (at most {@code maxWait}, the
+   * soonest a request queued meanwhile can be due), and answers 503 to every request past its
+   * deadline, queued or taken. Runs until closed with nothing left unanswered.
+   */
+  private void sweep() {
+    List<Request> late = new ArrayList<>();
+    while (true) {
+      lock.lock();
+      try {
+        long now = System.nanoTime();
+        Request head;
+        while ((head = unanswered.peek()) != null && (head.done.isDone() || head.deadline - now <= 0)) {
+          unanswered.poll();
+          if (!head.done.isDone()) {
+            late.add(head);
+          }
+        }
+        if (late.isEmpty()) {
+          if (head == null && closed) {
+            return;
+          }
+          sweepable.awaitNanos(head == null ? maxWaitNanos : head.deadline - now);
+          continue;
+        }
+      } catch (InterruptedException e) {
+        return; // not expected: nothing interrupts this daemon thread
+      } finally {
+        lock.unlock();
+      }
+      // Outside the lock: completing runs the 503 answers, which must not hold up enqueue or the writer.
+      for (Request r : late) {
+        // If the writer has not taken it yet it is skipped; if it has, a retry will see a duplicate.
+        r.done.completeExceptionally(RequestRejectedException.timedOut("the store did not confirm the events within "
+            + limits.maxWait().toMillis() + " ms; retry: the event id makes retries safe"));
+      }
+      late.clear();
     }
   }
 
@@ -265,14 +314,20 @@ public final class GroupCommitter implements AutoCloseable {
     }
     try {
       writer.join(limits.maxWait().toMillis() * 2);
-      // The last transactions' answers, then the timers of requests no longer waiting.
+      // The last transactions' answers, then the sweeper.
       answers.shutdown();
       answers.awaitTermination(limits.maxWait().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // Timers still due fire (the executor's default): a request the writer never took still gets its 503.
-    timeouts.shutdown();
+    // The sweeper ends once nothing is unanswered; a request the writer never answered (a store that
+    // hangs) still gets its 503 at its deadline.
+    lock.lock();
+    try {
+      sweepable.signal();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private static ThreadFactory daemon(String name) {
@@ -284,9 +339,6 @@ public final class GroupCommitter implements AutoCloseable {
     };
   }
 
-  private record Request(List<Event> events, CompletableFuture<List<AppendResult>> done) {
-    Request(List<Event> events) {
-      this(events, new CompletableFuture<>());
-    }
-  }
+  /** @param deadline when to answer 503, in {@link System#nanoTime()} */
+  private record Request(List<Event> events, CompletableFuture<List<AppendResult>> done, long deadline) {}
 }

@@ -171,6 +171,52 @@ class RateLimiterTest {
   }
 
   @Test
+  void a_full_map_forgets_the_sixteenth_of_its_addresses_seen_least_recently() {
+    RateLimiter limiter = limiter(new Rate(1, 1), 32);
+    for (int i = 0; i < 32; i++) {
+      limiter.acquireForAddress("a" + i);
+    }
+    limiter.acquireForAddress("a0"); // seen again (refused): a2 and a3 are now the least recently seen
+    limiter.acquireForAddress("a1");
+
+    limiter.acquireForAddress("new");
+
+    assertThat(limiter.trackedAddresses()).isEqualTo(31);
+    assertThat(limiter.acquireForAddress("a0").allowed()).as("a0 is still tracked, so still empty").isFalse();
+    assertThat(limiter.acquireForAddress("a1").allowed()).as("and so is a1").isFalse();
+    assertThat(limiter.acquireForAddress("a2").allowed()).as("a2 was forgotten, so starts full").isTrue();
+    assertThat(limiter.acquireForAddress("a3").allowed()).as("and so does a3").isTrue();
+  }
+
+  @Test
+  void concurrent_requests_from_known_and_new_addresses_keep_the_bound_and_each_address_its_burst() throws Exception {
+    RateLimiter limiter = limiter(new Rate(1, 500), 64);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Callable<Integer>> tasks = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        tasks.add(() -> {
+          int allowed = 0;
+          for (int i = 0; i < 1000; i++) {
+            allowed += limiter.acquireForAddress("10.0.0.1").allowed() ? 1 : 0;
+            limiter.acquireForAddress("10.1." + thread + "." + i); // new addresses, forgetting others meanwhile
+          }
+          return allowed;
+        });
+      }
+      int total = 0;
+      for (Future<Integer> f : pool.invokeAll(tasks)) {
+        total += f.get();
+      }
+      assertThat(total).as("the shared address, never forgotten as it is seen all along").isEqualTo(500);
+      assertThat(limiter.trackedAddresses()).isLessThanOrEqualTo(64);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void the_clock_may_wrap_around() {
     now.set(Long.MAX_VALUE - 50_000_000L);
     RateLimiter limiter = limiter(new Rate(10, 1), 10, "k");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.annals.hub.server.TestEvents;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,40 @@ class EventValidatorEdgesTest {
     assertThat(refused).isInstanceOf(Validation.Invalid.class);
     assertThat(((Validation.Invalid) refused).errors()).extracting(FieldError::pointer).containsExactly("/4");
     assertThat(((Validation.Invalid) refused).errors().get(0).detail()).startsWith("the event is larger than " + (size - 1) + " bytes");
+  }
+
+  @Test
+  void the_size_bound_that_spares_writing_an_event_out_is_never_below_the_bytes_written() throws JsonProcessingException {
+    // Escapes of every kind, characters of 1 to 3 bytes, surrogate pairs and lone halves, odd names,
+    // numbers whose text Jackson writes longer than it came (1e3 as 1E+3), all kinds of values.
+    String[] documents = {
+        "{\"s\":\"\\u0000\\u0001\\u001f\\\"\\\\\\b\\t\\n\\f\\r/\\u007f\\u0080\\u07ff\\u0800\\uffff\"}",
+        "{\"emoji\":\"\\ud83d\\ude00\\ud83d\\ude00\",\"lone\":\"\\ud800x\\udc00\"}",
+        "{\"\\u0001na\\\"me\\u00e9\\ud83d\\ude00\":[],\"\":{}}",
+        "{\"all\":[[],{},null,true,false,\"\",[[[\"x\"]]]]}",
+        "{\"ints\":[0,-0,-2147483648,-9223372036854775808,123456789012345678901234567890,-98765432109876543210987654321]}",
+        "{\"decimals\":[-1e3,1E+3,1.5e10,10e9,123e5,1e-7,0.00000001,-0.000001234,3.0000,0e5,1e999999999,1e-999999999]}",
+    };
+    for (String document : documents) {
+      JsonNode node = TestEvents.parse(document);
+      int written = StrictJson.mapper().writeValueAsBytes(node).length;
+      assertThat(EventValidator.sizeBound(node)).as(document).isGreaterThanOrEqualTo(written);
+    }
+  }
+
+  @Test
+  void an_event_is_accepted_under_any_bound_from_its_written_size_up_to_past_the_estimate_and_refused_below()
+      throws JsonProcessingException {
+    // The estimate settles bounds at or above it without writing the event; below it the event is written and counted.
+    ObjectNode event = node(ID);
+    ((ObjectNode) event.get("payload")).put("note", "caf\u00e9 \ud83d\ude00 \"quoted\"\n").put("amount", new BigDecimal("1e3"));
+    int size = StrictJson.mapper().writeValueAsBytes(event).length;
+    int estimate = (int) EventValidator.sizeBound(event);
+
+    for (int bound : new int[] {size, size + 1, estimate - 1, estimate, estimate + 1}) {
+      assertThat(validator(bound).validate(event, "")).as("bound %d", bound).isInstanceOf(Validation.Valid.class);
+    }
+    assertThat(validator(size - 1).validate(event, "")).isInstanceOf(Validation.Invalid.class);
   }
 
   @Test

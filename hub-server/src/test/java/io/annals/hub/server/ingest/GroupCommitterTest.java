@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,7 +69,11 @@ class GroupCommitterTest {
 
   /** Requests of at most 3 events, queued up to {@code queueCapacity}, committed {@code perCommit} at a time. */
   GroupCommitter committer(EventLog log, int queueCapacity, int perCommit, WatermarkPublisher publisher) {
-    IngestLimits limits = new IngestLimits(1 << 20, 3, Duration.ofMinutes(5), queueCapacity, perCommit, Duration.ofSeconds(60));
+    return committer(log, queueCapacity, perCommit, publisher, Duration.ofSeconds(60));
+  }
+
+  GroupCommitter committer(EventLog log, int queueCapacity, int perCommit, WatermarkPublisher publisher, Duration maxWait) {
+    IngestLimits limits = new IngestLimits(1 << 20, 3, Duration.ofMinutes(5), queueCapacity, perCommit, maxWait);
     GroupCommitter committer = new GroupCommitter(log, watermark, limits, metrics, publisher);
     opened.add(committer);
     return committer;
@@ -84,6 +89,14 @@ class GroupCommitterTest {
     Future<List<AppendResult>> answer = clients.submit(() -> committer.append(events));
     Await.until(events.size() + " more events queued", () -> committer.queuedEvents() == before + events.size());
     return answer;
+  }
+
+  /** Waits for {@code answer} and returns how it failed (the deadline only turns a hang into a failure). */
+  static RequestRejectedException rejection(Future<List<AppendResult>> answer) {
+    ExecutionException failed = catchThrowableOfType(ExecutionException.class, () -> answer.get(60, TimeUnit.SECONDS));
+    assertThat(failed).as("the request failed").isNotNull();
+    assertThat(failed.getCause()).isInstanceOf(RequestRejectedException.class);
+    return (RequestRejectedException) failed.getCause();
   }
 
   static List<String> storedIds(List<AppendResult> results) {
@@ -158,5 +171,48 @@ class GroupCommitterTest {
 
     assertThat(failed).hasMessageContaining("closed");
     assertThat(watermark.inFlight()).as("the commit's ticket ended").isZero();
+  }
+
+  @Test
+  void a_request_the_writer_holds_and_one_still_queued_both_answer_503_once_max_wait_has_passed_and_only_the_held_one_is_stored()
+      throws Exception {
+    Duration maxWait = Duration.ofMillis(300);
+    GroupCommitter committer = committer(gated, 10, 10, null, maxWait);
+    List<Event> held = events(1);
+    List<Event> late = events(1);
+    long start = System.nanoTime();
+    Future<List<AppendResult>> taken = committer.appendAsync(held);
+    gated.awaitFirstAppend();
+    Future<List<AppendResult>> queued = committer.appendAsync(late);
+
+    for (Future<List<AppendResult>> answer : List.of(taken, queued)) {
+      RequestRejectedException timedOut = rejection(answer);
+      assertThat(timedOut.status()).isEqualTo(503);
+      assertThat(timedOut.problemType()).isEqualTo("ingest-timeout");
+      assertThat(timedOut.getMessage()).contains("within 300 ms");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("neither before maxWait").isGreaterThanOrEqualTo(maxWait);
+
+    // The held transaction still commits; the queued request is skipped, not written after its 503.
+    gated.open();
+    Await.until("the writer took the queue", () -> committer.queuedEvents() == 0 && sqlite.find(held.get(0).id()).isPresent());
+    committer.close();
+    assertThat(sqlite.find(late.get(0).id())).isEmpty();
+    assertThat(gated.appendSizes()).containsExactly(1);
+  }
+
+  @Test
+  void closing_while_the_store_holds_the_writer_still_answers_every_waiting_request_503_at_its_deadline() throws Exception {
+    GroupCommitter committer = committer(gated, 10, 10, null, Duration.ofMillis(200));
+    Future<List<AppendResult>> taken = committer.appendAsync(events(1));
+    gated.awaitFirstAppend();
+    Future<List<AppendResult>> queued = committer.appendAsync(events(2));
+
+    committer.close(); // gives up on the writer after twice maxWait: the store still holds it
+
+    assertThat(rejection(taken).problemType()).isEqualTo("ingest-timeout");
+    assertThat(rejection(queued).problemType()).isEqualTo("ingest-timeout");
+    assertThat(catchThrowableOfType(RequestRejectedException.class, () -> committer.appendAsync(events(1))).problemType())
+        .as("and takes no more").isEqualTo("shutting-down");
   }
 }
