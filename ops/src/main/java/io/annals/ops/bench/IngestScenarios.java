@@ -113,29 +113,24 @@ final class IngestScenarios {
     double rawAtHubGroup = 0;
     try (RawStore raw = run.target().openRaw("raw-ingest-single")) {
       raw.insert(generator.next(sizes.clients() * 10), sizes.clients());
+      // The baseline in two halves, each followed by as many events at the hub's own group size
+      // (when known), so that neither runs on a file grown by the other's events alone.
       int groupSize = (int) Math.round(hubGroup);
-      if (groupSize >= 1) {
-        // The baseline and the store at the hub's own group size in turns (half, half, half, half),
-        // so that neither runs on a file grown by the other's events alone.
-        int half = rawEvents / 2;
-        Duration baseline = Duration.ZERO;
-        Duration atGroup = Duration.ZERO;
-        for (int turn = 0; turn < 2; turn++) {
-          List<BenchEvent> events = generator.next(half);
-          cpu.startRaw();
-          baseline = baseline.plus(raw.insert(events, sizes.clients()));
-          cpu.stopRaw();
+      int half = rawEvents / 2;
+      rawEvents = 2 * half;
+      Duration baseline = Duration.ZERO;
+      Duration atGroup = Duration.ZERO;
+      for (int turn = 0; turn < 2; turn++) {
+        List<BenchEvent> events = generator.next(half);
+        cpu.startRaw();
+        baseline = baseline.plus(raw.insert(events, sizes.clients()));
+        cpu.stopRaw();
+        if (groupSize >= 1) {
           atGroup = atGroup.plus(raw.insert(generator.next(half), groupSize));
         }
-        rawEvents = 2 * half;
-        rawGroup = Run.rate(rawEvents, baseline);
-        rawAtHubGroup = Run.rate(rawEvents, atGroup);
-      } else {
-        List<BenchEvent> events = generator.next(rawEvents);
-        cpu.startRaw();
-        rawGroup = Run.rate(rawEvents, raw.insert(events, sizes.clients()));
-        cpu.stopRaw();
       }
+      rawGroup = Run.rate(rawEvents, baseline);
+      rawAtHubGroup = groupSize >= 1 ? Run.rate(rawEvents, atGroup) : 0;
       rawBatch = Run.rate(rawEvents, raw.insert(generator.next(rawEvents), sizes.batchSize()));
     }
     details.put("clients", sizes.clients());

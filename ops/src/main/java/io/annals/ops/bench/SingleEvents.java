@@ -63,8 +63,9 @@ final class SingleEvents {
   /**
    * {@code ingest-single-cloudevents}: the same single events as binary-mode CloudEvents
    * (attributes in {@code ce-*} headers, the payload as the body) beside native single events on
-   * the same hub, the two taking turns (native, CloudEvents, CloudEvents, native) after each has been warmed. Needs wrk: a harness that
-   * cannot drive the load fails the scenario rather than measuring something else.
+   * the same hub, the two taking turns (native, CloudEvents, CloudEvents, native) after each has
+   * been warmed. Needs wrk: a harness that cannot drive the load fails the scenario rather than
+   * measuring something else.
    */
   static ScenarioResult cloudEvents(Run run, MeasuredHub hub) throws InterruptedException {
     Sizes sizes = run.sizes();
@@ -77,19 +78,13 @@ final class SingleEvents {
     warmUp(run, wrk, hub, sizes.clients(), SLICE, run.seed() + 30, Wrk.Form.CLOUDEVENTS_BINARY)
         .addTo(details, "cloudevents_");
     Duration turn = sizes.concurrentTime().dividedBy(2).compareTo(SLICE) < 0 ? SLICE : sizes.concurrentTime().dividedBy(2);
-    Window nativeSingles = Window.NONE;
-    Window cloudEvents = Window.NONE;
     // Native, CloudEvents, CloudEvents, native: the store grows with every turn and each turn on a
     // larger file is a little slower, so in this order neither form always runs on the larger file
     // (native then CloudEvents twice put CloudEvents second each time: 0.887-0.945 over runs).
-    for (int i = 0; i < 2; i++) {
-      Window first = measure(wrk, hub, sizes.clients(), turn, run.seed() + 40 + 10 * i, i == 0 ? Wrk.Form.NATIVE
-          : Wrk.Form.CLOUDEVENTS_BINARY);
-      Window second = measure(wrk, hub, sizes.clients(), turn, run.seed() + 45 + 10 * i, i == 0
-          ? Wrk.Form.CLOUDEVENTS_BINARY : Wrk.Form.NATIVE);
-      nativeSingles = nativeSingles.plus(i == 0 ? first : second);
-      cloudEvents = cloudEvents.plus(i == 0 ? second : first);
-    }
+    Window nativeSingles = measure(wrk, hub, sizes.clients(), turn, run.seed() + 40, Wrk.Form.NATIVE);
+    Window cloudEvents = measure(wrk, hub, sizes.clients(), turn, run.seed() + 45, Wrk.Form.CLOUDEVENTS_BINARY);
+    cloudEvents = cloudEvents.plus(measure(wrk, hub, sizes.clients(), turn, run.seed() + 50, Wrk.Form.CLOUDEVENTS_BINARY));
+    nativeSingles = nativeSingles.plus(measure(wrk, hub, sizes.clients(), turn, run.seed() + 55, Wrk.Form.NATIVE));
     run.progress("%s: %,.0f CloudEvents/s beside %,.0f native single events/s", Bench.CLOUDEVENTS,
         cloudEvents.perSecond(), nativeSingles.perSecond());
     cloudEvents.addTo(details, "cloudevents_");
